@@ -1,0 +1,43 @@
+// Flag parsing shared by every command: node's parseArgs plus typed, range-checked getters,
+// so each command states its flags once and a bad value names the flag and what was expected.
+import { parseArgs } from 'node:util';
+import { WrenError } from '../errors.ts';
+
+export class CliError extends WrenError {}
+
+export type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }>;
+
+export function parseFlags(argv: string[], spec: FlagSpec, help: string) {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(help);
+    process.exit(0);
+  }
+  try {
+    return parseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\n\n${help}`);
+  }
+}
+
+export function intFlag(value: unknown, name: string, fallback: number, min = -Infinity, max = Infinity): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new CliError(`--${name} must be an integer in [${min}, ${max}], got '${value}'`);
+  }
+  return n;
+}
+
+export function numFlag(value: unknown, name: string, fallback: number, min = -Infinity, max = Infinity): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new CliError(`--${name} must be a number in [${min}, ${max}], got '${value}'`);
+  }
+  return n;
+}
+
+export function requiredFlag(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '') throw new CliError(`--${name} is required`);
+  return value;
+}

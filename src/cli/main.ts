@@ -1,0 +1,43 @@
+// `wren <command> [args]`: a thin dispatcher. Each command lives in its own file and is loaded
+// lazily, so `wren generate` never pays for the tokenizer trainer's imports.
+import { CliError } from './args.ts';
+
+type CommandModule = { run(argv: string[]): Promise<void> };
+
+const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  generate: { summary: 'generate text from a model (streams to stdout)', load: () => import('./generate.ts') },
+  init: { summary: 'write a randomly initialised model (safetensors + config.json)', load: () => import('./init.ts') },
+  bench: { summary: 'run a benchmark: generate | kernels | train | tokenizer | filter', load: () => import('./bench.ts') },
+  doctor: { summary: 'print the backend, SIMD level and thread count in use', load: () => import('./doctor.ts') },
+};
+
+function usage(): string {
+  const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
+  return `usage: wren <command> [options]\n\ncommands:\n${rows.join('\n')}\n\nRun 'wren <command> --help' for a command's options.`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 1;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`wren: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    const mod = await command.load();
+    await mod.run(rest);
+    return 0;
+  } catch (err) {
+    if (err instanceof CliError || (err instanceof Error && err.name === 'WrenError')) {
+      console.error(`wren ${name}: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
