@@ -1,0 +1,2 @@
+// Wren's public API. Each subsystem adds its exports here.
+export { WrenError } from './errors.ts';
