@@ -1,0 +1,88 @@
+// Streaming generation: prefill the prompt in one batched forward, then sample one token at a
+// time against the KV cache, yielding text as soon as it is complete UTF-8. Stops at the token
+// budget, a stop token (EOS, or BOS as llama2.c's run.c does), a stop string, or the context end.
+import type { LlamaModel } from '../nn/llama.ts';
+import type { Tokenizer } from '../tokenizer/tokenizer.ts';
+import { Utf8Stream } from '../tokenizer/utf8-stream.ts';
+import { WrenError } from '../errors.ts';
+import { Sampler, type SamplerOptions } from './sampler.ts';
+
+export type GenerateOptions = SamplerOptions & {
+  maxTokens: number;         // new tokens at most
+  stop?: string[];           // stop strings (not included in the output)
+  stopIds?: number[];        // default: the tokenizer's EOS and BOS
+};
+
+export type GenerateStep = { id: number; text: string };
+export type FinishReason = 'length' | 'stop' | 'context';
+
+/** Bytes of `token` as it appears after `prev` (llama2.c tokenizers strip the space after BOS). */
+export function pieceBytes(tokenizer: Tokenizer, prev: number, token: number): Uint8Array {
+  const t = tokenizer as Tokenizer & { decodePiece?: (prev: number, token: number) => Uint8Array };
+  return t.decodePiece ? t.decodePiece(prev, token) : tokenizer.tokenBytes(token);
+}
+
+export function* generate(model: LlamaModel, tokenizer: Tokenizer, promptIds: number[], opts: GenerateOptions): Generator<GenerateStep, FinishReason> {
+  if (promptIds.length === 0) throw new WrenError('the prompt has no tokens (pass at least BOS)');
+  if (!Number.isInteger(opts.maxTokens) || opts.maxTokens < 0) throw new WrenError(`max tokens must be a non-negative integer, got ${opts.maxTokens}`);
+  if (promptIds.length > model.contextLength) {
+    throw new WrenError(`the prompt is ${promptIds.length} tokens, longer than the model's context of ${model.contextLength}`);
+  }
+  const V = model.config.vocab_size;
+  const sampler = new Sampler(V, opts);
+  const stopIds = new Set(opts.stopIds ?? [tokenizer.eosId, tokenizer.bosId].filter((x): x is number => x !== undefined));
+  const stops = (opts.stop ?? []).filter((s) => s.length > 0);
+  const utf8 = new Utf8Stream();
+  const history = [...promptIds];
+  let pending = ''; // text held back while it could still be the start of a stop string
+
+  model.reset();
+  let logits = model.forward(promptIds);
+  let prev = promptIds[promptIds.length - 1];
+  for (let n = 0; n < opts.maxTokens; n++) {
+    const id = sampler.sample(model.backend.arena.f32At(logits, V), history);
+    if (stopIds.has(id)) return 'stop';
+    history.push(id);
+    pending += utf8.push(pieceBytes(tokenizer, prev, id));
+    prev = id;
+    if (stops.length) {
+      const hit = firstStop(pending, stops);
+      if (hit >= 0) {
+        if (hit > 0) yield { id, text: pending.slice(0, hit) };
+        return 'stop';
+      }
+      const keep = heldBack(pending, stops);
+      yield { id, text: pending.slice(0, pending.length - keep) };
+      pending = pending.slice(pending.length - keep);
+    } else {
+      yield { id, text: pending };
+      pending = '';
+    }
+    if (n + 1 === opts.maxTokens) break;
+    if (model.pos >= model.contextLength) return 'context';
+    logits = model.forward([id]);
+  }
+  const rest = pending + utf8.flush();
+  if (rest) yield { id: -1, text: rest };
+  return 'length';
+}
+
+function firstStop(text: string, stops: string[]): number {
+  let at = -1;
+  for (const s of stops) {
+    const i = text.indexOf(s);
+    if (i >= 0 && (at < 0 || i < at)) at = i;
+  }
+  return at;
+}
+
+/** Length of the longest suffix of `text` that is a proper prefix of some stop string. */
+function heldBack(text: string, stops: string[]): number {
+  let keep = 0;
+  for (const s of stops) {
+    for (let k = Math.min(s.length - 1, text.length); k > keep; k--) {
+      if (text.endsWith(s.slice(0, k))) { keep = k; break; }
+    }
+  }
+  return keep;
+}

@@ -1,0 +1,145 @@
+// Samplers: greedy, temperature, top-k, top-p, repetition penalty, seeded. Temperature and
+// top-p follow llama2.c's run.c step for step in float32 (scale, softmax, one coin per token,
+// cutoff pre-filter, stable descending sort), so a seed reproduces run.c's samples.
+import { WrenError } from '../errors.ts';
+import { Rng } from './rng.ts';
+
+export type SamplerOptions = {
+  temperature?: number;       // 0 = greedy (default 1)
+  topP?: number;              // nucleus mass in (0, 1]; 1 = off (default 0.9, as run.c)
+  topK?: number;              // keep the k most likely; 0 = off
+  repetitionPenalty?: number; // > 1 discourages tokens already in the history (CTRL-style); 1 = off
+  seed?: number;              // default: time-based
+};
+
+export type SamplerSettings = Required<SamplerOptions>;
+
+export function samplerSettings(o: SamplerOptions = {}): SamplerSettings {
+  const s = {
+    temperature: o.temperature ?? 1,
+    topP: o.topP ?? 0.9,
+    topK: o.topK ?? 0,
+    repetitionPenalty: o.repetitionPenalty ?? 1,
+    seed: o.seed ?? Date.now(),
+  };
+  if (!(s.temperature >= 0) || !Number.isFinite(s.temperature)) throw new WrenError(`temperature must be ≥ 0, got ${o.temperature}`);
+  if (!(s.topP > 0 && s.topP <= 1)) throw new WrenError(`top-p must be in (0, 1], got ${o.topP}`);
+  if (!Number.isInteger(s.topK) || s.topK < 0) throw new WrenError(`top-k must be a non-negative integer, got ${o.topK}`);
+  if (!(s.repetitionPenalty > 0) || !Number.isFinite(s.repetitionPenalty)) throw new WrenError(`repetition penalty must be > 0, got ${o.repetitionPenalty}`);
+  if (!Number.isInteger(s.seed)) throw new WrenError(`seed must be an integer, got ${o.seed}`);
+  return s;
+}
+
+export class Sampler {
+  readonly settings: SamplerSettings;
+  private rng: Rng;
+  private probs: Float32Array;
+  private order: Int32Array;
+
+  constructor(readonly vocabSize: number, options: SamplerOptions = {}) {
+    this.settings = samplerSettings(options);
+    this.rng = new Rng(this.settings.seed);
+    this.probs = new Float32Array(vocabSize);
+    this.order = new Int32Array(vocabSize);
+  }
+
+  get greedy(): boolean {
+    return this.settings.temperature === 0;
+  }
+
+  /** Pick the next token from `logits` (V); `history` holds the ids so far (for the repetition penalty). */
+  sample(logits: Float32Array, history: ArrayLike<number> = []): number {
+    const { temperature, topP, topK, repetitionPenalty } = this.settings;
+    const p = this.probs, n = this.vocabSize;
+    p.set(logits.subarray(0, n));
+    if (repetitionPenalty !== 1) penalise(p, history, repetitionPenalty);
+    if (temperature === 0) return sampleArgmax(p);
+    if (topK > 0 && topK < n) maskBelowTopK(p, topK);
+    for (let i = 0; i < n; i++) p[i] /= temperature;
+    softmaxF32(p);
+    const coin = this.rng.nextF32();
+    return topP >= 1 ? sampleMult(p, coin) : sampleTopP(p, topP, coin, this.order);
+  }
+}
+
+export function sampleArgmax(p: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
+  return best;
+}
+
+/** Sample from a distribution given a coin in [0, 1) (run.c sample_mult). */
+export function sampleMult(p: Float32Array, coin: number): number {
+  let cdf = 0;
+  for (let i = 0; i < p.length; i++) {
+    cdf = Math.fround(cdf + p[i]);
+    if (coin < cdf) return i;
+  }
+  return p.length - 1;
+}
+
+/** Nucleus sampling (run.c sample_topp): smallest set of tokens whose mass exceeds topP. */
+export function sampleTopP(p: Float32Array, topP: number, coin: number, scratch: Int32Array): number {
+  const n = p.length;
+  const cutoff = Math.fround(Math.fround(1 - topP) / (n - 1)); // values below can't be in the nucleus
+  let n0 = 0;
+  for (let i = 0; i < n; i++) if (p[i] >= cutoff) scratch[n0++] = i;
+  const idx = Array.from(scratch.subarray(0, n0)).sort((a, b) => (p[a] > p[b] ? -1 : p[a] < p[b] ? 1 : 0));
+  let cumulative = 0, last = n0 - 1;
+  for (let i = 0; i < n0; i++) {
+    cumulative = Math.fround(cumulative + p[idx[i]]);
+    if (cumulative > topP) { last = i; break; }
+  }
+  const r = Math.fround(coin * cumulative);
+  let cdf = 0;
+  for (let i = 0; i <= last; i++) {
+    cdf = Math.fround(cdf + p[idx[i]]);
+    if (r < cdf) return idx[i];
+  }
+  return idx[last];
+}
+
+/** In-place float32 softmax (run.c softmax: max-subtracted expf, float sum). */
+export function softmaxF32(x: Float32Array): void {
+  let max = x[0];
+  for (let i = 1; i < x.length; i++) if (x[i] > max) max = x[i];
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) {
+    x[i] = Math.exp(x[i] - max);
+    sum = Math.fround(sum + x[i]);
+  }
+  for (let i = 0; i < x.length; i++) x[i] /= sum;
+}
+
+function penalise(p: Float32Array, history: ArrayLike<number>, penalty: number): void {
+  const seen = new Set<number>();
+  for (let i = 0; i < history.length; i++) seen.add(history[i]);
+  for (const id of seen) if (id >= 0 && id < p.length) p[id] = p[id] > 0 ? p[id] / penalty : p[id] * penalty;
+}
+
+/** Keep the k largest logits (ties at the boundary by lowest index), set the rest to -Infinity. */
+function maskBelowTopK(p: Float32Array, k: number): void {
+  const heap = new Float32Array(k).fill(-Infinity); // min-heap of the k largest values seen
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] <= heap[0]) continue;
+    heap[0] = p[i];
+    for (let j = 0; ;) { // sift down
+      const l = 2 * j + 1, r = l + 1;
+      let m = j;
+      if (l < k && heap[l] < heap[m]) m = l;
+      if (r < k && heap[r] < heap[m]) m = r;
+      if (m === j) break;
+      [heap[j], heap[m]] = [heap[m], heap[j]];
+      j = m;
+    }
+  }
+  const threshold = heap[0];
+  let above = 0;
+  for (let i = 0; i < p.length; i++) if (p[i] > threshold) above++;
+  let ties = k - above;
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] > threshold) continue;
+    if (p[i] === threshold && ties > 0) ties--;
+    else p[i] = -Infinity;
+  }
+}

@@ -1,0 +1,88 @@
+// Load and save whole models. A model is either
+//   a folder: config.json (HF LlamaConfig) + model.safetensors (HF tensor names) [+ tokenizer.json | tokenizer.bin]
+//   a llama2.c checkpoint file (.bin), whose tokenizer comes separately (--tokenizer).
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Backend } from '../engine/backend.ts';
+import { WrenError } from '../errors.ts';
+import { readLlama2cCheckpoint } from '../formats/llama2c.ts';
+import { fromHfTensors, toHfTensors } from '../formats/hf-llama.ts';
+import { readSafetensors, writeSafetensors } from '../formats/safetensors.ts';
+import { writeFileAtomic } from '../formats/atomic.ts';
+import { parseLlamaConfig, toHfConfigJson, type LlamaConfig } from './config.ts';
+import { LlamaModel } from './llama.ts';
+import type { Tokenizer } from '../tokenizer/tokenizer.ts';
+import { Llama2cTokenizer } from '../tokenizer/llama2c-tokenizer.ts';
+
+export type ModelFiles = { kind: 'folder' | 'llama2c'; weights: string; config?: string; tokenizer?: string };
+
+/** Work out which files make up the model at `path`. */
+export function resolveModelFiles(path: string): ModelFiles {
+  if (!existsSync(path)) throw new WrenError(`${path}: no such model file or folder`);
+  if (statSync(path).isDirectory()) {
+    const config = join(path, 'config.json'), weights = join(path, 'model.safetensors');
+    if (!existsSync(config)) throw new WrenError(`${path}: model folder has no config.json`);
+    if (!existsSync(weights)) throw new WrenError(`${path}: model folder has no model.safetensors`);
+    const tokenizer = ['tokenizer.json', 'tokenizer.bin'].map((f) => join(path, f)).find((f) => existsSync(f));
+    return { kind: 'folder', weights, config, tokenizer };
+  }
+  if (path.endsWith('.safetensors')) {
+    const config = join(dirname(path), 'config.json');
+    if (!existsSync(config)) throw new WrenError(`${path}: no config.json beside the safetensors file`);
+    return { kind: 'folder', weights: path, config };
+  }
+  return { kind: 'llama2c', weights: path };
+}
+
+export function readConfigFile(path: string): LlamaConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new WrenError(`${path}: ${(err as Error).name === 'SyntaxError' ? 'not valid JSON' : (err as Error).message}`);
+  }
+  return parseLlamaConfig(raw, path);
+}
+
+export type LoadOptions = { maxT?: number };
+
+/** Load the model at `path` onto `backend`. */
+export function loadModel(path: string, backend: Backend, opts: LoadOptions = {}): { model: LlamaModel; files: ModelFiles } {
+  const files = resolveModelFiles(path);
+  if (files.kind === 'llama2c') {
+    const ck = readLlama2cCheckpoint(files.weights);
+    const model = new LlamaModel(ck.config, backend, opts.maxT);
+    for (const [name, data] of ck.tensors) model.params.view(name).set(data);
+    return { model, files };
+  }
+  const config = readConfigFile(files.config!);
+  const { tensors } = readSafetensors(files.weights);
+  const model = new LlamaModel(config, backend, opts.maxT);
+  fromHfTensors(config, tensors, model.params, files.weights);
+  return { model, files };
+}
+
+/** Write `model` as an HF-layout folder (config.json + model.safetensors). */
+export function saveModel(dir: string, model: LlamaModel, metadata: Record<string, string> = {}): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new WrenError(`cannot create ${dir}: ${(err as Error).message}`);
+  }
+  writeSafetensors(join(dir, 'model.safetensors'), toHfTensors(model.config, model.params), { format: 'pt', ...metadata });
+  writeFileAtomic(join(dir, 'config.json'), JSON.stringify(toHfConfigJson(model.config), null, 2) + '\n');
+}
+
+/** Load the tokenizer at `path` (tokenizer.bin from llama2.c, or HF tokenizer.json) and check it fits `config`. */
+export async function loadTokenizerFor(path: string, config: LlamaConfig): Promise<Tokenizer> {
+  let tokenizer: Tokenizer;
+  if (path.endsWith('.json')) {
+    throw new WrenError(`${path}: tokenizer.json support is being wired in; use a llama2.c tokenizer.bin for now`);
+  } else {
+    tokenizer = Llama2cTokenizer.load(path);
+  }
+  if (tokenizer.vocabSize !== config.vocab_size) {
+    throw new WrenError(`${path}: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary is ${config.vocab_size}: they do not belong together`);
+  }
+  return tokenizer;
+}
