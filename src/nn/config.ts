@@ -43,13 +43,12 @@ export function parseLlamaConfig(raw: unknown, source = 'config'): LlamaConfig {
   }
   const cfg = { ...DEFAULTS } as Record<string, unknown>;
   for (const f of INT_FIELDS) {
-    const v = obj[f];
+    const v = f === 'num_key_value_heads' && obj[f] === undefined ? obj.num_attention_heads : obj[f];
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
       throw new WrenError(`${source}: '${f}' must be a positive integer, got ${JSON.stringify(v)}`);
     }
     cfg[f] = v;
   }
-  if (obj.num_key_value_heads === undefined) cfg.num_key_value_heads = cfg.num_attention_heads;
   for (const f of ['rope_theta', 'rms_norm_eps'] as const) {
     if (obj[f] === undefined) continue;
     if (typeof obj[f] !== 'number' || !(Number(obj[f]) > 0)) throw new WrenError(`${source}: '${f}' must be a positive number`);

@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Sampler, sampleTopP } from '../../src/generate/sampler.ts';
+import { Rng } from '../../src/generate/rng.ts';
+
+const logits = Float32Array.from([1, 3, 2, 0.5, 3, -1]);
+
+test('greedy picks the first maximum', () => {
+  assert.equal(new Sampler(6, { temperature: 0 }).sample(logits), 1);
+});
+
+test('same seed, same samples; different seed, different samples', () => {
+  const draw = (seed: number) => { const s = new Sampler(6, { temperature: 1, topP: 1, seed }); return Array.from({ length: 50 }, () => s.sample(logits)); };
+  assert.deepEqual(draw(7), draw(7));
+  assert.notDeepEqual(draw(7), draw(8));
+});
+
+test('top-k never returns a token outside the k most likely', () => {
+  const s = new Sampler(6, { temperature: 2, topP: 1, topK: 2, seed: 1 });
+  const seen = new Set(Array.from({ length: 500 }, () => s.sample(logits)));
+  assert.deepEqual([...seen].sort(), [1, 4]);
+});
+
+test('top-p keeps the smallest nucleus above the mass', () => {
+  const p = Float32Array.from([0.5, 0.3, 0.15, 0.05]);
+  const scratch = new Int32Array(4);
+  const picks = new Set<number>();
+  for (let i = 0; i < 200; i++) picks.add(sampleTopP(p, 0.7, i / 200, scratch));
+  assert.deepEqual([...picks].sort(), [0, 1]); // 0.5 + 0.3 > 0.7: token 2 and 3 never drawn
+});
+
+test('sampling frequencies follow the softmax', () => {
+  const s = new Sampler(2, { temperature: 1, topP: 1, seed: 3 });
+  const l = Float32Array.from([0, Math.log(3)]); // p = [0.25, 0.75]
+  let ones = 0;
+  for (let i = 0; i < 20000; i++) ones += s.sample(l);
+  assert.ok(Math.abs(ones / 20000 - 0.75) < 0.015, `frequency ${ones / 20000}`);
+});
+
+test('repetition penalty steers greedy away from repeated tokens', () => {
+  const s = new Sampler(6, { temperature: 0, repetitionPenalty: 2 });
+  assert.equal(s.sample(logits, [1]), 4);
+  assert.equal(s.sample(logits, [1, 4]), 2);
+});
+
+test('bad settings are refused', () => {
+  assert.throws(() => new Sampler(6, { temperature: -1 }), /temperature/);
+  assert.throws(() => new Sampler(6, { topP: 0 }), /top-p/);
+  assert.throws(() => new Sampler(6, { topK: 1.5 }), /top-k/);
+  assert.throws(() => new Sampler(6, { seed: 0.5 }), /seed/);
+});
+
+test('xorshift RNG matches llama2.c run.c random_u32 for seed 133742', () => {
+  // Values printed by run.c's random_u32 (compiled with gcc) for state 133742.
+  const r = new Rng(133742);
+  assert.deepEqual([r.nextU32(), r.nextU32(), r.nextU32()], [3033531262, 2674377904, 2312864567]);
+});
