@@ -77,7 +77,8 @@ export function saveModel(dir: string, model: LlamaModel, metadata: Record<strin
 export async function loadTokenizerFor(path: string, config: LlamaConfig): Promise<Tokenizer> {
   let tokenizer: Tokenizer;
   if (path.endsWith('.json')) {
-    throw new WrenError(`${path}: tokenizer.json support is being wired in; use a llama2.c tokenizer.bin for now`);
+    const { loadTokenizerJson } = await import('../tokenizer/hf-tokenizer-json.ts');
+    tokenizer = loadTokenizerJson(path);
   } else {
     tokenizer = Llama2cTokenizer.load(path);
   }
