@@ -44,6 +44,7 @@ type BackendFactory = (arena: Arena, threads: number) => Promise<Backend>;
 // Loaded lazily, so a machine without the native addon (or a browser) never imports it.
 const factories = new Map<BackendName, BackendFactory>([
   ['reference', async (arena) => new ReferenceBackend(arena)],
+  ['wasm', async (arena, threads) => (await import('./wasm-backend.ts')).createWasmBackend(arena, threads)],
 ]);
 
 export function defaultThreads(): number {

@@ -1,0 +1,52 @@
+// The Node-only half of the WASM backend: reading the .wasm files, enabling relaxed SIMD, and
+// starting kernel threads with worker_threads. A browser build swaps this file for one using
+// fetch() and Web Workers; wasm-backend.ts and wasm-pool.ts stay the same.
+import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+
+export type SimdLevel = 'relaxed-simd' | 'simd128';
+export type KernelModule = { module: WebAssembly.Module; simd: SimdLevel; fallbackReason?: string };
+
+const wasmDir = new URL('../kernels/wasm/', import.meta.url);
+
+/** Compile the kernels: relaxed SIMD when the runtime validates it (and `prefer` allows), else SIMD128. */
+export function loadKernelModule(prefer: SimdLevel = 'relaxed-simd'): KernelModule {
+  let fallbackReason: string | undefined;
+  if (prefer === 'relaxed-simd') {
+    const relaxed = readFileSync(new URL('kernels-relaxed.wasm', wasmDir));
+    // Node 20's V8 ships relaxed SIMD behind a flag; it must be set before compiling (it is
+    // process-wide, so workers inherit it). Newer runtimes validate without it.
+    if (!WebAssembly.validate(relaxed)) {
+      try { setFlagsFromString('--experimental-wasm-relaxed-simd'); } catch { /* flag unknown: validate says */ }
+    }
+    if (WebAssembly.validate(relaxed)) return { module: new WebAssembly.Module(relaxed), simd: 'relaxed-simd' };
+    fallbackReason = `this runtime (${process.version}) does not validate relaxed SIMD`;
+  }
+  const plain = readFileSync(new URL('kernels.wasm', wasmDir));
+  return { module: new WebAssembly.Module(plain), simd: 'simd128', fallbackReason };
+}
+
+export type WorkerInit = {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  tid: number;
+  stackTop: number;
+  names: string[];
+  spin: number;
+};
+
+export type KernelThread = { ready: Promise<void>; terminate(): Promise<void> };
+
+/** Start one kernel thread; it never keeps the process alive. */
+export function startKernelThread(init: WorkerInit): KernelThread {
+  const worker = new Worker(new URL('./wasm-worker.js', import.meta.url), { workerData: init });
+  worker.unref();
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`kernel thread ${init.tid} exited (${code}) before it was ready`)));
+  });
+  return { ready, terminate: async () => { await worker.terminate(); } };
+}

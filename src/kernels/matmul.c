@@ -1,0 +1,164 @@
+// matmul: out (M,N) = op(a)·op(b) (+ out when accumulate).
+//   a (M,K), or (K,M) when transA;  b (K,N), or (N,K) when transB (the forward linear: W (N,K)).
+// Blocked GEMM: op(b) is packed, KC×NR at a time, into a panel on the thread's stack; an MR×NR
+// register tile of accumulators (MR rows × NR columns) runs down that panel. M = 1 (decoding) is a
+// matrix-vector product with its own loops: it is memory-bound and packing would only add traffic.
+// Threads split the rows (or, when there are few rows, the columns); each writes only its slice.
+#include "wren.h"
+
+#define NR 16            // columns per register tile and per packed panel
+#define NV (NR / VW)     // vectors per tile row
+#if VW == 8
+#define MR 6             // AVX2: 6×2 accumulators of 8
+#elif defined(__ARM_NEON)
+#define MR 4             // NEON: 4×4 accumulators of 4 (32 registers)
+#else
+#define MR 2             // WASM SIMD128 (16 registers on x86 hosts): 2×4 accumulators of 4
+#endif
+#define KC 256           // depth of a packed panel: KC·NR·4 = 16 KiB, kept in L1
+#define MC 96            // rows per block: MC·KC·4 ≈ 96 KiB of a, kept in L2
+
+// panel[k·NR + j] = op(b)[k0 + k, n0 + j], zero past column N.
+static void pack_panel(float* panel, const float* b, int K, int N, int transB, int k0, int kc, int n0) {
+  int nc = N - n0 < NR ? N - n0 : NR;
+  if (transB) {
+    for (int j = 0; j < nc; j++) {
+      const float* src = b + (int64_t)(n0 + j) * K + k0;
+      for (int k = 0; k < kc; k++) panel[k * NR + j] = src[k];
+    }
+  } else {
+    for (int k = 0; k < kc; k++) {
+      const float* src = b + (int64_t)(k0 + k) * N + n0;
+      for (int j = 0; j < nc; j++) panel[k * NR + j] = src[j];
+    }
+  }
+  if (nc < NR) for (int k = 0; k < kc; k++) for (int j = nc; j < NR; j++) panel[k * NR + j] = 0.0f;
+}
+
+// out[r, 0..nc) (+)= Σ_k A(r, k) · panel[k, :] for R rows r; A(r,k) = a[r·rs + k·cs].
+// `add` says whether out already holds a partial sum to add to.
+#define TILE(R)                                                                                   \
+  static void tile_##R(float* out, int ldo, const float* a, int64_t rs, int64_t cs,              \
+                       const float* panel, int ldp, int kc, int nc, int add) {                    \
+    vf acc[R][NV];                                                                                \
+    for (int r = 0; r < R; r++) for (int v = 0; v < NV; v++) acc[r][v] = vf_zero();               \
+    for (int k = 0; k < kc; k++) {                                                                \
+      vf bv[NV];                                                                                  \
+      for (int v = 0; v < NV; v++) bv[v] = vf_load(panel + (int64_t)k * ldp + v * VW);           \
+      for (int r = 0; r < R; r++) {                                                               \
+        vf av = vf_splat(a[r * rs + k * cs]);                                                     \
+        for (int v = 0; v < NV; v++) acc[r][v] = vf_fma(acc[r][v], av, bv[v]);                    \
+      }                                                                                           \
+    }                                                                                             \
+    if (nc == NR) {                                                                               \
+      for (int r = 0; r < R; r++) for (int v = 0; v < NV; v++) {                                  \
+        float* o = out + (int64_t)r * ldo + v * VW;                                               \
+        vf_store(o, add ? vf_add(vf_load(o), acc[r][v]) : acc[r][v]);                             \
+      }                                                                                           \
+    } else {                                                                                      \
+      float tmp[NR];                                                                              \
+      for (int r = 0; r < R; r++) {                                                               \
+        for (int v = 0; v < NV; v++) vf_store(tmp + v * VW, acc[r][v]);                           \
+        float* o = out + (int64_t)r * ldo;                                                        \
+        for (int j = 0; j < nc; j++) o[j] = add ? o[j] + tmp[j] : tmp[j];                         \
+      }                                                                                           \
+    }                                                                                             \
+  }
+TILE(MR)
+TILE(1)
+
+// Rows [m0, m1) × columns [n0, n1) of the product.
+static void gemm_block(float* out, const float* a, const float* b, int M, int K, int N,
+                       int transA, int transB, int accumulate, int m0, int m1, int n0, int n1) {
+  float panel[KC * NR] __attribute__((aligned(64)));
+  int64_t rs = transA ? 1 : K, cs = transA ? M : 1;
+  for (int mb = m0; mb < m1; mb += MC) {
+    int me = mb + MC < m1 ? mb + MC : m1;
+    for (int nb = n0; nb < n1; nb += NR) {
+      int nc = n1 - nb < NR ? n1 - nb : NR;
+      for (int k0 = 0; k0 < K; k0 += KC) {
+        int kc = K - k0 < KC ? K - k0 : KC;
+        int add = accumulate || k0 > 0;
+        // A full-width panel of a row-major b is already laid out with stride N: read it in place.
+        const float* p = panel;
+        int ldp = NR;
+        if (!transB && nc == NR) { p = b + (int64_t)k0 * N + nb; ldp = N; }
+        else pack_panel(panel, b, K, N, transB, k0, kc, nb);
+        const float* ak = a + k0 * cs;
+        int m = mb;
+        for (; m + MR <= me; m += MR) tile_MR(out + (int64_t)m * N + nb, N, ak + m * rs, rs, cs, p, ldp, kc, nc, add);
+        for (; m < me; m++) tile_1(out + (int64_t)m * N + nb, N, ak + m * rs, rs, cs, p, ldp, kc, nc, add);
+      }
+    }
+  }
+  if (K == 0 && !accumulate) for (int m = m0; m < m1; m++) for (int n = n0; n < n1; n++) out[(int64_t)m * N + n] = 0.0f;
+}
+
+// out[n] = Σ_k x[k]·w[n·K + k] for n in [n0, n1): four rows of w at a time, dot products along k.
+static void matvec_rows(float* out, const float* x, const float* w, int K, int n0, int n1, int accumulate) {
+  int n = n0;
+  for (; n + 4 <= n1; n += 4) {
+    const float* w0 = w + (int64_t)n * K;
+    const float *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
+    vf s0 = vf_zero(), s1 = vf_zero(), s2 = vf_zero(), s3 = vf_zero();
+    int k = 0;
+    for (; k + VW <= K; k += VW) {
+      vf xv = vf_load(x + k);
+      s0 = vf_fma(s0, xv, vf_load(w0 + k));
+      s1 = vf_fma(s1, xv, vf_load(w1 + k));
+      s2 = vf_fma(s2, xv, vf_load(w2 + k));
+      s3 = vf_fma(s3, xv, vf_load(w3 + k));
+    }
+    float r0 = vf_hsum(s0), r1 = vf_hsum(s1), r2 = vf_hsum(s2), r3 = vf_hsum(s3);
+    for (; k < K; k++) { r0 += x[k] * w0[k]; r1 += x[k] * w1[k]; r2 += x[k] * w2[k]; r3 += x[k] * w3[k]; }
+    if (accumulate) { out[n] += r0; out[n + 1] += r1; out[n + 2] += r2; out[n + 3] += r3; }
+    else { out[n] = r0; out[n + 1] = r1; out[n + 2] = r2; out[n + 3] = r3; }
+  }
+  for (; n < n1; n++) {
+    const float* wn = w + (int64_t)n * K;
+    vf s = vf_zero();
+    int k = 0;
+    for (; k + VW <= K; k += VW) s = vf_fma(s, vf_load(x + k), vf_load(wn + k));
+    float r = vf_hsum(s);
+    for (; k < K; k++) r += x[k] * wn[k];
+    out[n] = accumulate ? out[n] + r : r;
+  }
+}
+
+// out[n] = Σ_k x[k]·b[k·N + n] for n in [n0, n1): NR columns of accumulators swept down k.
+static void vecmat_cols(float* out, const float* x, const float* b, int K, int N, int n0, int n1, int accumulate) {
+  int n = n0;
+  for (; n + NR <= n1; n += NR) {
+    vf acc[NV];
+    for (int v = 0; v < NV; v++) acc[v] = accumulate ? vf_load(out + n + v * VW) : vf_zero();
+    for (int k = 0; k < K; k++) {
+      vf xv = vf_splat(x[k]);
+      const float* row = b + (int64_t)k * N + n;
+      for (int v = 0; v < NV; v++) acc[v] = vf_fma(acc[v], xv, vf_load(row + v * VW));
+    }
+    for (int v = 0; v < NV; v++) vf_store(out + n + v * VW, acc[v]);
+  }
+  for (; n < n1; n++) {
+    float s = 0.0f;
+    for (int k = 0; k < K; k++) s += x[k] * b[(int64_t)k * N + n];
+    out[n] = accumulate ? out[n] + s : s;
+  }
+}
+
+void matmul(float* out, const float* a, const float* b, int M, int K, int N,
+            int transA, int transB, int accumulate, int tid, int nth) {
+  int lo, hi;
+  if (M == 1) { // a single row: op(a) is the vector a[0..K) whatever transA says
+    wren_slice(N, transB ? 4 : NR, tid, nth, &lo, &hi);
+    if (transB) matvec_rows(out, a, b, K, lo, hi, accumulate);
+    else vecmat_cols(out, a, b, K, N, lo, hi, accumulate);
+    return;
+  }
+  if (M >= 8 * MR * nth) { // enough rows: split them
+    wren_slice(M, MR, tid, nth, &lo, &hi);
+    if (lo < hi) gemm_block(out, a, b, M, K, N, transA, transB, accumulate, lo, hi, 0, N);
+  } else {
+    wren_slice(N, NR, tid, nth, &lo, &hi);
+    if (lo < hi) gemm_block(out, a, b, M, K, N, transA, transB, accumulate, 0, M, lo, hi);
+  }
+}

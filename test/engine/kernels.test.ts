@@ -1,0 +1,178 @@
+// One table per kernel, run on every backend (test-backends.ts): each backend's output must match
+// the reference kernel within 1e-5 relative on seeded random inputs with odd sizes.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Arena, type Ptr } from '../../src/engine/arena.ts';
+import type { Backend } from '../../src/engine/backend.ts';
+import { testBackends, seededFloats, relativeError, type TestBackend } from './test-backends.ts';
+
+const TOLERANCE = 1e-5;
+
+type Data = Float32Array | Int32Array;
+type Case = {
+  name: string;
+  inputs: Record<string, Data>;
+  /** outputs with their starting contents (accumulate and in-place kernels read them) */
+  outputs: Record<string, Data>;
+  run(b: Backend, p: Record<string, Ptr>): void;
+};
+
+const arena = new Arena(64 << 20);
+const backends: TestBackend[] = await testBackends(arena);
+after(() => { for (const { backend } of backends) backend.dispose(); });
+
+function place(data: Data): Ptr {
+  const p = arena.alloc(data.byteLength);
+  arena.u8.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), p);
+  return p;
+}
+
+function read(p: Ptr, like: Data): Data {
+  return like instanceof Int32Array ? arena.i32At(p, like.length).slice() : arena.f32At(p, like.length).slice();
+}
+
+/** Run the case on a backend; returns its outputs (null when the backend does not support the kernel). */
+function runCase(c: Case, b: Backend, kernel: Parameters<Backend['supports']>[0]): Record<string, Data> | null {
+  if (!b.supports(kernel)) return null;
+  const mark = arena.mark();
+  const p: Record<string, Ptr> = {};
+  for (const [k, v] of Object.entries(c.inputs)) p[k] = place(v);
+  for (const [k, v] of Object.entries(c.outputs)) p[k] = place(v);
+  c.run(b, p);
+  const out: Record<string, Data> = {};
+  for (const [k, v] of Object.entries(c.outputs)) out[k] = read(p[k], v);
+  arena.release(mark);
+  return out;
+}
+
+function table(kernel: Parameters<Backend['supports']>[0], cases: Case[]) {
+  test(`${kernel}: every backend matches the reference`, () => {
+    const [ref, ...others] = backends;
+    for (const c of cases) {
+      const want = runCase(c, ref.backend, kernel);
+      assert.ok(want, `reference lacks ${kernel}`);
+      for (const { label, backend } of others) {
+        const got = runCase(c, backend, kernel);
+        if (!got) continue;
+        for (const [k, w] of Object.entries(want)) {
+          const g: Data | undefined = got[k];
+          if (w instanceof Int32Array) assert.deepEqual(g, w, `${kernel} ${c.name} ${label}: ${k}`);
+          else {
+            assert.ok(g instanceof Float32Array);
+            const err = relativeError(g, w);
+            assert.ok(err <= TOLERANCE, `${kernel} ${c.name} on ${label}: ${k} relative error ${err.toExponential(2)} > ${TOLERANCE}`);
+          }
+        }
+      }
+    }
+  });
+}
+
+let seed = 1;
+const rand = (n: number, scale = 1) => seededFloats(seed++, n, scale);
+
+// matmul (M,K,N): matrix-vector (M = 1), odd sizes, K past the 256-deep panel, rows enough to split.
+const matmulShapes = [[1, 1, 1], [1, 3, 17], [1, 257, 255], [1, 288, 768], [2, 1, 3], [3, 17, 5],
+  [17, 255, 257], [64, 64, 64], [255, 3, 33], [130, 300, 40], [33, 513, 17]];
+table('matmul', matmulShapes.flatMap(([M, K, N]) => [0, 1, 2, 3].flatMap((t) => [0, 1].map((acc): Case => {
+  const transA = t & 1, transB = t >> 1;
+  return {
+    name: `${M}x${K}x${N} tA${transA} tB${transB} acc${acc}`,
+    inputs: { a: rand(M * K), b: rand(K * N) },
+    outputs: { out: rand(M * N) },
+    run: (be, p) => be.run('matmul', p.out, p.a, p.b, M, K, N, transA, transB, acc),
+  };
+}))));
+
+table('rmsnorm', [[1, 1], [3, 17], [17, 255], [5, 257], [2, 768]].map(([M, C]): Case => ({
+  name: `${M}x${C}`,
+  inputs: { x: rand(M * C, 3), w: rand(C) },
+  outputs: { out: new Float32Array(M * C) },
+  run: (be, p) => be.run('rmsnorm', p.out, p.x, p.w, M, C, 1e-5),
+})));
+
+// rope (M,T,H,D,pos0,theta): positions into the thousands, where float angles would drift.
+table('rope', [[1, 1, 1, 2, 0, 10000], [3, 3, 2, 8, 5, 10000], [17, 5, 3, 16, 1000, 10000],
+  [7, 7, 6, 48, 4090, 10000], [4, 2, 1, 64, 0, 500000], [3, 1, 5, 6, 65533, 10000]].map(([M, T, H, D, pos0, theta]): Case => ({
+  name: `M${M} T${T} H${H} D${D} pos0 ${pos0} theta ${theta}`,
+  inputs: {},
+  outputs: { x: rand(M * H * D) },
+  run: (be, p) => be.run('rope', p.x, M, T, H, D, pos0, theta),
+})));
+
+// attention (B,Tq,Tk,H,Hkv,D): decode (Tq = 1), prefill, GQA groups, more keys than one 64-key block.
+table('attention', [[1, 1, 1, 1, 1, 1], [1, 1, 17, 6, 6, 48], [2, 3, 3, 2, 1, 8], [1, 17, 17, 4, 2, 16],
+  [1, 5, 133, 8, 4, 8], [2, 70, 70, 2, 2, 3], [1, 1, 257, 3, 1, 64]].flatMap(([B, Tq, Tk, H, Hkv, D]) => [0, 1].map((withLse): Case => ({
+  name: `B${B} Tq${Tq} Tk${Tk} H${H} Hkv${Hkv} D${D}${withLse ? ' lse' : ''}`,
+  inputs: { q: rand(B * Tq * H * D, 2), k: rand(B * Tk * Hkv * D, 2), v: rand(B * Tk * Hkv * D) },
+  outputs: { out: new Float32Array(B * Tq * H * D), ...(withLse ? { lse: new Float32Array(B * H * Tq) } : {}) },
+  run: (be, p) => be.run('attention', p.out, withLse ? p.lse : 0, p.q, p.k, p.v, B, Tq, Tk, H, Hkv, D),
+}))));
+
+const lengths = [1, 3, 17, 255, 257, 1000];
+table('swiglu', lengths.map((n): Case => ({
+  name: `${n}`,
+  inputs: { gate: rand(n, 8), up: rand(n) },
+  outputs: { out: new Float32Array(n) },
+  run: (be, p) => be.run('swiglu', p.out, p.gate, p.up, n),
+})));
+
+table('add', lengths.flatMap((n) => [false, true].map((inPlace): Case => ({
+  name: `${n}${inPlace ? ' in place' : ''}`,
+  inputs: { b: rand(n) },
+  outputs: { a: rand(n) },
+  run: (be, p) => be.run('add', p.a, p.a, p.b, n),
+}))).filter((c, i) => i % 2 === 1).concat(lengths.map((n): Case => ({
+  name: `${n}`,
+  inputs: { a: rand(n), b: rand(n) },
+  outputs: { out: new Float32Array(n) },
+  run: (be, p) => be.run('add', p.out, p.a, p.b, n),
+}))));
+
+table('embedding', [[1, 1, 1], [3, 17, 5], [17, 255, 100], [4, 257, 3]].map(([M, C, V]): Case => ({
+  name: `M${M} C${C} V${V}`,
+  inputs: { table: rand(V * C), ids: Int32Array.from({ length: M }, (_, m) => (m * 7 + 3) % V) },
+  outputs: { out: new Float32Array(M * C) },
+  run: (be, p) => be.run('embedding', p.out, p.table, p.ids, M, C),
+})));
+
+table('softmax', [[1, 1], [3, 17], [17, 255], [2, 257], [1, 4096]].flatMap(([M, N]) => [false, true].map((inPlace): Case => ({
+  name: `${M}x${N}${inPlace ? ' in place' : ''}`,
+  inputs: inPlace ? {} : { x: rand(M * N, 10) },
+  outputs: inPlace ? { x: rand(M * N, 10) } : { out: new Float32Array(M * N) },
+  run: (be, p) => inPlace ? be.run('softmax', p.x, p.x, M, N) : be.run('softmax', p.out, p.x, M, N),
+}))));
+
+// argmax: exact indices; the tied rows check that the first maximum wins.
+const tied = new Float32Array([1, 5, 5, 2, 5, -1, 0, 0, 0]);
+table('argmax', [[1, 1], [3, 17], [17, 255], [2, 4096]].map(([M, N]): Case => ({
+  name: `${M}x${N}`,
+  inputs: { x: rand(M * N) },
+  outputs: { idx: new Int32Array(M) },
+  run: (be, p) => be.run('argmax', p.idx, p.x, M, N),
+})).concat([{
+  name: 'ties', inputs: { x: tied }, outputs: { idx: new Int32Array(3) },
+  run: (be, p) => be.run('argmax', p.idx, p.x, 3, 3),
+}]));
+
+test('argmax ties: first index wins on the reference', () => {
+  const got = runCase({ name: 'ties', inputs: { x: tied }, outputs: { idx: new Int32Array(3) },
+    run: (be, p) => be.run('argmax', p.idx, p.x, 3, 3) }, backends[0].backend, 'argmax');
+  assert.deepEqual(got?.idx, new Int32Array([1, 1, 0]));
+});
+
+test('a kernel given memory past the arena traps instead of corrupting it, and the backend recovers', () => {
+  for (const { label, backend } of backends.slice(1)) {
+    const past = arena.memory.buffer.byteLength;
+    assert.throws(() => backend.run('add', past, past, past, 1 << 20), `${label}: expected a trap`);
+    const mark = arena.mark();
+    const a = place(new Float32Array([1, 2, 3])), b = place(new Float32Array([10, 20, 30]));
+    backend.run('add', a, a, b, 3);
+    assert.deepEqual(read(a, new Float32Array(3)), new Float32Array([11, 22, 33]), label);
+    arena.release(mark);
+  }
+});
+
+test('the table covers more than the reference: at least one compiled backend ran', () => {
+  assert.ok(backends.some((b) => b.label.startsWith('wasm')), `backends: ${backends.map((b) => b.label).join(', ')}`);
+});

@@ -1,0 +1,56 @@
+// The backends every kernel test runs on: reference, WASM (SIMD128 and relaxed SIMD) at 1 and 2
+// threads with every call split across the threads, and native when its addon is built.
+// A backend that cannot run a kernel says so through supports(); tests never list exclusions.
+import type { Arena } from '../../src/engine/arena.ts';
+import { ReferenceBackend, type Backend } from '../../src/engine/backend.ts';
+import { createWasmBackend } from '../../src/engine/wasm-backend.ts';
+
+export type TestBackend = { label: string; backend: Backend };
+
+export async function testBackends(arena: Arena): Promise<TestBackend[]> {
+  const out: TestBackend[] = [{ label: 'reference', backend: new ReferenceBackend(arena) }];
+  for (const simd of ['simd128', 'relaxed-simd'] as const) {
+    for (const threads of [1, 2]) {
+      const backend = await createWasmBackend(arena, threads, { simd, fanOutNs: 0 });
+      if (backend.simd !== simd) { // the runtime lacks relaxed SIMD: nothing new to test
+        backend.dispose();
+        continue;
+      }
+      out.push({ label: `wasm ${simd} ×${threads}`, backend });
+    }
+  }
+  return out;
+}
+
+/** Seeded uniform floats in [-scale, scale) (mulberry32), so every run draws the same inputs. */
+export function seededFloats(seed: number, n: number, scale = 1): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * scale;
+  }
+  return out;
+}
+
+/**
+ * Largest relative error of `got` against `want`, each element measured against its own
+ * magnitude but never below the tensor's mean magnitude: a sum of many terms that cancels to
+ * near zero carries the rounding of its terms, not of its result.
+ */
+export function relativeError(got: Float32Array, want: Float32Array): number {
+  if (got.length !== want.length) throw new Error(`length ${got.length} vs ${want.length}`);
+  let meanAbs = 0;
+  for (const w of want) meanAbs += Math.abs(w);
+  meanAbs = Math.max(meanAbs / Math.max(1, want.length), 1e-30);
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) {
+    if (Number.isNaN(got[i]) !== Number.isNaN(want[i])) return Infinity;
+    const e = Math.abs(got[i] - want[i]) / Math.max(Math.abs(want[i]), meanAbs);
+    if (e > worst) worst = e;
+  }
+  return worst;
+}
