@@ -139,3 +139,41 @@ class TensorReader {
     }
   }
 }
+
+/** Write a llama2.c checkpoint: version 0 (legacy, what run.c reads) or 1 (256-byte header, fp32). */
+export function encodeLlama2cCheckpoint(config: LlamaConfig, tensor: (name: ParamName) => Float32Array, version: 0 | 1 = 0): Uint8Array {
+  const { C, L } = shapes(config);
+  const D = C / config.num_attention_heads;
+  const shared = config.tie_word_embeddings;
+  const params = [C, config.intermediate_size, L, config.num_attention_heads, config.num_key_value_heads, config.vocab_size, config.max_position_embeddings];
+  const parts: Uint8Array[] = [];
+  const header = new DataView(new ArrayBuffer(version === 0 ? 28 : HEADER_V1));
+  let at = 0;
+  if (version === 1) { header.setUint32(0, MAGIC, true); header.setInt32(4, 1, true); at = 8; }
+  params.forEach((v, i) => header.setInt32(at + 4 * i, i === 5 && version === 0 && !shared ? -v : v, true));
+  if (version === 1) header.setUint8(at + 28, shared ? 1 : 0);
+  parts.push(new Uint8Array(header.buffer));
+  const f32 = (a: Float32Array) => parts.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  const order: ParamName[] = version === 0
+    ? ['embed', 'attnNorm', 'wq', 'wk', 'wv', 'wo', 'ffnNorm', 'w1', 'w2', 'w3', 'finalNorm']
+    : ['attnNorm', 'ffnNorm', 'finalNorm', 'embed', 'wq', 'wk', 'wv', 'wo', 'w1', 'w2', 'w3'];
+  for (const name of order) f32(tensor(name));
+  if (version === 0) {
+    // freq_cis_real / freq_cis_imag: unused by readers that compute RoPE, but part of the layout
+    const re = new Float32Array(config.max_position_embeddings * D / 2), im = new Float32Array(re.length);
+    for (let p = 0; p < config.max_position_embeddings; p++) {
+      for (let i = 0; i < D / 2; i++) {
+        const a = p / Math.pow(config.rope_theta, (2 * i) / D);
+        re[p * D / 2 + i] = Math.cos(a);
+        im[p * D / 2 + i] = Math.sin(a);
+      }
+    }
+    f32(re); f32(im);
+  }
+  if (!shared) f32(tensor('lmHead'));
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
