@@ -110,6 +110,35 @@ export class BpeTokenizer implements Tokenizer {
     return out;
   }
 
+  /**
+   * Encode an arbitrary byte string: valid UTF-8 runs are encoded as text (specials per
+   * options.special), and each byte of an invalid sequence becomes its single-byte token, so
+   * decodeBytes(encodeBytes(b)) returns b exactly.
+   */
+  encodeBytes(bytes: Uint8Array, options: EncodeOptions = {}): number[] {
+    const out: number[] = [];
+    if (options.bos) out.push(this.required(this.bosId, 'BOS'));
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    let runStart = 0;
+    let i = 0;
+    const flush = (end: number) => {
+      if (end > runStart) for (const id of this.encode(decoder.decode(bytes.subarray(runStart, end)), { special: options.special })) out.push(id);
+    };
+    while (i < bytes.length) {
+      const n = validUtf8Length(bytes, i);
+      if (n > 0) {
+        i += n;
+        continue;
+      }
+      flush(i);
+      out.push(this.byteId[bytes[i]]);
+      runStart = ++i;
+    }
+    flush(i);
+    if (options.eos) out.push(this.required(this.eosId, 'EOS'));
+    return out;
+  }
+
   /** Encode text with no special-token handling (appends to `out`). */
   encodeOrdinary(text: string, out: number[]): void {
     if (text.length === 0) return;
@@ -197,4 +226,23 @@ export class BpeTokenizer implements Tokenizer {
     if (id === undefined) throw new WrenError(`${this.source} has no ${what} token; add one as a special token (e.g. <|endoftext|>)`);
     return id;
   }
+}
+
+/** Length of the valid UTF-8 sequence starting at bytes[i] (1-4), or 0 if it is invalid there. */
+function validUtf8Length(bytes: Uint8Array, i: number): number {
+  const b0 = bytes[i];
+  if (b0 < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf) => i + k < bytes.length && bytes[i + k] >= lo && bytes[i + k] <= hi;
+  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const lo = b0 === 0xe0 ? 0xa0 : 0x80;
+    const hi = b0 === 0xed ? 0x9f : 0xbf; // no UTF-16 surrogates
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const lo = b0 === 0xf0 ? 0x90 : 0x80;
+    const hi = b0 === 0xf4 ? 0x8f : 0xbf;
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
 }
