@@ -1,0 +1,102 @@
+// BPE training: the cs336 reference vector exactly, both tie rules, min frequency, special
+// tokens, parallel counting, the Llama-3 pre-tokenizer, and bad options / empty corpora.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
+import { trainTokenizer, countPreTokensParallel } from '../../src/tokenizer/train-tokenizer.ts';
+import { trainBpeFromCounts } from '../../src/tokenizer/bpe-trainer.ts';
+import { countPreTokens } from '../../src/tokenizer/pretoken-count.ts';
+import { PRE_TOKENIZERS } from '../../src/tokenizer/pretokenizer.ts';
+import { bpeSpecToJson } from '../../src/tokenizer/hf-tokenizer-json.ts';
+import { WrenError } from '../../src/errors.ts';
+import { sharedData, rng, randomUnicode } from './_data.ts';
+
+const cs336 = sharedData('tokenizers/cs336-bpe-fixtures/corpus.en');
+const stories = sharedData('tinystories/TinyStories-train_head2MiB.txt');
+const EOT = '<|endoftext|>';
+
+test('cs336 reference: vocab 500 on corpus.en gives the reference merges (in order) and vocabulary', { skip: cs336.skip }, async () => {
+  const dir = cs336.path.replace(/corpus\.en$/, '');
+  const { tokenizer, stoppedEarly } = await trainTokenizer([readFileSync(cs336.path, 'utf8')], { vocabSize: 500, specialTokens: [EOT] });
+  assert.equal(stoppedEarly, false);
+  const json = bpeSpecToJson(tokenizer.spec) as { model: { merges: string[]; vocab: Record<string, number> } };
+  const refMerges = readFileSync(dir + 'train-bpe-reference-merges.txt', 'utf8').split('\n').filter((l) => l !== '');
+  const refVocab = JSON.parse(readFileSync(dir + 'train-bpe-reference-vocab.json', 'utf8')) as Record<string, number>;
+  assert.equal(refMerges.length, 243);
+  assert.deepEqual(json.model.merges, refMerges);
+  assert.deepEqual(json.model.vocab, refVocab); // same strings with the same ids
+  assert.equal(tokenizer.vocabSize, 500);
+});
+
+test('tie rules: lexGreater picks the greater byte pair, lowestIds the smallest ids', () => {
+  // every pair occurs once; ' ' is byte-level 'Ġ' (U+0120), so its id sorts after 'a'..'z'
+  const counts = new Map([['ab', 1], [' cd', 1]]);
+  const lex = trainBpeFromCounts(counts, { vocabSize: 257 });
+  const low = trainBpeFromCounts(counts, { vocabSize: 257, tieBreak: 'lowestIds' });
+  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  assert.equal(text(lex.spec.tokens[256]), 'cd');   // 'c' > 'a' > ' '
+  assert.equal(text(low.spec.tokens[256]), 'ab');   // id('a') < id('c') < id(' ')
+  // a count difference beats either tie rule
+  const more = trainBpeFromCounts(new Map([['ab', 1], [' cd', 1], ['zz', 5]]), { vocabSize: 257, tieBreak: 'lowestIds' });
+  assert.equal(text(more.spec.tokens[256]), 'zz');
+});
+
+test('min frequency stops training early; counts weight words', () => {
+  const counts = new Map([['hello', 3], ['help', 1]]);
+  const r = trainBpeFromCounts(counts, { vocabSize: 300, minFrequency: 4 });
+  // 'he', 'el' occur 4 times (3 + 1), and 'h' > 'e' breaks the tie; then 'hel' 4 times; the rest < 4
+  assert.equal(r.stoppedEarly, true);
+  assert.deepEqual(r.spec.merges.map(([a, b]) => new TextDecoder().decode(Uint8Array.from([...r.spec.tokens[a], ...r.spec.tokens[b]]))), ['he', 'hel']);
+  const all = trainBpeFromCounts(counts, { vocabSize: 300 });
+  assert.equal(all.stoppedEarly, true); // runs out of pairs before 300
+  assert.ok(all.spec.tokens.some((t) => new TextDecoder().decode(t) === 'hello'));
+});
+
+test('special tokens are never split or merged and get ids 0..k-1', async () => {
+  const text = Array.from({ length: 200 }, (_, i) => `story ${i % 7} ends here.${EOT}<pad>`).join('\n');
+  const { tokenizer } = await trainTokenizer([text], { vocabSize: 300, specialTokens: [EOT, '<pad>'] });
+  assert.equal(tokenizer.specialTokens.get(EOT), 0);
+  assert.equal(tokenizer.specialTokens.get('<pad>'), 1);
+  for (const t of tokenizer.spec.tokens.slice(2)) {
+    const s = new TextDecoder().decode(t);
+    assert.ok(!s.includes('<|') && !s.includes('|>') && !s.includes('<pad'), `merge learned across a special token: ${JSON.stringify(s)}`);
+  }
+  const ids = tokenizer.encode(`a.${EOT}b`);
+  assert.equal(ids.filter((id) => id === 0).length, 1);
+  assert.equal(tokenizer.decode(ids), `a.${EOT}b`);
+});
+
+test('parallel counting equals single-threaded counting', { skip: stories.skip }, async () => {
+  const text = readFileSync(stories.path, 'utf8').slice(0, 400_000);
+  const single = countPreTokens(text, PRE_TOKENIZERS.gpt2, [EOT]);
+  const parallel = await countPreTokensParallel([text, text.slice(1000, 90_000)], PRE_TOKENIZERS.gpt2, [EOT], 2, 0);
+  countPreTokens(text.slice(1000, 90_000), PRE_TOKENIZERS.gpt2, [EOT], single);
+  assert.deepEqual(new Map([...parallel].sort()), new Map([...single].sort()));
+  const noSpecials = await countPreTokensParallel([text], PRE_TOKENIZERS.llama3, [], 2, 0);
+  assert.deepEqual(new Map([...noSpecials].sort()), new Map([...countPreTokens(text, PRE_TOKENIZERS.llama3, [])].sort()));
+});
+
+test('Llama-3 pre-tokenizer: trains, round-trips, and its tokenizer.json encodes identically in HF', { skip: stories.skip }, async () => {
+  const text = readFileSync(stories.path, 'utf8').slice(0, 200_000) + ' 1234567 DON\'T\r\n\r\n  x';
+  const { tokenizer } = await trainTokenizer([text], { vocabSize: 600, specialTokens: [EOT], preTokenizer: 'llama3' });
+  assert.ok(tokenizer.encode('12345').length >= 2, 'digits split in groups of at most 3');
+  const hf = new HfTokenizer(bpeSpecToJson(tokenizer.spec) as never, {} as never);
+  const next = rng(3);
+  const inputs = [text.slice(0, 20_000), "I'VE 1234567 he's\r\n\r\n x", ...Array.from({ length: 100 }, () => randomUnicode(next, 50))];
+  for (const s of inputs) {
+    const ids = tokenizer.encode(s);
+    assert.deepEqual(ids, hf.encode(s, { add_special_tokens: false }).ids, JSON.stringify(s.slice(0, 60)));
+    assert.equal(tokenizer.decode(ids), s);
+  }
+});
+
+test('bad training input: vocab too small, empty corpus, bad options', async () => {
+  await assert.rejects(trainTokenizer(['hello'], { vocabSize: 256, specialTokens: [EOT] }), (e: unknown) => e instanceof WrenError && /256 byte tokens \+ 1 special/.test(e.message));
+  await assert.rejects(trainTokenizer(['hello'], { vocabSize: 100 }), WrenError);
+  await assert.rejects(trainTokenizer([''], { vocabSize: 300 }), (e: unknown) => e instanceof WrenError && /empty/.test(e.message));
+  await assert.rejects(trainTokenizer([EOT + EOT], { vocabSize: 300, specialTokens: [EOT] }), /empty/);
+  await assert.rejects(trainTokenizer(['x'], { vocabSize: 300, specialTokens: ['a', 'a'] }), /distinct/);
+  await assert.rejects(trainTokenizer(['x'], { vocabSize: 300, minFrequency: 0 }), /min frequency/);
+  await assert.rejects(trainTokenizer(['x'], { vocabSize: 300, preTokenizer: 'bert' as never }), /unknown pre-tokenizer/);
+});
