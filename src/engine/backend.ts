@@ -47,14 +47,17 @@ const factories = new Map<BackendName, BackendFactory>([
   ['wasm', async (arena, threads) => (await import('./wasm-backend.ts')).createWasmBackend(arena, threads)],
 ]);
 
-export function defaultThreads(): number {
-  return Math.max(1, Math.min(16, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1));
+/** All cores: navigator.hardwareConcurrency in browsers, os.availableParallelism() in Node. */
+export async function defaultThreads(): Promise<number> {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  const cores = nav ?? (typeof process !== 'undefined' && process.versions?.node ? (await import('node:os')).availableParallelism() : 1);
+  return Math.max(1, Math.min(16, cores));
 }
 
 /** Create the requested backend; `auto` (default, or WREN_BACKEND) picks the fastest available. */
 export async function createBackend(opts: BackendOptions = {}): Promise<Backend> {
   const arena = opts.arena ?? new Arena();
-  const threads = opts.threads ?? defaultThreads();
+  const threads = opts.threads ?? (await defaultThreads());
   if (!Number.isInteger(threads) || threads < 1 || threads > 16) throw new WrenError(`threads must be an integer in [1, 16], got ${threads}`);
   const wanted = opts.backend && opts.backend !== 'auto' ? opts.backend : (process.env.WREN_BACKEND as BackendName | undefined) ?? 'auto';
   const order: BackendName[] = wanted === 'auto' || wanted === undefined ? ['native', 'wasm', 'reference'] : [wanted];
