@@ -30,10 +30,37 @@ export type KernelArgs = {
   softmax: [out: Ptr, x: Ptr, M: number, N: number];
   /** idx (M) int32 = argmax of each row of x (M,N); first index wins ties */
   argmax: [idx: Ptr, x: Ptr, M: number, N: number];
+
+  // ---- training: backward kernels (gradients accumulate into d* buffers) and optimiser ----
+  /** dx (M,C) += ∂loss/∂x, dw (C) += ∂loss/∂w of out = rmsnorm(x, w); dout (M,C) */
+  rmsnorm_backward: [dx: Ptr, dw: Ptr, dout: Ptr, x: Ptr, w: Ptr, M: number, C: number, eps: number];
+  /** in place on dx (M, H*D): the inverse rotation of `rope` (rotate by -angle), same positions */
+  rope_backward: [dx: Ptr, M: number, T: number, H: number, D: number, pos0: number, theta: number];
+  /** causal self-attention backward, Tq = Tk = T. dq (B,T,H*D), dk, dv (B,T,Hkv*D) accumulate;
+   *  dout, out, q (B,T,H*D); k, v (B,T,Hkv*D); lse (B,H,T) from the forward. No T×T buffer. */
+  attention_backward: [dq: Ptr, dk: Ptr, dv: Ptr, dout: Ptr, out: Ptr, lse: Ptr, q: Ptr, k: Ptr, v: Ptr,
+    B: number, T: number, H: number, Hkv: number, D: number];
+  /** dgate (n) += dout·up·silu'(gate), dup (n) += dout·silu(gate) */
+  swiglu_backward: [dgate: Ptr, dup: Ptr, dout: Ptr, gate: Ptr, up: Ptr, n: number];
+  /** dtable (V,C) += dout (M,C) scattered by ids (M) int32 */
+  embedding_backward: [dtable: Ptr, dout: Ptr, ids: Ptr, M: number, C: number];
+  /** fused softmax + cross-entropy, forward and backward: losses (M) = -log softmax(logits)[target];
+   *  dlogits (M,V) = (softmax - onehot(target)) * gradScale, and may alias logits. A row whose
+   *  target is negative is ignored (loss 0, gradient 0). targets (M) int32. */
+  softmax_cross_entropy: [losses: Ptr, dlogits: Ptr, logits: Ptr, targets: Ptr, M: number, V: number, gradScale: number];
+  /** AdamW over n floats: g = grad·gradScale; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²;
+   *  param -= lr·(m/bc1 / (sqrt(v/bc2) + eps) + wd·decay[i]·param). decay (n) float: 1 decays, 0 does not. */
+  adamw: [param: Ptr, grad: Ptr, m: Ptr, v: Ptr, decay: Ptr, n: number, lr: number, beta1: number, beta2: number,
+    eps: number, weightDecay: number, bc1: number, bc2: number, gradScale: number];
+  /** partials (MAX_THREADS) float: thread tid writes Σ x² over its slice of x (n) into partials[tid];
+   *  slots of threads not run stay as they were (the caller zeroes them and sums all) */
+  sumsq: [partials: Ptr, x: Ptr, n: number];
 };
 
 export type KernelName = keyof KernelArgs;
 
 export const KERNEL_NAMES = [
   'matmul', 'rmsnorm', 'rope', 'attention', 'swiglu', 'add', 'embedding', 'softmax', 'argmax',
+  'rmsnorm_backward', 'rope_backward', 'attention_backward', 'swiglu_backward', 'embedding_backward',
+  'softmax_cross_entropy', 'adamw', 'sumsq',
 ] as const satisfies readonly KernelName[];

@@ -2,6 +2,7 @@
 // and native kernels and the `reference` backend. Each follows the contract in kernels.ts;
 // `f` and `i` are float32/int32 views of the whole arena, so a Ptr p is element p >> 2.
 import type { KernelArgs, KernelName } from './kernels.ts';
+import { referenceBackwardKernels } from './reference-kernels-backward.ts';
 
 export type ArenaViews = { f: Float32Array; i: Int32Array };
 export type ReferenceKernel<K extends KernelName> = (mem: ArenaViews, ...args: KernelArgs[K]) => void;
@@ -120,4 +121,5 @@ export const referenceKernels: ReferenceKernels = {
       i[(idx >> 2) + m] = best;
     }
   },
+  ...referenceBackwardKernels, // training kernels: reference-kernels-backward.ts
 };
