@@ -8,6 +8,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   generate: { summary: 'generate text from a model (streams to stdout)', load: () => import('./generate.ts') },
   init: { summary: 'write a randomly initialised model (safetensors + config.json)', load: () => import('./init.ts') },
   bench: { summary: 'run a benchmark: generate | kernels | train | tokenizer | filter', load: () => import('./bench.ts') },
+  tokenizer: { summary: 'train a BPE tokenizer; encode / decode with any tokenizer file', load: () => import('./tokenizer.ts') },
   doctor: { summary: 'print the backend, SIMD level and thread count in use', load: () => import('./doctor.ts') },
 };
 
