@@ -18,11 +18,12 @@ test('wren tokenizer train writes a loadable tokenizer.json; encode/decode use i
   writeFileSync(a, 'the cat sat on the mat. <|endoftext|> the dog sat too.\n'.repeat(50));
   writeFileSync(b, 'a bird sang on the tree, the end.\n'.repeat(50));
   const out = join(dir, 'tok.json');
-  const r = run('train', '--in', a, b, '--vocab-size', '300', '--special', '<|endoftext|>', '--out', out);
+  const r = run('train', '--in', a, b, '--vocab-size', '280', '--special', '<|endoftext|>', '--out', out);
   assert.equal(r.status, 0, r.stderr);
   const summary = JSON.parse(r.stdout);
-  assert.equal(summary.vocab_size, 300);
-  assert.equal(summary.merges, 300 - 257);
+  assert.equal(summary.vocab_size, 280);
+  assert.equal(summary.merges, 280 - 257);
+  assert.equal(summary.stopped_early, false);
   const tok = loadTokenizerJson(out);
   assert.equal(tok.specialTokens.get('<|endoftext|>'), 0);
   const enc = run('encode', '--tokenizer', out, '--text', 'the cat<|endoftext|>');
