@@ -7,6 +7,7 @@ type CommandModule = { run(argv: string[]): Promise<void> };
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   generate: { summary: 'generate text from a model (streams to stdout)', load: () => import('./generate.ts') },
   init: { summary: 'write a randomly initialised model (safetensors + config.json)', load: () => import('./init.ts') },
+  filter: { summary: 'filter data by quality and educational value (recipes web | code | stories)', load: () => import('./filter.ts') },
   bench: { summary: 'run a benchmark: generate | kernels | train | tokenizer | filter', load: () => import('./bench.ts') },
   tokenizer: { summary: 'train a BPE tokenizer; encode / decode with any tokenizer file', load: () => import('./tokenizer.ts') },
   doctor: { summary: 'print the backend, SIMD level and thread count in use', load: () => import('./doctor.ts') },

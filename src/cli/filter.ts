@@ -1,0 +1,130 @@
+// `wren filter`: filter public data by quality and educational value (src/data/filter).
+//   wren filter --in FILES… --out OUT.jsonl --recipe web|code|stories|FILE [--report DIR] …
+//   wren filter train-classifier --labels FILE --out DIR …
+//   wren filter annotate --in FILES… --out labels.jsonl --teacher SPEC …
+//   wren filter stages            list stage kinds and their options
+import { runFilter } from '../data/filter/pipeline.ts';
+import { loadRecipe, withEvalSets, BUILTIN_RECIPES } from '../data/filter/recipe.ts';
+import { STAGE_FACTORIES } from '../data/filter/registry.ts';
+import { trainEduClassifierFromLabels } from '../data/filter/edu/train-classifier.ts';
+import { CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
+
+const HELP = `usage: wren filter --in FILES… --out OUT.jsonl --recipe RECIPE [options]
+       wren filter train-classifier --labels FILE --out DIR [options]
+       wren filter stages
+
+Streams JSONL (*.jsonl, *.jsonl.gz), text (*.txt, documents split by --separator lines) and
+source-file folders through the recipe's stages and writes the kept documents as JSONL.
+RECIPE is a built-in (${BUILTIN_RECIPES.join(', ')}) or a YAML/JSON recipe file. A killed run resumes
+from its checkpoint when rerun with the same flags.
+
+options:
+  --in FILE|DIR        input (repeatable; files listed after --in are inputs too)
+  --out FILE           output JSONL (the final name appears only when the pass is complete)
+  --recipe RECIPE      built-in name or recipe file
+  --report DIR         write report.md, report.json and SVG charts there
+  --shard i/n          process units with number % n == i (units: JSONL lines, text docs, files)
+  --skip-bad           skip malformed JSONL lines (reported) instead of stopping
+  --eval FILE          decontaminate against this eval set (repeatable; JSONL/JSON/YAML/text)
+  --overwrite          replace an existing --out
+  --text-field NAME    JSONL field holding the text (default text)
+  --separator LINE     document separator line in .txt inputs (default <|endoftext|>)
+  --max-file-bytes N   skip larger files/documents (default 1048576)
+  --checkpoint-every N input units between checkpoints (default 5000)
+  --quiet              no progress lines`;
+
+const TRAIN_HELP = `usage: wren filter train-classifier --labels FILE --out DIR [options]
+
+Trains an educational-value classifier on labelled texts (CSV with text,score columns, or JSONL
+{"text", "score"}) and reports precision/recall/F1 at the keep threshold on a held-out split.
+
+options:
+  --labels FILE      labels (e.g. ../shared/data/edu-value/fineweb_edu_llama3.3-70b_scored_150.csv)
+  --out DIR          classifier directory (classifier.json, weights, metrics.json, metrics.md)
+  --kind KIND        classifier kind (default linear-ngram)
+  --threshold T      keep threshold on the 0–5 scale (default 3, FineWeb-Edu's)
+  --held-out F       held-out fraction (default 0.2)
+  --folds K          cross-validation folds (default 5)
+  --seed N           split and training seed (default 1)
+  --bits B           feature hash bits (default 18)
+  --epochs N         training epochs (default 40)`;
+
+// parseFlags returns loosely typed values; these narrow them.
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const bool = (v: unknown): boolean => v === true;
+
+function parseShard(v: unknown): { shardIndex: number; shardCount: number } {
+  if (v === undefined) return { shardIndex: 0, shardCount: 1 };
+  const m = /^(\d+)\/(\d+)$/.exec(String(v));
+  if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new CliError(`--shard must be i/n with 0 ≤ i < n, got '${v}'`);
+  return { shardIndex: Number(m[1]), shardCount: Number(m[2]) };
+}
+
+async function runFilterCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseFlags(argv, {
+    in: { type: 'string', multiple: true }, out: { type: 'string' }, recipe: { type: 'string' }, report: { type: 'string' },
+    shard: { type: 'string' }, 'skip-bad': { type: 'boolean' }, eval: { type: 'string', multiple: true }, overwrite: { type: 'boolean' },
+    'text-field': { type: 'string' }, separator: { type: 'string' }, 'max-file-bytes': { type: 'string' },
+    'checkpoint-every': { type: 'string' }, quiet: { type: 'boolean' },
+  }, HELP);
+  const inputs = [...strs(values.in), ...positionals];
+  if (inputs.length === 0) throw new CliError(`--in is required\n\n${HELP}`);
+  const out = requiredFlag(values.out, 'out');
+  const recipe = withEvalSets(loadRecipe(requiredFlag(values.recipe, 'recipe')), strs(values.eval));
+  const { pass } = await runFilter({
+    inputs, output: out, recipe, reportDir: str(values.report), overwrite: bool(values.overwrite), progress: !bool(values.quiet),
+    checkpointEvery: intFlag(values['checkpoint-every'], 'checkpoint-every', 5000, 1),
+    read: {
+      ...parseShard(values.shard), skipBad: bool(values['skip-bad']),
+      textField: str(values['text-field']) ?? 'text', separator: str(values.separator) ?? '<|endoftext|>',
+      maxFileBytes: intFlag(values['max-file-bytes'], 'max-file-bytes', 1 << 20, 1),
+    },
+  });
+  const mb = pass.input.bytes / 1e6;
+  console.log(`${pass.recipe.name}: kept ${pass.docsOut} of ${pass.input.docs} documents (${mb.toFixed(2)} MB in ${pass.seconds.toFixed(1)} s, ${(mb / Math.max(1e-9, pass.seconds)).toFixed(2)} MB/s) → ${out}`);
+  for (const s of pass.stages) {
+    const top = Object.entries(s.dropped).sort((a, b) => b[1].count - a[1].count).slice(0, 3).map(([k, r]) => `${k} ${r.count}`).join(', ');
+    console.log(`  ${s.name.padEnd(18)} ${String(s.docsIn).padStart(8)} → ${String(s.docsOut).padStart(8)}${top ? `   (${top})` : ''}`);
+  }
+  if (values.report) console.log(`report: ${values.report}/report.md`);
+}
+
+async function runTrainClassifier(argv: string[]): Promise<void> {
+  const { values } = parseFlags(argv, {
+    labels: { type: 'string' }, out: { type: 'string' }, kind: { type: 'string' }, threshold: { type: 'string' },
+    'held-out': { type: 'string' }, folds: { type: 'string' }, seed: { type: 'string' }, bits: { type: 'string' }, epochs: { type: 'string' },
+  }, TRAIN_HELP);
+  const trainOptions: Record<string, number> = {};
+  if (values.bits !== undefined) trainOptions.bits = intFlag(values.bits, 'bits', 18, 4, 26);
+  if (values.epochs !== undefined) trainOptions.epochs = intFlag(values.epochs, 'epochs', 40, 1, 10000);
+  const r = trainEduClassifierFromLabels({
+    labels: requiredFlag(values.labels, 'labels'), out: requiredFlag(values.out, 'out'), kind: str(values.kind),
+    threshold: numFlag(values.threshold, 'threshold', 3, 0, 5), heldOutFraction: numFlag(values['held-out'], 'held-out', 0.2, 0.01, 0.99),
+    folds: intFlag(values.folds, 'folds', 5, 2, 100), seed: intFlag(values.seed, 'seed', 1), trainOptions,
+  });
+  const f = (m: typeof r.heldOut) => `P ${m.precision.toFixed(3)} R ${m.recall.toFixed(3)} F1 ${m.f1.toFixed(3)} (keep-all F1 ${m.baselineKeepAll.f1.toFixed(3)}), MAE ${m.mae.toFixed(2)}, Spearman ${m.spearman.toFixed(2)}, n=${m.n}`;
+  console.log(`${r.kind} trained on ${r.train} of ${r.labels.rows} rows in ${r.seconds.toFixed(1)} s; keep = score ≥ ${r.heldOut.threshold}`);
+  console.log(`  held-out:            ${f(r.heldOut)}`);
+  console.log(`  heuristic, held-out: ${f(r.heuristicHeldOut)}`);
+  console.log(`  ${r.crossValidation.folds}-fold CV:           ${f(r.crossValidation)}`);
+  console.log(`wrote ${values.out}/classifier.json and metrics.md (read its notes: ${r.heldOut.n} held-out rows is a small sample)`);
+}
+
+function listStages(): void {
+  for (const f of Object.values(STAGE_FACTORIES)) {
+    console.log(`${f.kind}: ${f.summary}`);
+    for (const [k, v] of Object.entries(f.defaults)) console.log(`    ${k}: ${JSON.stringify(v)}`);
+  }
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  if (sub === 'train-classifier') return runTrainClassifier(rest);
+  if (sub === 'stages') return listStages();
+  if (sub === 'annotate') {
+    const { run: annotate } = await import('./filter-annotate.ts');
+    return annotate(rest);
+  }
+  return runFilterCommand(argv);
+}

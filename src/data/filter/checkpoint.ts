@@ -1,0 +1,91 @@
+// Crash-safe progress for a filter run writing OUT:
+//   OUT.partial     the output so far (JSONL); truncated to `outBytes` on resume
+//   OUT.state       append-only log of dedup index keys, truncated to `stateBytes` on resume.
+//                   Record: u32 stage index, u32 key-set index, u32 pair count n, then n × (u32 hi,
+//                   u32 lo), all little-endian.
+//   OUT.ckpt.json   {"format": "wren-filter-checkpoint", "version": 1, "fingerprint", "nextUnit",
+//                    "outBytes", "stateBytes", "stats"} written atomically after the other two
+//                   are flushed, so it never points past data on disk.
+// A checkpoint is written every N input units; a resumed run skips units below `nextUnit` unparsed.
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { WrenError } from '../../errors.ts';
+import type { FilterStage } from './stage.ts';
+import type { PassStats } from './stats.ts';
+
+export const CHECKPOINT_FORMAT = 'wren-filter-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+export interface Checkpoint {
+  format: string;
+  version: number;
+  fingerprint: string;
+  nextUnit: number;
+  outBytes: number;
+  stateBytes: number;
+  stats: PassStats;
+}
+
+export function writeAtomic(path: string, body: string | Uint8Array): void {
+  writeFileSync(`${path}.tmp`, body);
+  renameSync(`${path}.tmp`, path);
+}
+
+export function readCheckpoint(path: string, fingerprint: string): Checkpoint | null {
+  if (!existsSync(path)) return null;
+  let c: Checkpoint;
+  try {
+    c = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new WrenError(`${path}: unreadable checkpoint (${(err as Error).message}); delete it to start over`);
+  }
+  if (c.format !== CHECKPOINT_FORMAT || c.version !== CHECKPOINT_VERSION) {
+    throw new WrenError(`${path}: expected ${CHECKPOINT_FORMAT} version ${CHECKPOINT_VERSION}; delete it to start over`);
+  }
+  if (c.fingerprint !== fingerprint) {
+    throw new WrenError(`${path}: this checkpoint belongs to a run with different inputs, recipe or flags; rerun with those, or delete it (and the .partial/.state files) to start over`);
+  }
+  return c;
+}
+
+/** Appends every key added since the last call to the state log; returns bytes written. */
+export function appendKeyLog(fd: number, stages: FilterStage[]): number {
+  let written = 0;
+  stages.forEach((stage, si) => {
+    stage.keySets?.forEach((set, ki) => {
+      const pairs = set.takeNew();
+      if (pairs.length === 0) return;
+      const buf = Buffer.alloc(12 + pairs.length * 4);
+      buf.writeUInt32LE(si, 0);
+      buf.writeUInt32LE(ki, 4);
+      buf.writeUInt32LE(pairs.length / 2, 8);
+      for (let i = 0; i < pairs.length; i++) buf.writeUInt32LE(pairs[i], 12 + 4 * i);
+      writeSync(fd, buf);
+      written += buf.length;
+    });
+  });
+  fsyncSync(fd);
+  return written;
+}
+
+/** Replays the first `bytes` of a state log into the stages' key sets. */
+export function replayKeyLog(path: string, bytes: number, stages: FilterStage[]): void {
+  if (bytes === 0) return;
+  const buf = readFileSync(path).subarray(0, bytes);
+  if (buf.length < bytes) throw new WrenError(`${path}: ${buf.length} bytes, the checkpoint needs ${bytes}; delete the checkpoint to start over`);
+  let at = 0;
+  while (at < bytes) {
+    const si = buf.readUInt32LE(at), ki = buf.readUInt32LE(at + 4), n = buf.readUInt32LE(at + 8);
+    const set = stages[si]?.keySets?.[ki];
+    if (!set) throw new WrenError(`${path}: record for stage ${si} set ${ki}, which this recipe does not have`);
+    const pairs = new Uint32Array(2 * n);
+    for (let i = 0; i < 2 * n; i++) pairs[i] = buf.readUInt32LE(at + 12 + 4 * i);
+    set.addAll(pairs);
+    at += 12 + 8 * n;
+  }
+}
+
+export function closeQuietly(fd: number | undefined): void {
+  if (fd !== undefined) closeSync(fd);
+}
+
+export { openSync };

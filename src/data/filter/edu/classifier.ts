@@ -1,0 +1,73 @@
+// Trained educational-value classifiers, saved as a directory and loaded by kind. Today's kind is
+// 'linear-ngram' (linear-classifier.ts); the project's small transformer classifier registers its
+// own kind with `registerEduClassifier` and every caller (the edu-value stage, the CLI) works
+// unchanged.
+//
+// Directory layout: classifier.json = { "format": "wren-edu-classifier", "version": 1, "kind": …,
+// "threshold": keep threshold used for the reported metrics, "metrics": held-out metrics, … kind-
+// specific fields }, plus whatever files the kind names in it.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WrenError } from '../../../errors.ts';
+import type { EduScorer } from './scorer.ts';
+
+export const CLASSIFIER_FORMAT = 'wren-edu-classifier';
+export const CLASSIFIER_VERSION = 1;
+
+export interface EduClassifierManifest {
+  format: string;
+  version: number;
+  kind: string;
+  threshold: number;
+  [key: string]: unknown;
+}
+
+export interface EduClassifier extends EduScorer {
+  /** Writes the directory (atomically per file); the manifest gets `extra` merged in. */
+  save(dir: string, extra: Record<string, unknown>): void;
+}
+
+export interface LabeledText {
+  text: string;
+  score: number;
+}
+
+/** A way to train a classifier of one kind; `train-classifier --kind` picks one. Options are numbers. */
+export interface EduClassifierTrainer {
+  kind: string;
+  defaults: Record<string, number>;
+  train(examples: LabeledText[], options: Record<string, number>): EduClassifier;
+}
+
+type Loader = (dir: string, manifest: EduClassifierManifest) => EduClassifier;
+const loaders = new Map<string, Loader>();
+const trainers = new Map<string, EduClassifierTrainer>();
+
+export function registerEduClassifier(trainer: EduClassifierTrainer, loader: Loader): void {
+  loaders.set(trainer.kind, loader);
+  trainers.set(trainer.kind, trainer);
+}
+
+export function eduClassifierTrainer(kind: string): EduClassifierTrainer {
+  const t = trainers.get(kind);
+  if (!t) throw new WrenError(`unknown classifier kind '${kind}'; known: ${[...trainers.keys()].join(', ')}`);
+  return t;
+}
+
+export function loadEduClassifier(dir: string): EduClassifier {
+  const file = join(dir, 'classifier.json');
+  if (!existsSync(file)) throw new WrenError(`${dir}: no classifier.json (train one with 'wren filter train-classifier')`);
+  let manifest: EduClassifierManifest;
+  try {
+    manifest = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new WrenError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  if (manifest.format !== CLASSIFIER_FORMAT) throw new WrenError(`${file}: format is '${manifest.format}', expected '${CLASSIFIER_FORMAT}'`);
+  if (manifest.version !== CLASSIFIER_VERSION) {
+    throw new WrenError(`${file}: version ${manifest.version}, this Wren reads version ${CLASSIFIER_VERSION}; retrain with 'wren filter train-classifier'`);
+  }
+  const loader = loaders.get(manifest.kind);
+  if (!loader) throw new WrenError(`${file}: unknown classifier kind '${manifest.kind}'; known: ${[...loaders.keys()].join(', ')}`);
+  return loader(dir, manifest);
+}

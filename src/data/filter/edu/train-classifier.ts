@@ -1,0 +1,130 @@
+// `wren filter train-classifier`: read labels, split off a seeded stratified held-out set, train a
+// classifier of the chosen kind on the rest, and report held-out keep-metrics beside the
+// keep-everything baseline and the built-in heuristic on the same rows. With few labels a single
+// split is noisy, so k-fold cross-validated metrics (every row held out once) are reported too.
+// The saved model is the one trained on the training split: the held-out numbers describe it.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WrenError } from '../../../errors.ts';
+import { eduClassifierTrainer, type LabeledText } from './classifier.ts';
+import { keepMetrics, stratifiedSplit, type KeepMetrics } from './evaluate.ts';
+import { scoreWeb } from './heuristic-scorer.ts';
+import { readLabels } from './labels.ts';
+import './linear-classifier.ts';
+
+export interface TrainClassifierOptions {
+  labels: string;
+  out: string;
+  kind?: string;
+  threshold?: number;
+  heldOutFraction?: number;
+  folds?: number;
+  seed?: number;
+  /** Kind-specific numeric options (e.g. bits, epochs for linear-ngram). */
+  trainOptions?: Record<string, number>;
+}
+
+export interface TrainClassifierResult {
+  kind: string;
+  labels: { file: string; rows: number; skipped: number; histogram: number[] };
+  train: number;
+  heldOut: KeepMetrics;
+  heuristicHeldOut: KeepMetrics;
+  crossValidation: KeepMetrics & { folds: number };
+  seconds: number;
+}
+
+function histogram(xs: LabeledText[]): number[] {
+  const h = new Array<number>(6).fill(0);
+  for (const e of xs) h[Math.round(e.score)]++;
+  return h;
+}
+
+export function trainEduClassifierFromLabels(o: TrainClassifierOptions): TrainClassifierResult {
+  const t0 = performance.now();
+  const kind = o.kind ?? 'linear-ngram';
+  const threshold = o.threshold ?? 3;
+  const heldOutFraction = o.heldOutFraction ?? 0.2;
+  const folds = o.folds ?? 5;
+  const seed = o.seed ?? 1;
+  if (!(heldOutFraction > 0 && heldOutFraction < 1)) throw new WrenError(`--held-out must be in (0, 1), got ${heldOutFraction}`);
+  const trainer = eduClassifierTrainer(kind);
+  const opts = { ...trainer.defaults, ...o.trainOptions, seed };
+  const { examples, skipped } = readLabels(o.labels);
+  if (examples.length < 10) throw new WrenError(`${o.labels}: ${examples.length} labelled rows; need at least 10 to hold some out`);
+
+  const { train, test } = stratifiedSplit(examples, heldOutFraction, seed);
+  const model = trainer.train(train, opts);
+  const predict = (m: typeof model, xs: LabeledText[]) => xs.map((e) => Number(m.score(e.text, '')));
+  const heldOut = keepMetrics(test.map((e) => e.score), predict(model, test), threshold);
+  const heuristicHeldOut = keepMetrics(test.map((e) => e.score), test.map((e) => scoreWeb(e.text)), threshold);
+
+  // k-fold: fold f holds out every k-th row of a seeded stratified order.
+  const order = stratifiedSplit(examples, 0.5, seed + 1);
+  const all = [...order.test, ...order.train];
+  const truth: number[] = [], pred: number[] = [];
+  for (let f = 0; f < folds; f++) {
+    const tr = all.filter((_, i) => i % folds !== f), te = all.filter((_, i) => i % folds === f);
+    const m = trainer.train(tr, opts);
+    truth.push(...te.map((e) => e.score));
+    pred.push(...predict(m, te));
+  }
+  const crossValidation = { ...keepMetrics(truth, pred, threshold), folds };
+
+  const result: TrainClassifierResult = {
+    kind,
+    labels: { file: o.labels, rows: examples.length, skipped, histogram: histogram(examples) },
+    train: train.length,
+    heldOut,
+    heuristicHeldOut,
+    crossValidation,
+    seconds: (performance.now() - t0) / 1000,
+  };
+  mkdirSync(o.out, { recursive: true });
+  model.save(o.out, { threshold, trainedOn: o.labels, trainRows: train.length, options: opts, metrics: { heldOut, crossValidation } });
+  const write = (name: string, body: string) => {
+    writeFileSync(join(o.out, `${name}.tmp`), body);
+    renameSync(join(o.out, `${name}.tmp`), join(o.out, name));
+  };
+  write('metrics.json', JSON.stringify(result, null, 2) + '\n');
+  write('metrics.md', metricsMarkdown(result));
+  return result;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+function row(name: string, m: KeepMetrics): string {
+  return `| ${name} | ${m.n} | ${pct(m.precision)} | ${pct(m.recall)} | ${m.f1.toFixed(3)} | ${pct(m.baselineKeepAll.precision)} / ${m.baselineKeepAll.f1.toFixed(3)} | ${m.mae.toFixed(2)} | ${m.spearman.toFixed(2)} |`;
+}
+
+export function metricsMarkdown(r: TrainClassifierResult): string {
+  const t = r.heldOut.threshold;
+  return [
+    `# Edu-value classifier (${r.kind})`,
+    '',
+    `Labels: \`${r.labels.file}\` — ${r.labels.rows} rows (${r.labels.skipped} skipped), score histogram 0–5: ${r.labels.histogram.join(' / ')}.`,
+    `Trained on ${r.train} rows; keep threshold: score ≥ ${t}.`,
+    '',
+    '| evaluated on | rows | precision | recall | F1 | keep-all baseline P / F1 | MAE | Spearman |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    row('held-out split (this model)', r.heldOut),
+    row('held-out split (built-in heuristic)', r.heuristicHeldOut),
+    row(`${r.crossValidation.folds}-fold cross-validation`, r.crossValidation),
+    '',
+    '## How to read this',
+    '',
+    `The held-out split has ${r.heldOut.n} rows, ${r.heldOut.n - r.heldOut.positives} of them below the threshold. With so few`,
+    'negatives one document more or less moves precision by several points: the numbers can show that the pipeline',
+    'trains, saves and scores end to end and whether the model ranks documents at all (Spearman), not how well it',
+    'will filter a real corpus. Compare with the keep-all baseline: when labels are skewed towards "keep", a model that',
+    'keeps everything already has high precision and recall. Thousands of annotated rows (FineWeb-Edu used 450k) are',
+    'needed for numbers that generalise; `wren filter annotate` produces them from a teacher.',
+    '',
+    `Confusion (rows: label, columns: predicted, rounded 0–5), held-out:`,
+    '',
+    '```',
+    ...r.heldOut.confusion.map((c, i) => `${i}: ${c.map((x) => String(x).padStart(3)).join(' ')}`),
+    '```',
+    '',
+  ].join('\n');
+}

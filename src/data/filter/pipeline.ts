@@ -1,0 +1,161 @@
+// One filter pass: stream units from the inputs, run each document through the recipe's stages in
+// order (the first drop ends its journey), write kept documents to OUT as JSONL, and record per-
+// stage statistics. Memory is bounded by one document plus the dedup indexes (16 bytes per key).
+// Progress is checkpointed (checkpoint.ts) so a killed run resumes to the same output; the output
+// appears under its final name only when the pass is complete.
+import { createHash } from 'node:crypto';
+import { existsSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, writeSync, fsyncSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { WrenError } from '../../errors.ts';
+import type { Teacher } from '../teachers/teacher.ts';
+import { appendKeyLog, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, closeQuietly, readCheckpoint, replayKeyLog, writeAtomic } from './checkpoint.ts';
+import { buildStages, type Recipe } from './recipe.ts';
+import { writeReport } from './report-writer.ts';
+import { inputBytes, readInputs, type ReadOptions } from './sources.ts';
+import { newStageStats, recordReason, recordVerdict, snippet, type PassStats } from './stats.ts';
+
+export interface FilterRunOptions {
+  inputs: string[];
+  output: string;
+  recipe: Recipe;
+  reportDir?: string;
+  read?: Partial<ReadOptions>;
+  /** Units between checkpoints (default 5000). */
+  checkpointEvery?: number;
+  teacher?: Teacher;
+  /** Replace an existing output. */
+  overwrite?: boolean;
+  /** Print progress lines to stderr (rate, ETA). */
+  progress?: boolean;
+}
+
+/** Earlier passes recorded beside the inputs (OUT.passes.json of a previous run). */
+export function priorPasses(inputs: string[]): PassStats[] {
+  const out: PassStats[] = [];
+  for (const p of inputs) {
+    const side = `${p}.passes.json`;
+    if (!existsSync(side)) continue;
+    try {
+      out.push(...(JSON.parse(readFileSync(side, 'utf8')).passes as PassStats[]));
+    } catch (err) {
+      throw new WrenError(`${side}: unreadable pass history (${(err as Error).message})`);
+    }
+  }
+  return out;
+}
+
+export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats; passes: PassStats[] }> {
+  const out = resolve(o.output);
+  const partial = `${out}.partial`, statePath = `${out}.state`, ckptPath = `${out}.ckpt.json`;
+  const every = o.checkpointEvery ?? 5000;
+  const inputs = o.inputs.map((p) => resolve(p));
+  if (inputs.includes(out)) throw new WrenError(`--out ${o.output} is also an input`);
+  const read = { ...o.read };
+  const shard = `${read.shardIndex ?? 0}/${read.shardCount ?? 1}`;
+  const fingerprint = createHash('md5')
+    .update(JSON.stringify({ inputs, stages: o.recipe.stages, read: { ...read, startUnit: 0 } }))
+    .digest('hex');
+  const ckpt = readCheckpoint(ckptPath, fingerprint);
+  if (!ckpt && existsSync(out) && !o.overwrite) throw new WrenError(`--out ${o.output} exists; pass --overwrite to replace it`);
+  if (ckpt && !existsSync(partial)) throw new WrenError(`${ckptPath}: its partial output ${partial} is missing; delete the checkpoint to start over`);
+
+  const stages = await buildStages(o.recipe, { teacher: o.teacher, workPrefix: out });
+  const stats: PassStats = ckpt?.stats ?? {
+    format: 'wren-filter-pass', version: 1,
+    recipe: { name: o.recipe.name, source: o.recipe.source, description: o.recipe.description, stages: o.recipe.stages },
+    inputs: o.inputs, output: o.output, shard, startedAt: new Date().toISOString(), seconds: 0,
+    input: { units: 0, docs: 0, bytes: 0, skipped: {} },
+    stages: stages.map(newStageStats), docsOut: 0, bytesOut: 0,
+  };
+  let outFd: number | undefined, stateFd: number | undefined;
+  const t0 = performance.now() - stats.seconds * 1000;
+  try {
+    outFd = openSync(partial, ckpt ? 'r+' : 'w');
+    stateFd = openSync(statePath, ckpt ? 'r+' : 'w');
+    let outBytes = 0, stateBytes = 0, nextUnit = 0;
+    if (ckpt) {
+      ftruncateSync(outFd, ckpt.outBytes);
+      ftruncateSync(stateFd, ckpt.stateBytes);
+      replayKeyLog(statePath, ckpt.stateBytes, stages);
+      ({ outBytes, stateBytes, nextUnit } = ckpt);
+      if (o.progress) process.stderr.write(`resuming ${o.output} at input unit ${nextUnit} (${stats.docsOut} documents kept so far)\n`);
+    }
+    let pending: string[] = [];
+    let pendingChars = 0;
+    const flush = () => {
+      if (pending.length === 0) return;
+      const buf = Buffer.from(pending.join(''));
+      writeSync(outFd!, buf, 0, buf.length, outBytes);
+      outBytes += buf.length;
+      pending = [];
+      pendingChars = 0;
+    };
+    const checkpoint = () => {
+      flush();
+      fsyncSync(outFd!);
+      stateBytes += appendKeyLog(stateFd!, stages);
+      stats.seconds = (performance.now() - t0) / 1000;
+      stats.bytesOut = outBytes;
+      const c = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, fingerprint, nextUnit, outBytes, stateBytes, stats };
+      writeAtomic(ckptPath, JSON.stringify(c));
+    };
+    const totalBytes = o.progress ? inputBytes(inputs) : 0;
+    let lastProgress = performance.now(), sinceCkpt = 0;
+
+    for await (const item of readInputs(inputs, { ...read, startUnit: nextUnit })) {
+      stats.input.units++;
+      stats.input.bytes += item.bytes;
+      if ('skip' in item) {
+        recordReason(stats.input.skipped, item.skip, { id: item.origin, origin: item.origin, detail: item.detail, snippet: '' });
+      } else {
+        stats.input.docs++;
+        const doc = item.doc;
+        let kept = true;
+        for (let i = 0; i < stages.length; i++) {
+          const before = doc.text;
+          const t = performance.now();
+          const v = await stages[i].apply(doc);
+          stats.stages[i].ms += performance.now() - t;
+          recordVerdict(stats.stages[i], doc, before, v);
+          if (!v.keep) { kept = false; break; }
+        }
+        if (kept) {
+          const line = JSON.stringify({ ...(doc.meta.id === undefined ? { id: doc.id } : {}), text: doc.text, ...doc.meta }) + '\n';
+          pending.push(line);
+          pendingChars += line.length;
+          stats.docsOut++;
+          if (pendingChars > 1 << 20) flush();
+        }
+      }
+      nextUnit = item.unit + 1;
+      if (++sinceCkpt >= every) {
+        checkpoint();
+        sinceCkpt = 0;
+      }
+      if (o.progress && performance.now() - lastProgress > 1000) {
+        lastProgress = performance.now();
+        const sec = (performance.now() - t0) / 1000;
+        const mb = stats.input.bytes / 1e6;
+        const eta = totalBytes > 0 ? ((totalBytes / 1e6 - mb) / Math.max(1e-9, mb / sec)).toFixed(0) : '?';
+        process.stderr.write(`${stats.input.docs} docs, ${stats.docsOut} kept, ${(stats.input.docs / sec).toFixed(0)} docs/s, ${(mb / sec).toFixed(1)} MB/s, ETA ${eta} s\n`);
+      }
+    }
+    flush();
+    fsyncSync(outFd);
+    stats.bytesOut = outBytes;
+    stats.seconds = (performance.now() - t0) / 1000;
+  } finally {
+    closeQuietly(outFd);
+    closeQuietly(stateFd);
+    for (const s of stages) await s.close?.();
+  }
+  const passes = [...priorPasses(inputs), stats];
+  writeAtomic(`${out}.passes.json`, JSON.stringify({ format: 'wren-filter-passes', version: 1, passes }, null, 1) + '\n');
+  if (o.reportDir) writeReport(o.reportDir, passes);
+  renameSync(partial, out);
+  rmSync(ckptPath, { force: true });
+  rmSync(statePath, { force: true });
+  return { pass: stats, passes };
+}
+
+export { snippet };
