@@ -1,0 +1,200 @@
+// The middle and the end of a story: one problem (lost, broken, stuck, rain, hurt, cannot, want,
+// scared), told with or without spoken lines, with an optional conflict, twist, foreshadowing
+// (a setup early and its payoff later) and moral, and a happy or a bad ending.
+// Feature cues are part of the grammar: every Conflict beat has an argument or anger in it,
+// every Twist a surprise, every Foreshadowing setup a payoff that "remembers" it, every
+// MoralValue a stated lesson, every bad ending a sad last paragraph.
+import { cap } from './english.ts';
+import type { Words } from './words.ts';
+import type { Problem, World } from './world.ts';
+
+export type Foreshadow = { setup: string; payoff: string };
+export type ProblemBeats = {
+  foreshadow(w: World, x: Words, happy: boolean): Foreshadow;
+  trouble(w: World, x: Words): string[];
+  conflict(w: World, x: Words): string[];
+  twist(w: World, x: Words, happy: boolean): string[];
+  happy(w: World, x: Words): string[];
+  bad(w: World, x: Words): string[];
+  moral(w: World, x: Words, happy: boolean): string;
+  summary(w: World, x: Words, happy: boolean): string;
+};
+
+const HURTABLE = /^(foot|hand|arm|leg|head|face|eye|ear|nose|mouth|tooth|tongue|finger|toe|knee|elbow|tummy|belly|neck|chin|cheek|lip|shoulder|thumb|back|knuckle|wrist|ankle|forehead|muscle)$/;
+
+function doing(w: World): string {
+  return w.verb.agent || w.problem === 'cannot' ? 'playing' : w.verb.ing;
+}
+
+function sadFeel(w: World, x: Words): string[] {
+  return w.feel === 'bad' ? [x.pick([`${x.H} felt ${w.adjective.word}.`, `${x.H} was very ${w.adjective.word}.`])] : [];
+}
+
+/** Shared pieces: the generic argument, the happy close, the sad close. */
+function argue(w: World, x: Words, about: string): string[] {
+  if (x.D) return [x.fSay(`It is my turn with ${about}`, '!'), x.hSay(`No, it is mine`, '!'), `They began to argue, and both of them got angry.`];
+  return [x.pick([`${x.F} wanted ${about} too, and they began to argue.`, `${x.F} said it was ${x.Hs} fault, and they had a big fight.`, `${x.H} and ${x.F} were angry at each other, and they would not listen.`])];
+}
+function happyClose(x: Words): string {
+  return x.pick([`They played together until the sun went down.`, `${x.H} and ${x.F} smiled and laughed.`, `From then on, they were the best of friends.`, `And they all lived happily ever after.`, `It was a very good day.`]);
+}
+function sadClose(x: Words): string {
+  return x.pick([`${x.H} went home feeling sad.`, `It was not a good day at all.`, `${x.H} cried all the way home.`, `${x.H} sat alone and felt sad for a long time.`]);
+}
+
+const lost: ProblemBeats = {
+  foreshadow: (w, x, happy) => w.focus.animate
+    ? { setup: `${x.H} noticed that the gate was open, but ${x.he} did not close it.`, payoff: happy ? `Then ${x.H} remembered the open gate, and ${x.he} closed it tight.` : `Then ${x.H} remembered the open gate. If only ${x.he} had closed it.` }
+    : { setup: `${x.H} noticed a small hole in ${x.his} bag, but ${x.he} did not think about it.`, payoff: happy ? `Then ${x.H} remembered the hole in ${x.his} bag, and ${x.A} helped ${x.him} fix it.` : `Then ${x.H} remembered the hole in ${x.his} bag. Now it was too late.` },
+  trouble: (w, x) => [
+    w.focus.animate ? `Then ${x.the} ran away into the bushes, and ${x.H} could not find ${x.it}.` : x.pick([`${x.H} put ${x.the} down and ran to play. When ${x.he} came back, ${x.the} was gone!`, `Later, ${x.H} looked for ${x.the}, but ${x.he} could not find ${x.it} anywhere.`]),
+    ...(x.D ? [x.hSay(x.pick([`Where is my ${x.word}`, `Has anyone seen my ${x.word}`]), '?')] : []),
+  ],
+  conflict: (w, x) => x.D
+    ? [x.hSay(`You took my ${x.word}`, '!'), x.fSay(`No, I did not`, '!'), `${x.H} was angry, and ${x.F} was mad too.`]
+    : [`${x.H} thought ${x.F} had taken ${x.the}. They began to argue, and ${x.F} got angry.`],
+  twist: (w, x, happy) => happy
+    ? [x.pick([`Then something unexpected happened. A little puppy came out of the bushes with ${x.the} in its mouth!`, `To everyone's surprise, ${x.the} had been in ${x.Hs} pocket all along!`])]
+    : [`Then something unexpected happened. A big bird flew down, took ${x.the} and flew far away.`],
+  happy: (w, x) => [`${x.H} and ${x.F} looked everywhere. At last, they found ${x.the} ${x.spot}.`, ...(x.D ? [x.hSay(`Thank you for helping me, ${x.F}`, '!')] : [`${x.H} thanked ${x.F} for helping.`]), happyClose(x)],
+  bad: (w, x) => [`They looked and looked, but ${x.the} was never found.`, ...(x.D ? [x.hSay(`I miss my ${x.word}`, '.')] : []), sadClose(x)],
+  moral: (w, x, happy) => w.features.has('Conflict')
+    ? `${x.H} learned that ${x.he} should not blame a friend without asking first.`
+    : happy ? x.pick([`${x.H} learned to take good care of ${x.his} things.`, `From that day on, ${x.H} always kept ${x.his} things close.`]) : `${x.H} learned that ${x.he} should always keep ${x.his} things safe.`,
+  summary: (w, x, happy) => `${x.H} loses ${x.the} in the ${x.place} and ${happy ? `finds it again with ${x.his} friend ${x.F}` : 'never finds it again'}.`,
+};
+
+const broken: ProblemBeats = {
+  foreshadow: (w, x, happy) => ({ setup: `${x.H} noticed a small crack in ${x.the}, but ${x.he} kept playing.`, payoff: happy ? `Now ${x.H} remembered the little crack, and ${x.he} was more gentle.` : `Now ${x.H} remembered the little crack. ${x.He} should have been more gentle.` }),
+  trouble: (w, x) => [
+    x.pick([`${x.H} threw ${x.the} up high. It fell on a rock and broke!`, `${x.The} slipped from ${x.Hs} hands and broke into pieces.`, `While ${x.he} was ${doing(w)}, ${x.H} stepped on ${x.the}, and it broke.`]),
+    ...(x.D ? [x.hSay(x.pick([`Oh no, my ${x.word} is broken`, `My ${x.word}! What can I do`]), '!')] : []),
+  ],
+  conflict: (w, x) => x.D
+    ? [x.fSay(`You broke it because you were not careful`, '!'), x.hSay(`No, you pushed me`, '!'), `They began to argue and would not look at each other.`]
+    : [`${x.F} said it was ${x.Hs} fault, and ${x.H} said it was ${x.F}'s fault. They began to argue.`],
+  twist: (w, x, happy) => happy
+    ? [`But to ${x.Hs} surprise, ${x.helper} looked at the pieces and laughed. It was a toy that came apart, and it could go back together!`]
+    : [`Then something unexpected happened. A dog ran by and took one of the pieces away.`],
+  happy: (w, x) => [`${x.Helper} came and looked at ${x.the}.`, ...(x.D ? [say2(x, w.helper, `Do not worry, we can fix it`, '.')] : [`${x.Helper} said they could fix it.`]), `With some glue, ${x.the} was as good as new.`, happyClose(x)],
+  bad: (w, x) => [`${x.Helper} tried to fix ${x.the}, but it was too broken.`, ...(x.D ? [say2(x, w.helper, `I am sorry, it cannot be fixed`, '.')] : []), sadClose(x)],
+  moral: (w, x, happy) => w.features.has('Conflict')
+    ? `${x.H} learned that fighting does not fix anything.`
+    : happy ? x.pick([`${x.H} learned to be gentle with ${x.his} things.`, `The lesson was to be careful with the things you love.`]) : `${x.H} learned that ${x.he} should be gentle with ${x.his} toys.`,
+  summary: (w, x, happy) => `${x.H} breaks ${x.the} while playing, and ${happy ? `${w.helper} helps fix it` : 'it cannot be fixed'}.`,
+};
+
+const stuck: ProblemBeats = {
+  foreshadow: (w, x, happy) => ({ setup: `${x.A} told ${x.H} not to play near the tall tree, but ${x.he} did not listen.`, payoff: happy ? `${x.H} remembered what ${x.A} had said, and ${x.he} played far from the tree after that.` : `${x.H} remembered what ${x.A} had said. ${x.He} wished ${x.he} had listened.` }),
+  trouble: (w, x) => [
+    w.focus.animate ? `${x.The} climbed up a tall tree and got stuck on a high branch.` : `${x.H} threw ${x.the} too high, and it got stuck in a tall tree.`,
+    ...(x.D ? [x.hSay(`How can I get it down`, '?')] : [`${x.H} could not reach it.`]),
+  ],
+  conflict: (w, x) => argue(w, x, 'the stick').concat(`They could not agree on how to get it down.`),
+  twist: (w, x, happy) => happy
+    ? [`Then something unexpected happened. A big wind blew, and ${x.the} fell right into ${x.Hs} arms!`]
+    : [`Then something unexpected happened. A big wind blew, and ${x.the} went even higher.`],
+  happy: (w, x) => [`${x.Helper} came with a long ladder and got ${x.the} down.`, ...(x.D ? [x.hSay(`Thank you`, '!')] : [`${x.H} said thank you.`]), happyClose(x)],
+  bad: (w, x) => [`Nobody could reach ${x.the}, and it stayed up in the tree.`, `When it got dark, ${x.H} had to go home without ${x.it}.`, sadClose(x)],
+  moral: (w, x, happy) => w.features.has('Conflict') ? `${x.H} learned that friends should work together, not fight.` : happy ? `${x.H} learned that it is good to ask for help.` : `${x.H} learned to be more careful.`,
+  summary: (w, x, happy) => `${x.The} gets stuck in a tree, and ${happy ? `${w.helper} helps get it down` : `${x.H} has to leave it there`}.`,
+};
+
+const WEATHER_LINES: Record<string, string> = {
+  rain: 'dark clouds came, and it began to rain', snow: 'it began to snow, and it got very cold', wind: 'a strong wind began to blow',
+  storm: 'a big storm came', thunder: 'there was loud thunder in the sky', lightning: 'there was lightning in the dark sky',
+  fog: 'a thick fog came, and they could not see', sunshine: 'the sunshine got so hot that they could not play', breeze: 'a cold breeze came and blew their things away',
+  frost: 'frost covered everything, and it got very cold', hail: 'hail began to fall from the sky', mist: 'a thick mist came, and they could not see', dew: 'the grass got wet with dew, and everything was cold',
+};
+function weather(w: World): string {
+  return w.role === 'weather' ? w.noun.word : 'rain';
+}
+const rain: ProblemBeats = {
+  foreshadow: (w, x, happy) => ({ setup: `${x.H} saw dark clouds far away, but ${x.he} did not know what they meant.`, payoff: happy ? `${x.H} remembered the dark clouds, and now ${x.he} knew why they came.` : `${x.H} remembered the dark clouds. ${x.He} should have gone home sooner.` }),
+  trouble: (w, x) => [`Suddenly, ${WEATHER_LINES[weather(w)] ?? `the ${weather(w)} came`}.`, ...(x.D ? [x.hSay(`Oh no! We cannot play now`, '!')] : [`They could not play outside anymore.`])],
+  conflict: (w, x) => x.D
+    ? [x.fSay(`Let's go home`, '!'), x.hSay(`No, I want to stay`, '!'), `They began to argue, and ${x.F} got angry.`]
+    : [`${x.F} wanted to go home, but ${x.H} wanted to stay. They argued and were both angry.`],
+  twist: (w, x, happy) => happy
+    ? [`Then something unexpected happened. The sky cleared, and a big rainbow came out!`]
+    : [`Then something unexpected happened. A big puddle splashed them, and they were wet all over.`],
+  happy: (w, x) => [`${x.Helper} called them inside.`, `They made a tent out of blankets and played there until the ${weather(w)} was gone.`, ...(x.D ? [x.fSay(`This is even better`, '!')] : []), happyClose(x)],
+  bad: (w, x) => [`They ran home, but they were wet and cold.`, `The next day, ${x.H} was sick and had to stay in bed.`, sadClose(x)],
+  moral: (w, x, happy) => w.features.has('Conflict') ? `${x.H} learned that it is better to listen to friends than to fight.` : happy ? `${x.H} learned that even a bad day can turn into a fun day.` : `${x.H} learned to watch the sky and go home in time.`,
+  summary: (w, x, happy) => `The ${weather(w)} stops ${x.H} and ${x.F} from playing in the ${x.place}, and ${happy ? 'they find a way to have fun inside' : `${x.H} gets sick`}.`,
+};
+
+function bodyPart(w: World): string {
+  return w.role === 'body' ? w.noun.word : w.rng.pick(['knee', 'arm', 'foot', 'hand', 'elbow']);
+}
+const hurt: ProblemBeats = {
+  foreshadow: (w, x, happy) => ({ setup: `${x.A} said the ground was slippery and told ${x.H} to be careful.`, payoff: happy ? `${x.H} remembered what ${x.A} had said, and ${x.he} walked slowly after that.` : `${x.H} remembered what ${x.A} had said, but it was too late.` }),
+  trouble: (w, x) => {
+    const part = bodyPart(w);
+    const how = HURTABLE.test(part) ? `fell down and hurt ${x.his} ${part}` : `fell into the mud and got mud all over ${x.his} ${part}`;
+    return [`While ${x.he} was ${doing(w)}, ${x.H} ${how}.`, ...(x.D ? [x.hSay(x.pick([`Ouch! It hurts`, `Ow, ow, ow`]), '!')] : [`${x.H} began to cry.`])];
+  },
+  conflict: (w, x) => x.D
+    ? [x.hSay(`You pushed me`, '!'), x.fSay(`No, I did not`, '!'), `They began to argue, and they were both angry.`]
+    : [`${x.H} said ${x.F} had pushed ${x.him}. ${x.F} said no, and they began to argue.`],
+  twist: (w, x, happy) => happy
+    ? [`Then something unexpected happened. It was not bad at all, and ${x.H} could stand up right away!`]
+    : [`Then something unexpected happened. ${x.H} tried to stand up and fell down again.`],
+  happy: (w, x) => [`${x.Helper} came and gave ${x.H} a big hug.`, ...(x.D ? [say2(x, w.helper, `You will be fine`, '.')] : [`Soon, ${x.H} felt much better.`]), happyClose(x)],
+  bad: (w, x) => [`${x.H} had to go home and could not play anymore.`, `${x.F} played alone, and ${x.H} watched from the window.`, sadClose(x)],
+  moral: (w, x, happy) => w.features.has('Conflict') ? `${x.H} learned not to blame others when things go wrong.` : happy ? `${x.H} learned to be careful when ${x.he} played.` : `${x.H} learned that ${x.he} should listen to ${x.A}.`,
+  summary: (w, x, happy) => `${x.H} gets hurt while ${doing(w)}, and ${happy ? `${w.helper} makes it better` : `${x.he} cannot play anymore`}.`,
+};
+
+const cannot: ProblemBeats = {
+  foreshadow: (w, x, happy) => ({ setup: `${x.A} told ${x.H} that learning takes time.`, payoff: happy ? `${x.H} remembered what ${x.A} had said, and ${x.he} was glad ${x.he} kept trying.` : `${x.H} remembered what ${x.A} had said, but ${x.he} did not want to wait.` }),
+  trouble: (w, x) => [`${x.H} tried to ${w.verb.base}, but it was too hard.`, ...(x.D ? [x.hSay(`I cannot do it`, '!')] : [`${x.He} tried again and again, but ${x.he} could not do it.`])],
+  conflict: (w, x) => x.D
+    ? [x.fSay(`You are doing it wrong`, '!'), x.hSay(`Stop it! I can do it by myself`, '!'), `They began to argue, and ${x.H} was angry.`]
+    : [`${x.F} laughed and said ${x.H} was doing it wrong. ${x.H} got angry, and they had a fight.`],
+  twist: (w, x, happy) => happy
+    ? [`Then something unexpected happened. ${x.F} showed ${x.H} a little trick, and it was easy!`]
+    : [`Then something unexpected happened. ${x.F} did it on the first try, and ${x.H} did not.`],
+  happy: (w, x) => [`${x.H} did not give up. ${x.He} tried one more time.`, `At last, ${x.H} ${w.verb.past}!`, ...(x.D ? [x.fSay(`You did it`, '!')] : [`Everyone clapped for ${x.him}.`]), happyClose(x)],
+  bad: (w, x) => [`${x.H} tried one more time, but ${x.he} still could not do it.`, `${x.He} gave up and went home.`, sadClose(x)],
+  moral: (w, x, happy) => happy ? x.pick([`${x.H} learned that if you keep trying, you can do hard things.`, `The lesson is: never give up.`]) : `${x.H} learned that giving up too soon is not good.`,
+  summary: (w, x, happy) => `${x.H} wants to learn to ${w.verb.base} and ${happy ? 'does it after trying again and again' : 'gives up'}.`,
+};
+
+const want: ProblemBeats = {
+  foreshadow: (w, x, happy) => ({ setup: `${x.F} looked at ${x.the} for a long time. ${x.H} did not know that ${x.F} wanted it too.`, payoff: happy ? `Now ${x.H} remembered how ${x.F} had looked at ${x.the}, and ${x.he} understood.` : `Now ${x.H} remembered how ${x.F} had looked at ${x.the}, but it was too late.` }),
+  trouble: (w, x) => [`${x.F} wanted ${x.the} too.`, ...(x.D ? [x.fSay(`Can I have it`, '?'), x.hSay(`No, it is mine`, '!')] : [`${x.H} did not want to share.`])],
+  conflict: (w, x) => x.D
+    ? [x.fSay(`You never share`, '!'), `They both pulled, and they began to fight.`]
+    : [`They both pulled and began to fight. ${x.F} was angry, and ${x.H} was mad too.`],
+  twist: (w, x, happy) => happy
+    ? [`Then something unexpected happened. ${x.A} came with another ${w.focus.word}, just the same!`]
+    : [`Then something unexpected happened. A big dog ran by and took ${x.the} away.`],
+  happy: (w, x) => [`${x.H} thought about it. Then ${x.he} gave ${x.the} to ${x.F} for a while.`, ...(x.D ? [x.hSay(`Let's share`, '.')] : [`They took turns.`]), `Sharing was more fun.`, happyClose(x)],
+  bad: (w, x) => [`They pulled so hard that ${x.the} fell and was lost in the tall grass.`, `Now neither of them had it.`, sadClose(x)],
+  moral: (w, x, happy) => happy ? x.pick([`${x.H} learned that sharing is caring.`, `The lesson is: when we share, everyone is happy.`]) : `${x.H} learned that when friends do not share, nobody wins.`,
+  summary: (w, x, happy) => `${x.H} and ${x.F} both want ${x.the}, and ${happy ? 'they learn to share it' : 'they lose it by fighting'}.`,
+};
+
+const scared: ProblemBeats = {
+  foreshadow: (w, x, happy) => ({ setup: `${x.A} said that not everything big is bad, but ${x.H} did not understand.`, payoff: happy ? `${x.H} remembered what ${x.A} had said, and now ${x.he} understood.` : `${x.H} remembered what ${x.A} had said, but ${x.he} was still afraid.` }),
+  trouble: (w, x) => [`But ${x.the} looked so strange that ${x.H} was scared.`, ...(x.D ? [x.hSay(`I am afraid of it`, '!')] : [`${x.He} wanted to run away.`])],
+  conflict: (w, x) => x.D
+    ? [x.fSay(`Do not be silly`, '!'), x.hSay(`I am not silly`, '!'), `They began to argue, and ${x.H} got angry.`]
+    : [`${x.F} said ${x.H} was silly to be scared. ${x.H} got angry, and they argued.`],
+  twist: (w, x, happy) => happy
+    ? [`Then something unexpected happened. ${x.The} was not scary at all. It was friendly!`]
+    : [`Then something unexpected happened. ${x.The} made a loud noise, and everyone ran.`],
+  happy: (w, x) => [`${x.H} came closer, step by step.`, ...(x.D ? [x.fSay(`See? It is nice`, '.')] : [`${x.He} was brave.`]), `Soon, ${x.H} was not scared anymore.`, happyClose(x)],
+  bad: (w, x) => [`${x.H} ran away and never went back to the ${x.place}.`, `${x.He} never found out if ${x.the} was nice.`, sadClose(x)],
+  moral: (w, x, happy) => happy ? `${x.H} learned that new things are not always scary.` : `${x.H} learned that being too scared can make you miss good things.`,
+  summary: (w, x, happy) => `${x.H} is scared of ${x.the} in the ${x.place}, and ${happy ? 'finds out it is friendly' : 'runs away'}.`,
+};
+
+/** A line spoken by the helper (the adult, or the seed noun's person). */
+function say2(x: Words, who: string, line: string, mark: '.' | '!' | '?'): string {
+  return `${cap(who)} said, "${cap(line)}${mark}"`;
+}
+
+export const PROBLEMS: Record<Problem, ProblemBeats> = { lost, broken, stuck, rain, hurt, cannot, want, scared };
+export { sadFeel };
