@@ -159,8 +159,29 @@ export function trainBpeFromCounts(counts: Map<string, number>, opts: BpeTrainOp
 
   const target = opts.vocabSize - tokens.length;
   const merges: [number, number][] = [];
-  const delta = new Map<number, number>(); // pair → count change during one merge
   const wordStamp = new Int32Array(words.length).fill(-1);
+  let touchStamp = new Int32Array(1 << 16).fill(-1); // (pairs) merge that last touched the pair
+  let touchOld = new Float64Array(1 << 16);          // (pairs) its count before that merge
+  const touched: number[] = [];
+  // Change pair (x, y)'s count by d during merge `stamp`, remembering its count before the merge.
+  const bump = (x: number, y: number, d: number, stamp: number): number => {
+    const p = pairIndex(x, y);
+    if (p >= touchStamp.length) {
+      const grownStamp = new Int32Array(touchStamp.length * 2).fill(-1);
+      grownStamp.set(touchStamp);
+      const grownOld = new Float64Array(touchOld.length * 2);
+      grownOld.set(touchOld);
+      touchStamp = grownStamp;
+      touchOld = grownOld;
+    }
+    if (touchStamp[p] !== stamp) {
+      touchStamp[p] = stamp;
+      touchOld[p] = pairCount[p];
+      touched.push(p);
+    }
+    pairCount[p] += d;
+    return p;
+  };
   let stoppedEarly = false;
   while (merges.length < target) {
     // the best live pair
@@ -187,42 +208,41 @@ export function trainBpeFromCounts(counts: Map<string, number>, opts: BpeTrainOp
     ab.set(tokens[b], tokens[a].length);
     tokens.push(ab);
     merges.push([a, b]);
-    delta.clear();
-    const bump = (x: number, y: number, d: number, w: number) => {
-      const p = pairIndex(x, y);
-      delta.set(p, (delta.get(p) ?? 0) + d);
-      if (d > 0 && (x === merged || y === merged)) {
-        const list = pairWords[p];
-        if (list[list.length - 1] !== w) list.push(w);
-      }
-    };
     const stamp = merges.length;
+    touched.length = 0;
+    // Merge every occurrence left to right, updating only the pairs around each one (HF's
+    // Word::merge): with in-place output, "prev" is the last token written, so overlapping
+    // runs like "a a a" and adjacent repeats like "a b a b" come out right.
+    const addWord = (p: number, w: number) => {
+      const list = pairWords[p];
+      if (list[list.length - 1] !== w) list.push(w);
+    };
     for (const w of pairWords[best]) {
       if (wordStamp[w] === stamp) continue;
       wordStamp[w] = stamp;
       const ids = words[w];
       const n = wordLen[w];
-      let found = false;
-      for (let i = 0; i + 1 < n; i++) if (ids[i] === a && ids[i + 1] === b) { found = true; break; }
-      if (!found) continue; // stale index entry: an earlier merge consumed this occurrence
       const c = wordCount[w];
-      for (let i = 0; i + 1 < n; i++) bump(ids[i], ids[i + 1], -c, w);
       let m = 0;
       for (let i = 0; i < n; i++) {
         if (i + 1 < n && ids[i] === a && ids[i + 1] === b) {
+          bump(a, b, -c, stamp);
+          if (m > 0) {
+            bump(ids[m - 1], a, -c, stamp);
+            addWord(bump(ids[m - 1], merged, c, stamp), w);
+          }
+          if (i + 2 < n) {
+            bump(b, ids[i + 2], -c, stamp);
+            addWord(bump(merged, ids[i + 2], c, stamp), w);
+          }
           ids[m++] = merged;
           i++;
         } else ids[m++] = ids[i];
       }
-      wordLen[w] = m;
-      for (let i = 0; i + 1 < m; i++) bump(ids[i], ids[i + 1], c, w);
+      wordLen[w] = m; // m === n: a stale index entry (an earlier merge consumed the pair here)
     }
     pairWords[best] = [];
-    for (const [p, d] of delta) {
-      if (d === 0) continue;
-      pairCount[p] += d;
-      if (pairCount[p] > 0) push(pairCount[p], p);
-    }
+    for (const p of touched) if (pairCount[p] !== touchOld[p] && pairCount[p] > 0) push(pairCount[p], p);
     if (opts.onProgress && (merges.length & 63) === 0) opts.onProgress(merges.length, target);
   }
   opts.onProgress?.(merges.length, target);
