@@ -78,13 +78,14 @@ export class LlamaTrainModel {
     return n ? sum / n : 0;
   }
 
-  /** Put a batch in: `tokens` holds B rows of T + 1 ids (inputs and, shifted by one, targets). */
+  /** Put a batch in: `tokens` holds B rows of T + 1 ids (inputs and, shifted by one, targets);
+   *  a negative id is padding: as a target it is ignored. */
   setBatch(tokens: ArrayLike<number>): void {
     const B = this.B, T = this.T, ids = this.backend.arena.i32At(this.ids, B * T), tg = this.backend.arena.i32At(this.targets, B * T);
     if (tokens.length !== B * (T + 1)) throw new Error(`setBatch: expected ${B * (T + 1)} ids, got ${tokens.length}`);
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
-        ids[b * T + t] = tokens[b * (T + 1) + t];
+        ids[b * T + t] = Math.max(0, tokens[b * (T + 1) + t]);
         tg[b * T + t] = tokens[b * (T + 1) + t + 1];
       }
     }

@@ -1,0 +1,108 @@
+// Training checkpoints. RUN/checkpoint/ is a model folder `wren generate` loads, plus the state a
+// resumed run needs to continue bit for bit:
+//   config.json, model.safetensors   the model (HF LlamaForCausalLM names, float32)
+//   tokenizer.json | tokenizer.bin   a copy of the tokenizer it was trained with
+//   optimizer.safetensors            AdamW moments: "m" and "v", each the whole parameter block
+//                                    flattened (the order of the parameter table), float32
+//   trainer.json                     { format: "wren-trainer-state", version: 1, step, tokens,
+//                                      adam_step, rng_state, tokenizer_sha256, val_loss }
+// The folder is written whole under a temporary name and renamed into place; the previous
+// checkpoint is removed only after that, so a failure at any point (a full disk included) leaves
+// the last good checkpoint as it was.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { WrenError } from '../errors.ts';
+import { writeFileAtomic } from '../formats/atomic.ts';
+import { encodeSafetensors, readSafetensors } from '../formats/safetensors.ts';
+import { fromHfTensors, toHfTensors } from '../formats/hf-llama.ts';
+import { toHfConfigJson, type LlamaConfig } from '../nn/config.ts';
+import type { ParameterBlock } from '../nn/weights.ts';
+
+export const TRAINER_STATE_FORMAT = 'wren-trainer-state';
+
+export type TrainerState = {
+  format: string;
+  version: number;
+  step: number;             // updates done
+  tokens: number;           // training tokens seen
+  adam_step: number;
+  rng_state: number;        // TrainRng state after the last batch drawn
+  tokenizer_sha256: string;
+  val_loss: number | null;
+};
+
+export type CheckpointParts = {
+  config: LlamaConfig;
+  params: ParameterBlock;
+  m: ParameterBlock;
+  v: ParameterBlock;
+  tokenizerPath: string;
+  state: TrainerState;
+};
+
+/** The function that writes one file; tests pass a double that fails like a full disk. */
+export type WriteFile = (path: string, data: Uint8Array | string) => void;
+
+export function checkpointDir(runDir: string): string {
+  return join(runDir, 'checkpoint');
+}
+
+export function writeCheckpoint(runDir: string, parts: CheckpointParts, writeFile: WriteFile = writeFileAtomic): void {
+  const final = checkpointDir(runDir), tmp = join(runDir, `.checkpoint-tmp-${process.pid}`), old = join(runDir, '.checkpoint-old');
+  try {
+    mkdirSync(runDir, { recursive: true });
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp);
+  } catch (err) {
+    throw new WrenError(`cannot write a checkpoint in ${runDir}: ${(err as NodeJS.ErrnoException).code === 'EACCES' ? 'the folder is not writable' : (err as Error).message}`);
+  }
+  try {
+    writeFile(join(tmp, 'model.safetensors'), encodeSafetensors(toHfTensors(parts.config, parts.params), { format: 'pt' }));
+    writeFile(join(tmp, 'config.json'), JSON.stringify(toHfConfigJson(parts.config), null, 2) + '\n');
+    const tokName = parts.tokenizerPath.endsWith('.json') ? 'tokenizer.json' : 'tokenizer.bin';
+    writeFile(join(tmp, tokName), readFileSync(parts.tokenizerPath));
+    writeFile(join(tmp, 'optimizer.safetensors'), encodeSafetensors([
+      ['m', { shape: [parts.m.size], data: parts.m.all() }],
+      ['v', { shape: [parts.v.size], data: parts.v.all() }],
+    ], { adam_step: String(parts.state.adam_step) }));
+    writeFile(join(tmp, 'trainer.json'), JSON.stringify(parts.state, null, 2) + '\n');
+    rmSync(old, { recursive: true, force: true });
+    if (existsSync(final)) renameSync(final, old);
+    renameSync(tmp, final);
+    rmSync(old, { recursive: true, force: true });
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(final) && existsSync(old)) renameSync(old, final);
+    if (err instanceof WrenError) throw new WrenError(`checkpoint not written (the previous one is kept): ${err.message}`);
+    throw new WrenError(`checkpoint not written (the previous one is kept): ${(err as Error).message}`);
+  }
+}
+
+/** The checkpoint folder of a run, recovering one left as `.checkpoint-old` by a crash mid-rename. */
+export function findCheckpoint(runDir: string): string | null {
+  const final = checkpointDir(runDir), old = join(runDir, '.checkpoint-old');
+  if (existsSync(join(final, 'trainer.json'))) return final;
+  if (existsSync(join(old, 'trainer.json'))) return old;
+  return null;
+}
+
+/** Load weights, moments and trainer state from `dir` into the given blocks. */
+export function readCheckpoint(dir: string, config: LlamaConfig, params: ParameterBlock, m: ParameterBlock, v: ParameterBlock): TrainerState {
+  let state: TrainerState;
+  try {
+    state = JSON.parse(readFileSync(join(dir, 'trainer.json'), 'utf8'));
+  } catch (err) {
+    throw new WrenError(`${join(dir, 'trainer.json')}: cannot read trainer state (${(err as Error).message})`);
+  }
+  if (state.format !== TRAINER_STATE_FORMAT || state.version !== 1) throw new WrenError(`${join(dir, 'trainer.json')}: not a version-1 Wren trainer state`);
+  const { tensors } = readSafetensors(join(dir, 'model.safetensors'));
+  fromHfTensors(config, tensors, params, join(dir, 'model.safetensors'));
+  const opt = readSafetensors(join(dir, 'optimizer.safetensors')).tensors;
+  for (const [name, block] of [['m', m], ['v', v]] as const) {
+    const t = opt.get(name);
+    if (!t || t.data.length !== block.size) throw new WrenError(`${join(dir, 'optimizer.safetensors')}: '${name}' missing or of the wrong size for this model (${t?.data.length} vs ${block.size})`);
+    block.all().set(t.data);
+  }
+  return state;
+}
+
