@@ -36,7 +36,7 @@ class CodeQualityStage implements FilterStage {
     if (lines.length < o.minLines) return drop('too_few_lines', `${lines.length} lines < ${o.minLines}`);
     let maxLen = 0;
     for (const l of lines) if (l.length > maxLen) maxLen = l.length;
-    const mean = text.length / lines.length;
+    const mean = (text.length - (lines.length - 1)) / lines.length; // newlines excluded
     if (/\.min\.[a-z]+$/i.test(path) || (mean > o.maxMeanLineLength && lines.length < 20)) return drop('minified', `mean line length ${mean.toFixed(0)}`);
     if (maxLen > o.maxLineLength) return drop('long_line', `a line of ${maxLen} chars > ${o.maxLineLength}`);
     if (mean > o.maxMeanLineLength) return drop('long_mean_line', `mean line length ${mean.toFixed(0)} > ${o.maxMeanLineLength}`);
