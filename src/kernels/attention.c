@@ -62,3 +62,45 @@ void attention(float* out, float* lse, const float* q, const float* k, const flo
     if (lse) lse[((int64_t)b * H + h) * Tq + t] = (float)((double)max + wren_log((double)sum));
   }
 }
+
+// attention_backward (Tq = Tk = T), FlashAttention-2 style: the probabilities are recomputed from
+// q, k and the forward's lse, so nothing of size T×T is stored. For query row t and key s ≤ t:
+//   p = exp(q·k·scale - lse),  dv_s += p·dout_t,  ds = p·(dout_t·v_s - dout_t·out_t)·scale,
+//   dq_t += ds·k_s,  dk_s += ds·q_t.
+// Threads take whole (batch, kv head) pairs: every query head of the group, so all writes to
+// dk and dv of a pair, and to dq of its heads, come from one thread.
+void attention_backward(float* dq, float* dk, float* dv, const float* dout, const float* out, const float* lse,
+                        const float* q, const float* k, const float* v,
+                        int B, int T, int H, int Hkv, int D, int tid, int nth) {
+  if (D > DMAX) return;
+  float scale = 1.0f / wren_sqrtf((float)D);
+  int group = H / Hkv, lo, hi;
+  int64_t qs = (int64_t)H * D, ks = (int64_t)Hkv * D;
+  wren_slice(B * Hkv, 1, tid, nth, &lo, &hi);
+  for (int pair = lo; pair < hi; pair++) {
+    int b = pair / Hkv, kvh = pair % Hkv;
+    const float* kb = k + (int64_t)b * T * ks + kvh * D;
+    const float* vb = v + (int64_t)b * T * ks + kvh * D;
+    float* dkb = dk + (int64_t)b * T * ks + kvh * D;
+    float* dvb = dv + (int64_t)b * T * ks + kvh * D;
+    for (int h = kvh * group; h < (kvh + 1) * group; h++) {
+      for (int t = 0; t < T; t++) {
+        int64_t row = ((int64_t)b * T + t) * qs + h * D;
+        const float* qr = q + row;
+        const float* gr = dout + row;
+        float* dqr = dq + row;
+        float delta = dot(gr, out + row, D);
+        float l = lse[((int64_t)b * H + h) * T + t];
+        for (int s = 0; s <= t; s++) {
+          const float* kr = kb + s * ks;
+          const float* vr = vb + s * ks;
+          float p = wren_expf(dot(qr, kr, D) * scale - l);
+          float ds = p * (dot(gr, vr, D) - delta) * scale;
+          scale_add(dvb + s * ks, 1.0f, gr, p, D);
+          scale_add(dkb + s * ks, 1.0f, qr, ds, D);
+          scale_add(dqr, 1.0f, kr, ds, D);
+        }
+      }
+    }
+  }
+}
