@@ -53,16 +53,21 @@ export class WorkerPool {
     if (!Number.isInteger(threads) || threads < 1) throw new WrenError(`threads must be a positive integer, got ${threads}`);
     const workerData = { moduleUrl: moduleUrl.href, tsxApi: tsxApiUrl() };
     const workers = Array.from({ length: threads }, () => new Worker(BOOT, { eval: true, workerData }));
-    await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
-      const onMessage = (m: Reply) => {
-        if (m.id !== -1) return;
-        w.off('message', onMessage);
-        if (m.ok) resolve();
-        else reject(new Error(`worker failed to start: ${m.message}`));
-      };
-      w.on('message', onMessage);
-      w.once('error', reject);
-    })));
+    try {
+      await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
+        const onMessage = (m: Reply) => {
+          if (m.id !== -1) return;
+          w.off('message', onMessage);
+          if (m.ok) resolve();
+          else reject(new Error(`worker failed to start: ${m.message}`));
+        };
+        w.on('message', onMessage);
+        w.once('error', reject);
+      })));
+    } catch (err) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw err;
+    }
     return new WorkerPool(workers);
   }
 
