@@ -61,6 +61,7 @@ export class Llama2cTokenizer implements Tokenizer {
   private readonly pairCache = new Map<number, number>(); // a * vocabSize + b → merged id or -1
   private readonly decoded: Uint8Array[];              // piece after <0xXX> → raw byte mapping
   private readonly spaceId: number;
+  private readonly singleByte: (number | undefined)[] = new Array(256); // (256) id of each 1-byte piece
 
   constructor(
     readonly pieces: Uint8Array[],   // (vocabSize) piece bytes as stored
@@ -81,6 +82,7 @@ export class Llama2cTokenizer implements Tokenizer {
       const key = binaryKey(pieces[id]);
       if (!this.byId.has(key)) this.byId.set(key, id);
     }
+    for (let b = 0; b < 256; b++) this.singleByte[b] = this.byId.get(String.fromCharCode(b));
     const space = this.byId.get(' ');
     if (space === undefined) throw new WrenError(`${source}: no ' ' piece, which run.c needs as the dummy prefix`);
     this.spaceId = space;
@@ -158,7 +160,7 @@ export class Llama2cTokenizer implements Tokenizer {
       // one UTF-8 character: a lead byte plus its continuation bytes, at most 4 bytes in all
       let end = i + 1;
       while (end < bytes.length && (bytes[end] & 0xc0) === 0x80 && end - i < 4) end++;
-      const id = this.byId.get(binaryKey(bytes.subarray(i, end)));
+      const id = end === i + 1 ? this.singleByte[bytes[i]] : this.byId.get(binaryKey(bytes.subarray(i, end)));
       if (id !== undefined) tokens.push(id);
       else for (let k = i; k < end; k++) tokens.push(bytes[k] + 3);
       i = end;
@@ -188,15 +190,16 @@ export class Llama2cTokenizer implements Tokenizer {
     };
     for (let i = 0; i + 1 < n; i++) offer(i);
     while (heap.size > 0) {
-      const e = heap.pop();
-      const right = next[e.left];
-      if (tok[e.left] !== e.a || right < 0 || tok[right] !== e.b) continue; // stale: a neighbour already merged
-      tok[e.left] = e.id;
+      heap.pop();
+      const left = heap.topLeft;
+      const right = next[left];
+      if (tok[left] !== heap.topA || right < 0 || tok[right] !== heap.topB) continue; // stale: a neighbour already merged
+      tok[left] = heap.topId;
       tok[right] = -1;
-      next[e.left] = next[right];
-      if (next[right] >= 0) prev[next[right]] = e.left;
-      offer(prev[e.left]);
-      offer(e.left);
+      next[left] = next[right];
+      if (next[right] >= 0) prev[next[right]] = left;
+      offer(prev[left]);
+      offer(left);
     }
     const out: number[] = [];
     for (let i = 0; i >= 0; i = next[i]) out.push(tok[i]);
@@ -271,48 +274,73 @@ export function runcPrintable(piece: Uint8Array): Uint8Array {
   return nul >= 0 ? piece.subarray(0, nul) : piece;
 }
 
-/** Max-heap of merge candidates by (score desc, left position asc): run.c's pick order. */
+/**
+ * Max-heap of merge candidates by (score desc, left position asc): run.c's pick order. Parallel
+ * typed arrays (no object per entry): a long text pushes millions of candidates.
+ */
 class PairHeap {
-  private items: { score: number; left: number; a: number; b: number; id: number }[] = [];
+  size = 0;
+  private score = new Float64Array(64); // (cap) merged piece's score
+  private left = new Int32Array(64);    // (cap) left node (its position in the initial token list)
+  private a = new Int32Array(64);       // (cap) left token id when pushed
+  private b = new Int32Array(64);       // (cap) right token id when pushed
+  private id = new Int32Array(64);      // (cap) merged id
+  // the popped entry
+  topLeft = 0;
+  topA = 0;
+  topB = 0;
+  topId = 0;
 
-  get size(): number {
-    return this.items.length;
+  private before(i: number, j: number): boolean {
+    return this.score[i] > this.score[j] || (this.score[i] === this.score[j] && this.left[i] < this.left[j]);
   }
 
-  private before(x: { score: number; left: number }, y: { score: number; left: number }): boolean {
-    return x.score > y.score || (x.score === y.score && x.left < y.left);
+  private swap(i: number, j: number): void {
+    let t: number;
+    t = this.score[i]; this.score[i] = this.score[j]; this.score[j] = t;
+    t = this.left[i]; this.left[i] = this.left[j]; this.left[j] = t;
+    t = this.a[i]; this.a[i] = this.a[j]; this.a[j] = t;
+    t = this.b[i]; this.b[i] = this.b[j]; this.b[j] = t;
+    t = this.id[i]; this.id[i] = this.id[j]; this.id[j] = t;
+  }
+
+  private grow(): void {
+    const cap = this.score.length * 2;
+    const f = new Float64Array(cap); f.set(this.score); this.score = f;
+    for (const k of ['left', 'a', 'b', 'id'] as const) {
+      const g = new Int32Array(cap);
+      g.set(this[k]);
+      this[k] = g;
+    }
   }
 
   push(score: number, left: number, a: number, b: number, id: number): void {
-    const items = this.items;
-    items.push({ score, left, a, b, id });
-    let i = items.length - 1;
+    if (this.size === this.score.length) this.grow();
+    let i = this.size++;
+    this.score[i] = score; this.left[i] = left; this.a[i] = a; this.b[i] = b; this.id[i] = id;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.before(items[i], items[p])) break;
-      [items[i], items[p]] = [items[p], items[i]];
+      if (!this.before(i, p)) break;
+      this.swap(i, p);
       i = p;
     }
   }
 
-  pop(): { score: number; left: number; a: number; b: number; id: number } {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop()!;
-    if (items.length > 0) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < items.length && this.before(items[l], items[m])) m = l;
-        if (r < items.length && this.before(items[r], items[m])) m = r;
-        if (m === i) break;
-        [items[i], items[m]] = [items[m], items[i]];
-        i = m;
-      }
+  /** Remove the best entry into topLeft/topA/topB/topId. */
+  pop(): void {
+    this.topLeft = this.left[0]; this.topA = this.a[0]; this.topB = this.b[0]; this.topId = this.id[0];
+    const last = --this.size;
+    if (last === 0) return;
+    this.score[0] = this.score[last]; this.left[0] = this.left[last]; this.a[0] = this.a[last]; this.b[0] = this.b[last]; this.id[0] = this.id[last];
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < last && this.before(l, m)) m = l;
+      if (r < last && this.before(r, m)) m = r;
+      if (m === i) break;
+      this.swap(i, m);
+      i = m;
     }
-    return top;
   }
 }
