@@ -25,9 +25,7 @@ export function opening(w: World, x: Words): string[] {
   if (w.feel === 'plain') out.push(x.pick([`${x.H} was ${adj.word} that morning.`, `That day, ${x.H} felt ${adj.word}.`]));
   out.push(habit(w, x));
   if (!w.focus.fromSeed && w.role !== 'part') {
-    out.push(x.pick([`${x.He} had ${x.a} that ${x.he} loved very much.`, `${x.His} favorite toy was ${x.a}.`, `${x.He} took ${x.his} ${w.focus.word} everywhere, because it was ${x.pick(['special', 'a gift from Grandma', 'fun to play with'])}.`]));
-    // the prop carries a look adjective in its noun phrase; a later bare "the kite" reads fine
-    if (!x.a.includes(w.focus.word)) out.push(`${x.He} liked ${x.the} a lot.`);
+    out.push(x.pick([`${x.He} had ${x.a} that ${x.he} loved very much.`, `${x.His} favorite toy was ${x.a}.`, `${x.He} took ${x.his} ${w.focus.bare} everywhere, because it was ${x.pick(['special', 'a gift from Grandma', 'fun to play with'])}.`]));
   }
   if (w.role === 'meal') out.push(x.pick([`After ${w.noun.word}, ${x.he} wanted to go outside.`, `${x.He} ate ${x.his} ${w.noun.word} very fast, because ${x.he} wanted to play.`]));
   return out;

@@ -66,3 +66,6 @@ export const WEATHER = new Set(['rain', 'snow', 'wind', 'storm', 'thunder', 'lig
 /** Feelings by how they sit in a story: good ones at happy moments, bad ones at the problem. */
 export const GOOD_FEELINGS = new Set(['happy', 'glad', 'excited', 'proud', 'calm', 'cheerful', 'joyful', 'thankful', 'grateful', 'hopeful', 'comfortable', 'cozy', 'safe', 'free', 'lucky', 'relieved', 'amazed', 'delighted', 'content', 'pleased', 'peaceful', 'eager', 'alive', 'ready', 'sure', 'surprised']);
 export const BAD_FEELINGS = new Set(['sad', 'mad', 'angry', 'scared', 'afraid', 'upset', 'lonely', 'bored', 'worried', 'nervous', 'grumpy', 'jealous', 'sick', 'embarrassed', 'miserable', 'unhappy', 'frustrated', 'disappointed', 'ashamed', 'frightened', 'anxious', 'confused', 'alone', 'sorry']);
+
+/** Person nouns too young to be the grown-up who helps at the end. */
+export const CHILDLIKE = new Set(['baby', 'boy', 'girl', 'child', 'kid', 'twin', 'student', 'brother', 'sister', 'cousin', 'princess', 'prince', 'elf', 'ghost', 'monster', 'robot', 'stranger', 'guest', 'family']);

@@ -7,12 +7,12 @@ import type { StoryFeature } from '../seeds/features.ts';
 import type { StorySeeds } from '../teachers/teacher.ts';
 import { WrenError } from '../../errors.ts';
 import { Rng } from '../seeds/rng.ts';
-import { ADULTS, ANIMAL_KINDS, BAD_FEELINGS, BOY_NAMES, FAMILY, GIRL_NAMES, GOOD_FEELINGS, PART_OWNERS, PET_NAMES, PROPS, SETTINGS, WEATHER } from './cast.ts';
+import { ADULTS, ANIMAL_KINDS, BAD_FEELINGS, CHILDLIKE, BOY_NAMES, FAMILY, GIRL_NAMES, GOOD_FEELINGS, PART_OWNERS, PET_NAMES, PROPS, SETTINGS, WEATHER } from './cast.ts';
 import { type Gender, type Pronouns, pronouns, withArticle } from './english.ts';
 
 export type Character = { name: string; kind: string; p: Pronouns; child: boolean };
 /** The thing the plot turns around: the seed noun when it can be held or met, else a prop. */
-export type Focus = { a: string; the: string; word: string; holdable: boolean; animate: boolean; fromSeed: boolean; breakable: boolean };
+export type Focus = { a: string; bare: string; the: string; word: string; holdable: boolean; animate: boolean; fromSeed: boolean; breakable: boolean };
 export type NounRole = 'focus' | 'setting' | 'person' | 'weather' | 'sight' | 'body' | 'idea' | 'event' | 'when' | 'meal' | 'part';
 export type VerbPhrase = { base: string; past: string; ing: string; third: string; agent?: string };
 export type Problem = 'lost' | 'broken' | 'stuck' | 'rain' | 'hurt' | 'cannot' | 'want' | 'scared';
@@ -63,7 +63,7 @@ function nounRole(n: Noun): NounRole {
 }
 
 /** "the picture on the wall" → the object part of a verb use, with the seed noun swapped in when it fits. */
-function verbPhrase(v: Verb, n: Noun, heroP: Pronouns, rng: Rng): VerbPhrase {
+function verbPhrase(v: Verb, n: Noun, heroP: Pronouns, friendName: string, rng: Rng): VerbPhrase {
   const personUses = v.uses.filter((u): u is { object: string; takes?: Noun['class'][] } => 'object' in u);
   const agentUses = v.uses.filter((u): u is { agent: string } => 'agent' in u);
   const fitting = personUses.filter((u) => u.takes?.includes(n.class) && /\[[^\]]*\]/.test(u.object));
@@ -75,6 +75,7 @@ function verbPhrase(v: Verb, n: Noun, heroP: Pronouns, rng: Rng): VerbPhrase {
   const nounRef = FAMILY.has(n.word) ? `${heroP.his} ${n.word}` : n.class === 'body' ? `${heroP.his} ${n.word}` : `the ${n.word}`;
   const object = (fitting.includes(use) ? use.object.replace(/\[[^\]]*\]/, nounRef) : use.object.replace(/[[\]]/g, ''))
     .replace(/\btheir\b/g, heroP.his)
+    .replace(/\b(the|a) friend\b/g, friendName)
     .trim();
   const add = (w: string) => (object ? `${w} ${object}` : w);
   return { base: add(v.word), past: add(v.past), ing: add(v.ing), third: add(v.third) };
@@ -86,22 +87,23 @@ function focusFor(n: Noun, role: NounRole, adjective: Adjective, rng: Rng): Focu
     const bare = describe ? `${adjective.word} ${n.word}` : n.word;
     const a = n.plural === null ? `some ${bare}` : withArticle(bare);
     return {
-      a, the: `the ${n.word}`, word: n.word, fromSeed: true,
+      a, bare, the: `the ${n.word}`, word: n.word, fromSeed: true,
       holdable: n.class === 'thing' || n.class === 'food', animate: n.class === 'animal',
       breakable: n.class === 'thing',
     };
   }
   if (role === 'focus' && n.class === 'stuff') {
     const bare = describe ? `${adjective.word} ${n.word}` : n.word;
-    return { a: `some ${bare}`, the: `the ${n.word}`, word: n.word, fromSeed: true, holdable: false, animate: false, breakable: false };
+    return { a: `some ${bare}`, bare, the: `the ${n.word}`, word: n.word, fromSeed: true, holdable: false, animate: false, breakable: false };
   }
   if (role === 'part') {
     const owner = PART_OWNERS[n.word] ?? 'bird';
-    return { a: withArticle(adjective.class === 'look' ? `little ${adjective.word} ${owner}` : `little ${owner}`), the: `the ${owner}`, word: owner, fromSeed: false, holdable: false, animate: true, breakable: false };
+    const bare = adjective.class === 'look' ? `little ${adjective.word} ${owner}` : `little ${owner}`;
+    return { a: withArticle(bare), bare, the: `the ${owner}`, word: owner, fromSeed: false, holdable: false, animate: true, breakable: false };
   }
   const prop = rng.pick(PROPS);
   const bare = adjective.class === 'look' ? `${adjective.word} ${prop}` : prop;
-  return { a: withArticle(bare), the: `the ${prop}`, word: prop, fromSeed: false, holdable: true, animate: false, breakable: true };
+  return { a: withArticle(bare), bare, the: `the ${prop}`, word: prop, fromSeed: false, holdable: true, animate: false, breakable: true };
 }
 
 function chooseProblem(w: Omit<World, 'problem' | 'helper'>): Problem {
@@ -109,7 +111,8 @@ function chooseProblem(w: Omit<World, 'problem' | 'helper'>): Problem {
   if (role === 'body') return 'hurt';
   if (role === 'weather') return 'rain';
   const options: Problem[] = w.setting.inside ? ['hurt', 'cannot'] : ['hurt', 'cannot', 'rain'];
-  if (focus.holdable || focus.animate) options.push('lost', 'stuck', 'lost');
+  if (focus.holdable || focus.animate) options.push('lost', 'lost');
+  if ((focus.holdable || focus.animate) && !w.setting.inside) options.push('stuck');
   if (focus.breakable) options.push('broken', 'broken');
   if (focus.holdable || focus.fromSeed) options.push('want');
   if (focus.animate || (focus.fromSeed && w.noun.class === 'big')) options.push('scared', 'scared');
@@ -136,12 +139,13 @@ export function buildWorld(vocab: Vocabulary, seeds: StorySeeds, sampleSeed: num
   const role = nounRole(noun);
   let setting = rng.pick(SETTINGS);
   if (role === 'setting') setting = { place: noun.word, inside: false, spot: ['in a quiet corner', 'by the entrance', 'near a wall', 'behind a bench'] };
-  const verb = verbPhrase(verbEntry, noun, hero.p, rng);
+  const verb = verbPhrase(verbEntry, noun, hero.p, friend.name, rng);
   const focus = focusFor(noun, role, adjective, rng);
   const feel = adjective.class !== 'feel' ? 'none' : GOOD_FEELINGS.has(adjective.word) ? 'good' : BAD_FEELINGS.has(adjective.word) ? 'bad' : 'plain';
   const partial = { rng, hero, friend, adult, setting, noun, role, focus, verb, adjective, feel, features: new Set(seeds.features as StoryFeature[]) } as const;
   const problem = chooseProblem(partial);
-  const helper = role === 'person' ? (FAMILY.has(noun.word) ? `${hero.p.his} ${noun.word}` : `the ${noun.word}`) : adult.name;
+  const grownUp = role === 'person' && !CHILDLIKE.has(noun.word);
+  const helper = grownUp ? (FAMILY.has(noun.word) ? `${hero.p.his} ${noun.word}` : `the ${noun.word}`) : adult.name;
   return { ...partial, feel, problem, helper };
 }
 
