@@ -97,6 +97,18 @@ function row(name: string, m: KeepMetrics): string {
   return `| ${name} | ${m.n} | ${pct(m.precision)} | ${pct(m.recall)} | ${m.f1.toFixed(3)} | ${pct(m.baselineKeepAll.precision)} / ${m.baselineKeepAll.f1.toFixed(3)} | ${m.mae.toFixed(2)} | ${m.spearman.toFixed(2)} |`;
 }
 
+/** One plain sentence on whether the model beats keeping everything. */
+function verdict(r: TrainClassifierResult): string {
+  const cv = r.crossValidation;
+  const gain = cv.f1 - cv.baselineKeepAll.f1;
+  if (Math.abs(gain) < 0.01) {
+    return `**At threshold ${cv.threshold} this model is no better than keeping everything** (cross-validated F1 ${cv.f1.toFixed(3)} vs ${cv.baselineKeepAll.f1.toFixed(3)}): with these labels it has not learned a useful keep/drop boundary. Its rank correlation with the labels (Spearman ${cv.spearman.toFixed(2)}) says how much ordering signal it has.`;
+  }
+  return gain > 0
+    ? `Cross-validated F1 beats the keep-all baseline by ${gain.toFixed(3)}.`
+    : `**Cross-validated F1 is ${(-gain).toFixed(3)} below the keep-all baseline**: at this threshold the model drops documents the labels would keep.`;
+}
+
 export function metricsMarkdown(r: TrainClassifierResult): string {
   const t = r.heldOut.threshold;
   return [
@@ -112,6 +124,8 @@ export function metricsMarkdown(r: TrainClassifierResult): string {
     row(`${r.crossValidation.folds}-fold cross-validation`, r.crossValidation),
     '',
     '## How to read this',
+    '',
+    verdict(r),
     '',
     `The held-out split has ${r.heldOut.n} rows, ${r.heldOut.n - r.heldOut.positives} of them below the threshold. With so few`,
     'negatives one document more or less moves precision by several points: the numbers can show that the pipeline',

@@ -1,0 +1,99 @@
+// The edu-value classifier end to end on the 150 FineWeb-Edu rows scored by Llama-3.3-70B:
+// train, save, load, score, held-out metrics; determinism; use in a recipe; bad label files; the
+// annotation prompt matches the published one. What 150 rows can show: that the pipeline works and
+// roughly whether the model ranks documents — not filtering quality (see metrics.md).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadEduClassifier } from '../../src/data/filter/edu/classifier.ts';
+import { parseCsv, readLabels } from '../../src/data/filter/edu/labels.ts';
+import { FINEWEB_EDU_PROMPT, parseEduScore } from '../../src/data/filter/edu/prompts.ts';
+import { trainEduClassifierFromLabels } from '../../src/data/filter/edu/train-classifier.ts';
+import { keepMetrics, spearman } from '../../src/data/filter/edu/evaluate.ts';
+import { runFilter } from '../../src/data/filter/pipeline.ts';
+import { loadRecipe } from '../../src/data/filter/recipe.ts';
+import { sharedData } from './helpers.ts';
+
+const csv = sharedData('edu-value/fineweb_edu_llama3.3-70b_scored_150.csv');
+
+test('train-classifier on the 150 scored FineWeb rows: held-out metrics, saved model reloads to the same scores', { skip: !csv && 'shared data missing' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wren-clf-'));
+  const r = trainEduClassifierFromLabels({ labels: csv!, out: join(dir, 'a'), seed: 1 });
+  assert.equal(r.labels.rows, 150);
+  assert.deepEqual(r.labels.histogram, [0, 0, 16, 39, 77, 18]); // as the data README states
+  assert.equal(r.heldOut.n, 30);
+  assert.equal(r.train, 120);
+  assert.equal(r.heldOut.n - r.heldOut.positives, 3, 'stratified: 20% of the 16 rows scored 2 are held out');
+  assert.equal(r.crossValidation.n, 150);
+  for (const m of [r.heldOut, r.crossValidation, r.heuristicHeldOut]) {
+    for (const x of [m.precision, m.recall, m.f1, m.accuracy]) assert.ok(x >= 0 && x <= 1);
+    assert.ok(m.mae >= 0 && m.mae <= 5);
+  }
+  const md = readFileSync(join(dir, 'a', 'metrics.md'), 'utf8');
+  assert.match(md, /held-out split \(this model\) \| 30 \|/);
+  assert.match(md, /keep-all baseline/);
+  // Same seed → identical weights; the reloaded model scores exactly as the trained one.
+  trainEduClassifierFromLabels({ labels: csv!, out: join(dir, 'b'), seed: 1 });
+  assert.ok(readFileSync(join(dir, 'a', 'weights.f32')).equals(readFileSync(join(dir, 'b', 'weights.f32'))));
+  const model = loadEduClassifier(join(dir, 'a'));
+  const { examples } = readLabels(csv!);
+  const scores = examples.map((e) => Number(model.score(e.text, '')));
+  assert.ok(scores.every((s) => s >= 0 && s <= 5));
+  const saved = JSON.parse(readFileSync(join(dir, 'a', 'metrics.json'), 'utf8'));
+  assert.deepEqual(saved.heldOut, r.heldOut);
+  // The model learned something about its training rows (it is not constant).
+  assert.ok(Math.max(...scores) - Math.min(...scores) > 0.5, `score spread ${Math.min(...scores)}…${Math.max(...scores)}`);
+  assert.ok(spearman(examples.map((e) => e.score), scores) > 0.3, 'ranks its own training data');
+});
+
+test('a trained classifier drives the edu-value stage of a recipe', { skip: !csv && 'shared data missing' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wren-clf-run-'));
+  trainEduClassifierFromLabels({ labels: csv!, out: join(dir, 'clf') });
+  const { examples } = readLabels(csv!);
+  writeFileSync(join(dir, 'in.jsonl'), examples.slice(0, 40).map((e, i) => JSON.stringify({ id: `r${i}`, text: e.text, label: e.score })).join('\n') + '\n');
+  writeFileSync(join(dir, 'r.yaml'), 'stages:\n  - stage: edu-value\n    scorer: classifier\n    model: clf\n    threshold: 3.9\n');
+  const { pass } = await runFilter({ inputs: [join(dir, 'in.jsonl')], output: join(dir, 'out.jsonl'), recipe: loadRecipe(join(dir, 'r.yaml')), reportDir: join(dir, 'rep') });
+  const h = pass.stages[0].histogram!;
+  assert.equal(h.kept.reduce((a, b) => a + b, 0) + h.dropped.reduce((a, b) => a + b, 0), 40);
+  const out = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  assert.equal(out.length, pass.docsOut);
+  assert.ok(out.every((d) => d.edu_score >= 3.9 && typeof d.label === 'number'));
+  assert.match(readFileSync(join(dir, 'rep', 'edu-value-histogram.svg'), 'utf8'), /^<svg[\s\S]*keep ≥ 3\.9[\s\S]*<\/svg>\n$/);
+});
+
+test('label files: CSV quoting, bad scores and missing columns are errors with file and line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wren-labels-'));
+  const { rows, lines } = parseCsv('text,score\n"a, ""quoted""\nline",3\nplain,4\n');
+  assert.deepEqual(rows, [['text', 'score'], ['a, "quoted"\nline', '3'], ['plain', '4']]);
+  assert.deepEqual(lines, [1, 2, 4]);
+  const write = (name: string, body: string) => { writeFileSync(join(dir, name), body); return join(dir, name); };
+  assert.throws(() => readLabels(write('a.csv', 'text,score\nhello,7\n')), /a\.csv:2: score must be a number in \[0, 5\], got "7"/);
+  assert.throws(() => readLabels(write('b.csv', 'body,score\nhello,3\n')), /b\.csv:1: the header needs 'text' and 'score' columns/);
+  assert.throws(() => readLabels(write('c.csv', 'text,score\n"open,3\n')), /c\.csv:2: unterminated quoted field/);
+  assert.throws(() => readLabels(write('d.jsonl', '{"text":"a","score":2}\n{"text":\n')), /d\.jsonl:2: not valid JSON/);
+  const ok = readLabels(write('e.jsonl', '{"text":"a","score":2}\n{"text":"b","score":null}\n'));
+  assert.equal(ok.examples.length, 1);
+  assert.equal(ok.skipped, 1);
+  assert.throws(() => trainEduClassifierFromLabels({ labels: join(dir, 'e.jsonl'), out: join(dir, 'o') }), /need at least 10/);
+});
+
+test('keep metrics: precision, recall, F1 and the keep-all baseline on a hand-checked case', () => {
+  const m = keepMetrics([5, 4, 3, 2, 1, 0], [4, 2, 3.5, 3, 0, 0], 3);
+  // truth keep: 5,4,3 (3); predicted keep: 4,3.5,3 → tp 2 (5,3), fp 1 (2), fn 1 (4)
+  assert.equal(m.precision, 2 / 3);
+  assert.equal(m.recall, 2 / 3);
+  assert.equal(m.baselineKeepAll.precision, 0.5);
+  assert.equal(m.confusion[4][2], 1);
+});
+
+test('the embedded FineWeb-Edu prompt is the published one; replies parse to scores', { skip: !sharedData('edu-value/fineweb_edu_prompt_paper_appendix.txt') && 'shared data missing' }, () => {
+  const published = readFileSync(sharedData('edu-value/fineweb_edu_prompt_paper_appendix.txt')!, 'utf8');
+  assert.equal(FINEWEB_EDU_PROMPT.trim(), published.trim());
+  assert.equal(parseEduScore('The extract is basic.\nEducational score: 3'), 3);
+  assert.equal(parseEduScore('… Educational score: **4**'), 4);
+  assert.equal(parseEduScore('Educational score: 2 … revised. Educational score: 1'), 1);
+  assert.equal(parseEduScore('Educational score: 9'), null);
+  assert.equal(parseEduScore('I cannot score this.'), null);
+});
