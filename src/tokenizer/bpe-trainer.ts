@@ -62,7 +62,7 @@ export function trainBpeFromCounts(counts: Map<string, number>, opts: BpeTrainOp
   const specials = opts.specialTokens ?? [];
   const minFrequency = opts.minFrequency ?? 1;
   const lexGreater = (opts.tieBreak ?? 'lexGreater') === 'lexGreater';
-  if (counts.size === 0) throw new WrenError('the training corpus is empty: no text to learn merges from (only whitespace-free special tokens or no input)');
+  if (counts.size === 0) throw new WrenError('the training corpus is empty: no text outside special tokens to learn merges from');
 
   // vocabulary: specials, then bytes in alphabet order, then merges
   const enc = new TextEncoder();

@@ -26,6 +26,11 @@ test('a tokenizer.json Wren writes reloads identically and encodes identically i
   assert.deepEqual(again.spec.merges, tokenizer.spec.merges);
   assert.deepEqual(again.spec.tokens, tokenizer.spec.tokens);
   assert.deepEqual(again.spec.specialTokens, tokenizer.spec.specialTokens);
+  // newer HF files write merges as [left, right] pairs
+  const pairsJson = JSON.parse(readFileSync(path, 'utf8'));
+  pairsJson.model.merges = pairsJson.model.merges.map((m: string) => m.split(' '));
+  const fromPairs = loadTokenizerJson(writeJson('pairs.json', pairsJson));
+  assert.deepEqual(fromPairs.spec.merges, tokenizer.spec.merges);
   const hf = new HfTokenizer(JSON.parse(readFileSync(path, 'utf8')), {});
   const next = rng(11);
   const inputs = [readFileSync(stories.path, 'utf8').slice(300_000, 400_000), `x${EOT}y<pad>`, ...Array.from({ length: 150 }, () => randomUnicode(next, 50))];
