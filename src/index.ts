@@ -13,3 +13,8 @@ export { countPreTokens } from './tokenizer/pretoken-count.ts';
 export { PRE_TOKENIZERS, GPT2_PATTERN, LLAMA3_PATTERN, type PreTokenizerSpec } from './tokenizer/pretokenizer.ts';
 export { BpeEncoderPool, encodeBatch } from './tokenizer/batch-encode.ts';
 export { BYTE_TO_CHAR, bytesToByteLevel, byteLevelToBytes } from './tokenizer/byte-level.ts';
+export { trainModel, type TrainProgress, type TrainOptions, type TrainResult } from './train/trainer.ts';
+export { parseTrainConfig, readTrainConfig, type TrainConfig } from './train/train-config.ts';
+export { tokenizeToShards, type TokenizeOptions } from './train/tokenize.ts';
+export { evaluateModel, type EvalReport } from './train/evaluate-model.ts';
+export { lossPlotSvg, readMetrics } from './train/plot.ts';

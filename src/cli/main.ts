@@ -10,6 +10,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   filter: { summary: 'filter data by quality and educational value (recipes web | code | stories)', load: () => import('./filter.ts') },
   bench: { summary: 'run a benchmark: generate | kernels | train | tokenizer | filter', load: () => import('./bench.ts') },
   tokenizer: { summary: 'train a BPE tokenizer; encode / decode with any tokenizer file', load: () => import('./tokenizer.ts') },
+  tokenize: { summary: 'turn text or JSONL into token shards for training', load: () => import('./tokenize.ts') },
+  train: { summary: 'train a model on token shards (checkpoints, resume, metrics)', load: () => import('./train.ts') },
+  eval: { summary: 'validation loss per token and bits per byte of a model', load: () => import('./eval.ts') },
+  plot: { summary: 'draw a training run\'s loss curves as SVG', load: () => import('./plot.ts') },
   doctor: { summary: 'print the backend, SIMD level and thread count in use', load: () => import('./doctor.ts') },
 };
 

@@ -1,0 +1,51 @@
+// `wren bench train`: one training step (forward + backward + global-norm clip + AdamW, float32)
+// on random tokens for the stories260K shape (B 16, T 512) and the 15M shape with vocab 4096
+// (B 32, T 256), at 1 and 2 threads. Prints the median over several steps after a warm-up step.
+// Options: --backend wasm|native|reference (default auto), --steps N (timed steps, default 5),
+// --case NAME (one case only).
+import { createBackend } from '../src/engine/backend.ts';
+import { initParameters } from '../src/nn/init.ts';
+import { LlamaTrainModel } from '../src/nn/llama-train.ts';
+import { PRESETS } from '../src/nn/presets.ts';
+import { AdamW, clipScale } from '../src/train/optimizer.ts';
+import { TrainRng } from '../src/train/rng.ts';
+import { intFlag, parseFlags } from '../src/cli/args.ts';
+import { machineLine, median } from './_machine.ts';
+
+const CASES = [
+  { name: 'stories260K', config: PRESETS['stories260K'], B: 16, T: 512 },
+  { name: '15M-v4096', config: PRESETS['stories15M-v4096'], B: 32, T: 256 },
+];
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseFlags(argv, { backend: { type: 'string' }, steps: { type: 'string' }, case: { type: 'string' }, threads: { type: 'string', multiple: true } },
+    'usage: wren bench train [--backend B] [--steps N] [--case NAME] [--threads N …]');
+  const steps = intFlag(values.steps, 'steps', 5, 1, 100);
+  const threadList = (values.threads as string[] | undefined)?.map((t) => intFlag(t, 'threads', 1, 1, 16)) ?? [1, 2];
+  console.log(machineLine());
+  for (const c of CASES.filter((c) => !values.case || c.name === values.case)) {
+    for (const threads of threadList) {
+      const backend = await createBackend({ backend: (values.backend as 'wasm' | undefined) ?? 'auto', threads });
+      const model = new LlamaTrainModel(c.config, backend, c.B, c.T);
+      initParameters(model.params, c.config, 1);
+      const opt = new AdamW(backend, model.params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
+      const rng = new TrainRng(7), batch = new Int32Array(c.B * (c.T + 1));
+      const times: number[] = [];
+      let loss = 0;
+      for (let s = 0; s <= steps; s++) {
+        for (let i = 0; i < batch.length; i++) batch[i] = rng.below(c.config.vocab_size);
+        const t0 = performance.now();
+        model.zeroGrads();
+        model.setBatch(batch);
+        model.forward(1 / (c.B * c.T));
+        model.backward();
+        opt.update(model.grads, 1e-3, clipScale(opt.gradNorm(model.grads), 1));
+        if (s > 0) times.push(performance.now() - t0); // step 0 warms up
+        loss = model.meanLoss();
+      }
+      const ms = median(times);
+      console.log(JSON.stringify({ case: c.name, threads, backend: backend.description, tokens_per_s: Math.round((c.B * c.T) / (ms / 1000)), ms_per_step: Math.round(ms), loss: +loss.toFixed(3), steps }));
+      backend.dispose();
+    }
+  }
+}
