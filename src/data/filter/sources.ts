@@ -173,16 +173,16 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 function readOneFile(path: string, id: string, o: ReadOptions, unit: number): InputItem | null {
   if (!mine(unit, o)) return null;
   const size = statSync(path).size;
-  if (size > o.maxFileBytes) return { unit, bytes: size, skip: 'too_large', origin: id, detail: `${size} bytes > ${o.maxFileBytes}` };
-  const buf = Buffer.alloc(size);
+  const buf = Buffer.alloc(Math.min(size, o.maxFileBytes));
   const fd = openSync(path, 'r');
   try {
-    readSync(fd, buf, 0, size, 0);
+    readSync(fd, buf, 0, buf.length, 0);
   } finally {
     closeSync(fd);
   }
-  const head = buf.subarray(0, 8192);
-  if (head.includes(0)) return { unit, bytes: size, skip: 'binary', origin: id, detail: 'contains NUL bytes' };
+  // Binary first (a NUL in the first 8 KiB, as git decides), so big executables are named for what they are.
+  if (buf.subarray(0, 8192).includes(0)) return { unit, bytes: size, skip: 'binary', origin: id, detail: 'contains NUL bytes' };
+  if (size > o.maxFileBytes) return { unit, bytes: size, skip: 'too_large', origin: id, detail: `${size} bytes > ${o.maxFileBytes}` };
   let text: string;
   try {
     text = utf8.decode(buf);

@@ -39,6 +39,8 @@ export interface MinHashDedupOptions {
   seed: number;
 }
 
+const NAMED = 10_000;
+
 class MinHashDedupStage implements FilterStage {
   readonly kind = 'minhash-dedup';
   private index = new U64Set(1 << 16);
@@ -50,15 +52,26 @@ class MinHashDedupStage implements FilterStage {
     this.keys = new Uint32Array(o.bands * 2);
   }
 
+  // For the report only: which document first claimed a band key, for the first NAMED documents
+  // this process saw (bounded memory; after a resume older documents are unnamed).
+  private firstClaim = new Map<number, number>();
+  private names: string[] = [];
+
   apply(doc: FilterDoc): StageVerdict {
     const sig = this.hasher.signature(doc.text);
     if (!sig) return KEEP;
     const keys = this.hasher.bandKeys(sig, this.keys);
-    let hitBand = -1;
+    let hitBand = -1, hitKey = 0;
+    const nameIt = this.names.length < NAMED;
     for (let b = 0; b < keys.length; b += 2) {
-      if (!this.index.add(keys[b], keys[b + 1]) && hitBand < 0) hitBand = b >> 1;
+      if (!this.index.add(keys[b], keys[b + 1])) {
+        if (hitBand < 0) { hitBand = b >> 1; hitKey = keys[b] ^ keys[b + 1]; }
+      } else if (nameIt) this.firstClaim.set(keys[b] ^ keys[b + 1], this.names.length);
     }
-    return hitBand < 0 ? KEEP : drop('near_duplicate', `shares LSH band ${hitBand} with an earlier document`);
+    if (nameIt) this.names.push(doc.id);
+    if (hitBand < 0) return KEEP;
+    const first = this.firstClaim.get(hitKey);
+    return drop('near_duplicate', `shares LSH band ${hitBand} with ${first === undefined ? 'an earlier document' : `'${this.names[first]}'`}`);
   }
 }
 
