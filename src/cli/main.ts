@@ -5,6 +5,8 @@ import { CliError } from './args.ts';
 type CommandModule = { run(argv: string[]): Promise<void> };
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  data: { summary: 'dataset report (stats FILE.jsonl) and the seed vocabulary (vocab)', load: () => import('./data.ts') },
+  synth: { summary: 'synthesise stories, instruct records or textbooks from a teacher (resumable JSONL)', load: () => import('./synth.ts') },
   generate: { summary: 'generate text from a model (streams to stdout)', load: () => import('./generate.ts') },
   init: { summary: 'write a randomly initialised model (safetensors + config.json)', load: () => import('./init.ts') },
   filter: { summary: 'filter data by quality and educational value (recipes web | code | stories)', load: () => import('./filter.ts') },

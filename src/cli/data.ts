@@ -1,0 +1,37 @@
+// `wren data stats FILE.jsonl` — what a dataset holds; `wren data vocab [--compare FILE]` — the
+// seed vocabulary and its overlap with another word list.
+import { CliError, intFlag, parseFlags } from './args.ts';
+import { datasetStats, formatStats } from '../data/stats/dataset-stats.ts';
+import { defaultVocabulary } from '../data/seeds/vocabulary.ts';
+import { readWordList, vocabularyCoverage } from '../data/seeds/coverage.ts';
+
+const HELP = `usage: wren data stats FILE.jsonl [--json] [--sample N]
+       wren data vocab [--compare WORDS.txt]
+
+  stats: counts, length histogram, seed and feature coverage, distinct-n, near-duplicate rate and
+         words outside the seed vocabulary (distinct-n and near-duplicates use the first N records,
+         default 20000)
+  vocab: the seed vocabulary by part of speech; --compare: overlap with a word list (one a line)`;
+
+export async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' }, sample: { type: 'string' }, compare: { type: 'string' } }, HELP);
+  const [sub, file, ...extra] = positionals;
+  if (sub === 'stats') {
+    if (!file || extra.length > 0) throw new CliError(`data stats takes one JSONL file\n\n${HELP}`);
+    const stats = await datasetStats(file, { sample: intFlag(values.sample, 'sample', 20_000, 1, 10_000_000) });
+    console.log(values.json ? JSON.stringify(stats) : formatStats(stats));
+    return;
+  }
+  if (sub === 'vocab') {
+    const v = defaultVocabulary();
+    const byClass = (xs: { class: string }[]) => Object.entries(xs.reduce<Record<string, number>>((m, x) => ((m[x.class] = (m[x.class] ?? 0) + 1), m), {})).map(([k, n]) => `${k} ${n}`).join(', ');
+    console.log(`seed vocabulary: ${v.nouns.length} nouns (${byClass(v.nouns)}), ${v.verbs.length} verbs, ${v.adjectives.length} adjectives (${byClass(v.adjectives)}); ${v.nouns.length + v.verbs.length + v.adjectives.length} words`);
+    if (typeof values.compare === 'string') {
+      const c = vocabularyCoverage(v, readWordList(values.compare));
+      console.log(`compared with ${values.compare} (${c.theirs} words): ${c.shared} shared; ${(c.oursInTheirs * 100).toFixed(1)}% of ours are in it, ${(c.theirsInOurs * 100).toFixed(1)}% of it is in ours`);
+      console.log(`only in it (first 40): ${c.onlyTheirs.slice(0, 40).join(' ')}`);
+    }
+    return;
+  }
+  throw new CliError(HELP);
+}
