@@ -7,7 +7,7 @@
 // text a few thousand distinct words cover almost every pre-token.
 import { WrenError } from '../errors.ts';
 import { PairTable } from './pair-table.ts';
-import { compilePreTokenizer, type PreTokenizerSpec } from './pretokenizer.ts';
+import { compilePreTokenizer, forEachPreToken, type PreTokenizerSpec } from './pretokenizer.ts';
 import type { EncodeOptions, Tokenizer } from './tokenizer.ts';
 
 /** Everything that defines a byte-level BPE tokenizer; plain data, so it can cross to a worker. */
@@ -142,11 +142,8 @@ export class BpeTokenizer implements Tokenizer {
   /** Encode text with no special-token handling (appends to `out`). */
   encodeOrdinary(text: string, out: number[]): void {
     if (text.length === 0) return;
-    const words = text.match(this.preRe);
-    if (words === null) return;
     const cache = this.cache;
-    for (let w = 0; w < words.length; w++) {
-      const word = words[w];
+    forEachPreToken(text, this.preRe, (word) => {
       let ids = cache.get(word);
       if (ids === undefined) {
         ids = this.encodeWord(word);
@@ -156,7 +153,7 @@ export class BpeTokenizer implements Tokenizer {
         }
       }
       for (let i = 0; i < ids.length; i++) out.push(ids[i]);
-    }
+    });
   }
 
   /** BPE on one pre-token: start from bytes, apply the lowest-ranked adjacent merge until none applies. */

@@ -4,7 +4,7 @@
 // cut is a pre-token boundary in the whole text: right before a special token, or right after a
 // '\n' that is followed by a non-whitespace character (no pattern here lets a pre-token continue
 // past a newline into non-whitespace, nor start with a newline and continue into a word).
-import { compilePreTokenizer, type PreTokenizerSpec } from './pretokenizer.ts';
+import { compilePreTokenizer, forEachPreToken, type PreTokenizerSpec } from './pretokenizer.ts';
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -21,9 +21,7 @@ export function countPreTokens(text: string, preTokenizer: PreTokenizerSpec, spe
   const splitter = specialSplitter(specials);
   const segments = splitter ? text.split(splitter) : [text];
   for (const segment of segments) {
-    const words = segment.match(re);
-    if (words === null) continue;
-    for (let i = 0; i < words.length; i++) counts.set(words[i], (counts.get(words[i]) ?? 0) + 1);
+    forEachPreToken(segment, re, (w) => counts.set(w, (counts.get(w) ?? 0) + 1));
   }
   return counts;
 }

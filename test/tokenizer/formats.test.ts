@@ -10,6 +10,7 @@ import { trainTokenizer } from '../../src/tokenizer/train-tokenizer.ts';
 import { loadTokenizerJson, saveTokenizerJson, bpeSpecToJson } from '../../src/tokenizer/hf-tokenizer-json.ts';
 import { loadGpt2Tokenizer } from '../../src/tokenizer/gpt2-files.ts';
 import { WrenError } from '../../src/errors.ts';
+import { preTokenize } from '../../src/tokenizer/pretokenizer.ts';
 import { sharedData, rng, randomUnicode } from './_data.ts';
 
 const stories = sharedData('tinystories/TinyStories-train_head2MiB.txt');
@@ -89,4 +90,15 @@ test('GPT-2 vocab.json / merges.txt: bad files name the file and line', () => {
   assert.throws(() => loadGpt2Tokenizer(realVocab.path, shape), (e: unknown) => e instanceof WrenError && e.message.includes(`${shape}:1`));
   assert.throws(() => loadGpt2Tokenizer(writeJson('v.json', '[1,2'), m), /not valid JSON/);
   assert.ok(existsSync(realVocab.path));
+});
+
+test('a custom Split regex: no hang on empty matches, text between matches is kept (HF Isolated)', async () => {
+  const { tokenizer } = await trainTokenizer(['ab ab ab'], { vocabSize: 258, preTokenizer: { name: 'custom', pattern: '\\w*', jsSource: '\\w*' } });
+  const json = bpeSpecToJson(tokenizer.spec) as { pre_tokenizer: { type: string } };
+  assert.equal(json.pre_tokenizer.type, 'Sequence');
+  const again = loadTokenizerJson(writeJson('custom.json', json));
+  const s = 'ab, ab \u{1F600}!';
+  const ids = again.encode(s);
+  assert.equal(again.decode(ids), s);
+  assert.deepEqual(preTokenize(s, new RegExp('\\w*', 'gu')), ['ab', ',', ' ', 'ab', ' ', '\u{1F600}', '!']);
 });
