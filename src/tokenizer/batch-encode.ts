@@ -32,7 +32,7 @@ export class BpeEncoderPool {
   async encode(text: string, options: EncodeOptions = {}): Promise<Int32Array> {
     const mode = options.special ?? 'allowed';
     const specials = mode === 'text' ? [] : [...this.tokenizer.specialTokens.keys()];
-    const pieces = splitAtPreTokenBoundaries(text, this.pool.size, specials);
+    const pieces = splitAtPreTokenBoundaries(text, this.pool.size, specials, this.tokenizer.spec.preTokenizer.name !== 'custom');
     const parts = await this.encodeBatch(pieces, { special: mode });
     const bos = options.bos ? [this.required(this.tokenizer.bosId, 'BOS')] : [];
     const eos = options.eos ? [this.required(this.tokenizer.eosId, 'EOS')] : [];

@@ -28,8 +28,12 @@ export function countPreTokens(text: string, preTokenizer: PreTokenizerSpec, spe
 
 const isSpace = (c: string) => /\s/u.test(c) || c === '\x85';
 
-/** Cut `text` into about `parts` pieces at pre-token boundaries (see the top of this file). */
-export function splitAtPreTokenBoundaries(text: string, parts: number, specials: string[]): string[] {
+/**
+ * Cut `text` into about `parts` pieces at pre-token boundaries (see the top of this file).
+ * `newlineCuts` allows the newline rule, which holds for GPT-2's and Llama-3's patterns but not
+ * for an arbitrary custom one (then only special tokens are cut points).
+ */
+export function splitAtPreTokenBoundaries(text: string, parts: number, specials: string[], newlineCuts = true): string[] {
   if (parts <= 1 || text.length < 1 << 16) return [text];
   const splitter = specialSplitter(specials);
   const cuts: number[] = [0];
@@ -41,7 +45,7 @@ export function splitAtPreTokenBoundaries(text: string, parts: number, specials:
       const m = splitter.exec(text);
       if (m) cut = m.index;
     }
-    if (cut < 0) {
+    if (cut < 0 && newlineCuts) {
       for (; p < text.length; p++) {
         if (text.charCodeAt(p - 1) === 10 && !isSpace(text[p])) {
           cut = p;

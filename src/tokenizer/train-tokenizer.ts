@@ -38,7 +38,7 @@ export async function countPreTokensParallel(texts: string[], preTokenizer: PreT
     for (const t of texts) countPreTokens(t, preTokenizer, specials, counts);
     return counts;
   }
-  const chunks = texts.flatMap((t) => splitAtPreTokenBoundaries(t, Math.max(1, Math.round((threads * t.length) / total)), specials));
+  const chunks = texts.flatMap((t) => splitAtPreTokenBoundaries(t, Math.max(1, Math.round((threads * t.length) / total)), specials, preTokenizer.name !== 'custom'));
   const pool = await WorkerPool.create(workerModule, Math.min(threads, chunks.length));
   try {
     const parts = await pool.map<[string, number][]>(chunks.map((text) => ({ kind: 'count', text, preTokenizer, specials } satisfies TokenizerTask)));
