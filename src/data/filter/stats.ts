@@ -54,14 +54,14 @@ export interface PassStats {
 }
 
 export function snippet(text: string): string {
-  const s = text.replace(/\s+/g, ' ').trim();
+  const s = text.slice(0, 4 * SNIPPET_CHARS).replace(/\s+/g, ' ').trim();
   return s.length > SNIPPET_CHARS ? `${s.slice(0, SNIPPET_CHARS)}…` : s;
 }
 
-export function recordReason(map: Record<string, ReasonStats>, reason: string, ex: Example): void {
+export function recordReason(map: Record<string, ReasonStats>, reason: string, ex: Example | (() => Example)): void {
   const r = (map[reason] ??= { count: 0, examples: [] });
   r.count++;
-  if (r.examples.length < EXAMPLES_PER_REASON) r.examples.push(ex);
+  if (r.examples.length < EXAMPLES_PER_REASON) r.examples.push(typeof ex === 'function' ? ex() : ex);
 }
 
 export function newStageStats(stage: FilterStage): StageStats {
@@ -80,7 +80,7 @@ export function recordVerdict(s: StageStats, doc: FilterDoc, before: string, v: 
     s.docsOut++;
     if (v.edited) s.edited[v.edited] = (s.edited[v.edited] ?? 0) + 1;
   } else {
-    recordReason(s.dropped, v.reason, { id: doc.id, origin: doc.origin, detail: v.detail ?? '', snippet: snippet(before) });
+    recordReason(s.dropped, v.reason, () => ({ id: doc.id, origin: doc.origin, detail: v.detail ?? '', snippet: snippet(before) }));
   }
   const h = s.histogram;
   if (h && v.score !== undefined && Number.isFinite(v.score)) {

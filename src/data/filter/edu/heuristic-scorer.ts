@@ -8,6 +8,8 @@
 // Its agreement with Llama-3.3-70B's scores on the 150 shared FineWeb rows is measured in the tests
 // and printed by `wren filter train-classifier` for comparison; treat it as a coarse pre-filter.
 import { commentChars, extensionOf } from '../code-comments.ts';
+import { fnv1a } from '../hash.ts';
+import { hashWords } from '../words.ts';
 import { clampScore, type EduScorer } from './scorer.ts';
 
 const EDU_WORDS = new Set(
@@ -24,24 +26,24 @@ const SPAM_WORDS = new Set(
     'sign offer offers deal deals coupon casino bet betting viagra loan loans cheap best product products brand ' +
     'store purchase customer customers reviews review rating booking book hotel tickets ticket sponsored ad ads').split(' '),
 );
-const FIRST_PERSON = new Set(['i', 'me', 'my', "i'm", 'mine', "i've", "i'd"]);
+const FIRST_PERSON = new Set(['i', 'me', 'my', 'mine', 'myself']);
 const SIMPLE_WORDS_MAX_LEN = 5;
 
 export type HeuristicProfile = 'web' | 'code' | 'stories';
 
-function wordsOf(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}']+/u).filter(Boolean);
-}
+// Lexicons as sets of word hashes, so scoring never builds word strings (hot path).
+const hashSet = (words: Set<string>) => new Set([...words].map((w) => fnv1a(w)));
+const EDU_H = hashSet(EDU_WORDS), SPAM_H = hashSet(SPAM_WORDS), FIRST_H = hashSet(FIRST_PERSON);
 
 export function scoreWeb(text: string): number {
-  const words = wordsOf(text);
-  const n = words.length;
+  const { hash, count: n } = hashWords(text.toLowerCase(), true);
   if (n < 20) return 0;
   let edu = 0, spam = 0, first = 0;
-  for (const w of words) {
-    if (EDU_WORDS.has(w)) edu++;
-    else if (SPAM_WORDS.has(w)) spam++;
-    else if (FIRST_PERSON.has(w)) first++;
+  for (let i = 0; i < n; i++) {
+    const h = hash[i];
+    if (EDU_H.has(h)) edu++;
+    else if (SPAM_H.has(h)) spam++;
+    else if (FIRST_H.has(h)) first++;
   }
   const sentences = Math.max(1, (text.match(/[.!?](\s|$)/g) ?? []).length);
   const meanSentence = n / sentences;
@@ -77,11 +79,10 @@ export function scoreCode(text: string, path = ''): number {
 }
 
 export function scoreStory(text: string): number {
-  const words = wordsOf(text);
-  const n = words.length;
+  const { len, count: n } = hashWords(text, true);
   if (n < 20) return 0;
   let simple = 0;
-  for (const w of words) if (w.length <= SIMPLE_WORDS_MAX_LEN) simple++;
+  for (let i = 0; i < n; i++) if (len[i] <= SIMPLE_WORDS_MAX_LEN) simple++;
   let s = 1;
   s += Math.min(1.5, Math.max(0, (simple / n - 0.6) * 5)); // ≥ 90% short words earns the full 1.5
   if (/["“”]/.test(text)) s += 0.5; // dialogue

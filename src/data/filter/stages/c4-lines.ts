@@ -4,6 +4,7 @@
 // "lorem ipsum" or a curly bracket, or keep fewer than 5 sentences.
 import { KEEP, drop, type FilterDoc, type StageVerdict } from '../document.ts';
 import { checkRange, type FilterStage, type StageFactory } from '../stage.ts';
+import { isSpaceCode } from '../words.ts';
 
 export interface C4LinesOptions {
   terminalPunctuation: string[];
@@ -20,9 +21,49 @@ export interface C4LinesOptions {
 
 const CITATION = /\[\d*\]|\[edit\]|\[citation needed\]/gi;
 
+/** Sentence ends in text[a, b): runs of . ! ? … followed (after closing quotes/brackets) by space or the end. */
+function countSentences(text: string, a: number, b: number): number {
+  let n = 0;
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 46 && c !== 33 && c !== 63 && c !== 0x2026) continue;
+    let j = i + 1;
+    while (j < b && /[.!?…"'”’)\]]/.test(text[j])) j++;
+    if (j === b || isSpaceCode(text.charCodeAt(j))) n++;
+    i = j - 1;
+  }
+  return n === 0 ? 1 : n;
+}
+
 class C4LinesStage implements FilterStage {
   readonly kind = 'c4-lines';
   constructor(readonly name: string, private o: C4LinesOptions) {}
+
+  private endsWithTerminal(text: string, a: number, b: number): boolean {
+    for (const p of this.o.terminalPunctuation) if (b - a >= p.length && text.startsWith(p, b - p.length)) return true;
+    return false;
+  }
+
+  /** Fewer than minWordsPerLine words, or a word longer than maxWordLength. */
+  private badWords(text: string, a: number, b: number): boolean {
+    let words = 0, wordStart = -1;
+    for (let i = a; i <= b; i++) {
+      const space = i === b || isSpaceCode(text.charCodeAt(i));
+      if (space) {
+        if (wordStart >= 0) {
+          words++;
+          if (i - wordStart > this.o.maxWordLength) return true;
+          wordStart = -1;
+        }
+      } else if (wordStart < 0) wordStart = i;
+    }
+    return words < this.o.minWordsPerLine;
+  }
+
+  private badPhrase(low: string, a: number, b: number): boolean {
+    const line = low.slice(a, b);
+    return (this.o.dropJavascriptLines && line.includes('javascript')) || (this.o.dropPolicyLines && this.o.policyPhrases.some((p) => line.includes(p)));
+  }
 
   apply(doc: FilterDoc): StageVerdict {
     const o = this.o;
@@ -32,22 +73,20 @@ class C4LinesStage implements FilterStage {
     if (o.dropCurlyBracket && text.includes('{')) return drop('curly_bracket', 'contains "{" (code or templates)');
     if (o.removeCitations) text = text.replace(CITATION, '');
     const kept: string[] = [];
+    const low = o.removeCitations && text !== doc.text ? text.toLowerCase() : lower;
     let removed = 0, sentences = 0;
-    for (const raw of text.split('\n')) {
-      const line = raw.trim();
-      if (line.length === 0) { kept.push(''); continue; }
-      const words = line.split(/\s+/);
-      const low = line.toLowerCase();
-      const bad =
-        !o.terminalPunctuation.some((p) => line.endsWith(p)) ||
-        words.length < o.minWordsPerLine ||
-        words.some((w) => w.length > o.maxWordLength) ||
-        (o.dropJavascriptLines && low.includes('javascript')) ||
-        (o.dropPolicyLines && o.policyPhrases.some((p) => low.includes(p)));
-      if (bad) { removed++; continue; }
-      kept.push(line);
-      const m = line.match(/[.!?…]+(?=["'”’)\]]*(\s|$))/g);
-      sentences += m ? m.length : 1;
+    const L = text.length;
+    for (let at = 0; at <= L; ) {
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = L;
+      let a = at, b = end;
+      at = end + 1;
+      while (a < b && isSpaceCode(text.charCodeAt(a))) a++;
+      while (b > a && isSpaceCode(text.charCodeAt(b - 1))) b--;
+      if (a === b) { kept.push(''); continue; }
+      if (!this.endsWithTerminal(text, a, b) || this.badWords(text, a, b) || this.badPhrase(low, a, b)) { removed++; continue; }
+      kept.push(text.slice(a, b));
+      sentences += countSentences(text, a, b);
     }
     if (sentences < o.minSentences) return drop('few_sentences', `${sentences} sentences in kept lines < ${o.minSentences}`);
     if (removed === 0 && text === doc.text) return KEEP;

@@ -5,7 +5,7 @@
 //   ≥ 80% of words contain a letter; ≥ 2 of the stop words {the, be, to, of, and, that, have, with}.
 import { KEEP, drop, type FilterDoc, type StageVerdict } from '../document.ts';
 import { checkRange, type FilterStage, type StageFactory } from '../stage.ts';
-import { isAlnumCode, isAlphaCode, splitWords } from '../words.ts';
+import { isAlnumCode, isAlphaCode, isSpaceCode } from '../words.ts';
 
 export interface GopherQualityOptions {
   minWords: number;
@@ -27,56 +27,76 @@ function count(text: string, sub: string): number {
   return n;
 }
 
-function stripEdgePunct(w: string): string {
-  let a = 0, b = w.length;
-  while (a < b && !isAlnumCode(w.charCodeAt(a))) a++;
-  while (b > a && !isAlnumCode(w.charCodeAt(b - 1))) b--;
-  return a === 0 && b === w.length ? w : w.slice(a, b);
+/** FNV-1a of a word's letters and digits, lower-cased (ASCII): 'The,' and 'the' hash alike. */
+function coreHash(w: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < w.length; i++) {
+    let c = w.charCodeAt(i);
+    if (!isAlnumCode(c)) continue;
+    if (c >= 65 && c <= 90) c |= 32;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h >>> 0;
 }
 
 class GopherQualityStage implements FilterStage {
   readonly kind = 'gopher-quality';
-  private stop: Set<string>;
+  private stop: Set<number>;
   constructor(readonly name: string, private o: GopherQualityOptions) {
-    this.stop = new Set(o.stopWords.map((w) => w.toLowerCase()));
+    this.stop = new Set(o.stopWords.map(coreHash));
   }
 
   apply(doc: FilterDoc): StageVerdict {
     const o = this.o;
     const text = doc.text;
-    const words = splitWords(text);
-    // Words made only of punctuation do not count as words (datatrove's "non-symbol words").
-    let nWords = 0, chars = 0, alpha = 0, stops = 0;
-    for (const w of words) {
-      let hasAlnum = false, hasAlpha = false;
-      for (let i = 0; i < w.length; i++) {
-        const c = w.charCodeAt(i);
-        if (!hasAlnum && isAlnumCode(c)) hasAlnum = true;
-        if (isAlphaCode(c)) { hasAlpha = true; break; }
+    const L = text.length;
+    // One pass over whitespace-separated tokens. Tokens made only of punctuation do not count as
+    // words (datatrove's "non-symbol words"); stop words match with edge punctuation stripped.
+    let all = 0, nWords = 0, chars = 0, alpha = 0, stops = 0;
+    let start = -1, hasAlnum = false, hasAlpha = false, h = 0x811c9dc5;
+    for (let i = 0; i <= L; i++) {
+      const c = i < L ? text.charCodeAt(i) : 32;
+      if (isSpaceCode(c)) {
+        if (start >= 0) {
+          all++;
+          if (hasAlnum) { nWords++; chars += i - start; }
+          if (hasAlpha) alpha++;
+          if (i - start <= 6 && this.stop.has(h >>> 0)) stops++;
+          start = -1;
+        }
+        continue;
       }
-      if (hasAlnum || hasAlpha) { nWords++; chars += w.length; }
-      if (hasAlpha) alpha++;
-      if (w.length <= 6 && this.stop.has(stripEdgePunct(w).toLowerCase())) stops++;
+      if (start < 0) { start = i; hasAlnum = false; hasAlpha = false; h = 0x811c9dc5; }
+      if (isAlnumCode(c)) {
+        hasAlnum = true;
+        if (!hasAlpha && isAlphaCode(c)) hasAlpha = true;
+        h = Math.imul(h ^ (c >= 65 && c <= 90 ? c | 32 : c), 0x01000193);
+      }
     }
     if (nWords < o.minWords) return drop('too_few_words', `${nWords} words < ${o.minWords}`);
     if (nWords > o.maxWords) return drop('too_many_words', `${nWords} words > ${o.maxWords}`);
     const mean = chars / nWords;
     if (mean < o.minMeanWordLength) return drop('short_words', `mean word length ${mean.toFixed(2)} < ${o.minMeanWordLength}`);
     if (mean > o.maxMeanWordLength) return drop('long_words', `mean word length ${mean.toFixed(2)} > ${o.maxMeanWordLength}`);
-    const all = Math.max(1, words.length);
+    all = Math.max(1, all);
     const hashes = count(text, '#') / all;
     if (hashes > o.maxHashRatio) return drop('too_many_hashes', `${hashes.toFixed(3)} '#' per word > ${o.maxHashRatio}`);
     const ellipses = (count(text, '...') + count(text, '…')) / all;
     if (ellipses > o.maxEllipsisRatio) return drop('too_many_ellipses', `${ellipses.toFixed(3)} ellipses per word > ${o.maxEllipsisRatio}`);
-    const lines = text.split('\n');
     let bullets = 0, ellipsisLines = 0, nLines = 0;
-    for (const raw of lines) {
-      const line = raw.trim();
-      if (line.length === 0) continue;
-      nLines++;
-      const c = line.charCodeAt(0);
-      if (c === 0x2022 || c === 45 || c === 42 || c === 0x2023 || c === 0x25cf) bullets++; // • - * ‣ ●
-      if (line.endsWith('...') || line.endsWith('…')) ellipsisLines++;
+    for (let at = 0; at <= L; ) {
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = L;
+      let a = at, b = end;
+      while (a < b && isSpaceCode(text.charCodeAt(a))) a++;
+      while (b > a && isSpaceCode(text.charCodeAt(b - 1))) b--;
+      if (a < b) {
+        nLines++;
+        const c = text.charCodeAt(a);
+        if (c === 0x2022 || c === 45 || c === 42 || c === 0x2023 || c === 0x25cf) bullets++; // • - * ‣ ●
+        if (text.charCodeAt(b - 1) === 0x2026 || (b - a >= 3 && text.startsWith('...', b - 3))) ellipsisLines++;
+      }
+      at = end + 1;
     }
     nLines = Math.max(1, nLines);
     if (bullets / nLines > o.maxBulletLinesFraction) return drop('bullet_lines', `${((100 * bullets) / nLines).toFixed(0)}% of lines are bullets`);

@@ -6,10 +6,10 @@
 // ever makes the rule stricter). A top n-gram seen once is not repetition and never drops.
 import { WrenError } from '../../../errors.ts';
 import { KEEP, drop, type FilterDoc, type StageVerdict } from '../document.ts';
-import { combine } from '../hash.ts';
+import { combine, fnv1a } from '../hash.ts';
 import { NgramTable } from '../ngram-table.ts';
 import { checkRange, type FilterStage, type StageFactory } from '../stage.ts';
-import { hashWords } from '../words.ts';
+import { hashWords, isSpaceCode } from '../words.ts';
 
 export interface GopherRepetitionOptions {
   maxDupLinesFraction: number;
@@ -24,67 +24,93 @@ export interface GopherRepetitionOptions {
 
 const table = new NgramTable();
 
-/** Duplicated elements (after the first occurrence) and their characters. */
-function duplicates(parts: string[]): { dups: number; dupChars: number; n: number } {
-  const seen = new Set<string>();
+const segTable = new NgramTable();
+
+/**
+ * Duplicated segments (after the first occurrence) and their characters. Segments are lines
+ * (`paragraphs` false: split at every newline) or paragraphs (split at runs of 2+ newlines),
+ * trimmed, empty ones ignored, compared by hash (a collision only makes the rule stricter).
+ */
+function duplicates(text: string, paragraphs: boolean): { dups: number; dupChars: number; n: number } {
   let dups = 0, dupChars = 0, n = 0;
-  for (const p of parts) {
-    if (p.length === 0) continue;
-    n++;
-    if (seen.has(p)) { dups++; dupChars += p.length; } else seen.add(p);
+  const L = text.length;
+  segTable.reset(64 + (L >> 4));
+  for (let at = 0; at <= L; ) {
+    let end = text.indexOf('\n', at);
+    if (paragraphs) while (end >= 0 && text.charCodeAt(end + 1) !== 10) end = text.indexOf('\n', end + 1);
+    if (end < 0) end = L;
+    let a = at, b = end;
+    while (a < b && isSpaceCode(text.charCodeAt(a))) a++;
+    while (b > a && isSpaceCode(text.charCodeAt(b - 1))) b--;
+    if (a < b) {
+      n++;
+      if (segTable.add(combine(fnv1a(text, a, b), b - a)) > 1) { dups++; dupChars += b - a; }
+    }
+    at = end + 1;
+    while (paragraphs && at < L && text.charCodeAt(at) === 10) at++;
   }
   return { dups, dupChars, n };
 }
 
+let cur = new Uint32Array(1024); // (words,) n-gram hash starting at each word
+let prefix = new Float64Array(1025); // (words + 1,) prefix sums of word lengths
+
 class GopherRepetitionStage implements FilterStage {
   readonly kind = 'gopher-repetition';
-  constructor(readonly name: string, private o: GopherRepetitionOptions) {}
+  private top: (number | undefined)[] = []; // max fraction by n
+  private dup: (number | undefined)[] = [];
+  private maxN = 0;
+  constructor(readonly name: string, private o: GopherRepetitionOptions) {
+    for (const [n, f] of o.topNgrams) { this.top[n] = f; this.maxN = Math.max(this.maxN, n); }
+    for (const [n, f] of o.dupNgrams) { this.dup[n] = f; this.maxN = Math.max(this.maxN, n); }
+  }
 
   apply(doc: FilterDoc): StageVerdict {
     const o = this.o;
     const text = doc.text;
     const L = Math.max(1, text.length);
-    const paras = duplicates(text.split(/\n{2,}/).map((p) => p.trim()));
+    const paras = duplicates(text, true);
     if (paras.dups / Math.max(1, paras.n) > o.maxDupParagraphsFraction) return drop('dup_paragraphs', `${paras.dups} of ${paras.n} paragraphs repeat`);
     if (paras.dupChars / L > o.maxDupParagraphCharsFraction) return drop('dup_paragraph_chars', `${((100 * paras.dupChars) / L).toFixed(0)}% of characters in repeated paragraphs`);
-    const lines = duplicates(text.split('\n').map((l) => l.trim()));
+    const lines = duplicates(text, false);
     if (lines.dups / Math.max(1, lines.n) > o.maxDupLinesFraction) return drop('dup_lines', `${lines.dups} of ${lines.n} lines repeat`);
     if (lines.dupChars / L > o.maxDupLineCharsFraction) return drop('dup_line_chars', `${((100 * lines.dupChars) / L).toFixed(0)}% of characters in repeated lines`);
 
-    const w = hashWords(text);
-    const { hash, len, count } = w;
-    for (const [n, frac] of o.topNgrams) {
-      if (count < n) continue;
-      table.reset(count);
-      let best = 0, bestAt = 0;
-      for (let i = 0; i + n <= count; i++) {
-        let h = hash[i];
-        for (let j = 1; j < n; j++) h = combine(h, hash[i + j]);
-        const c = table.add(h);
-        if (c > best) { best = c; bestAt = i; }
-      }
-      if (best < 2) continue;
-      let chars = n - 1; // the n-gram joined with spaces
-      for (let j = 0; j < n; j++) chars += len[bestAt + j];
-      if ((chars * best) / L > frac) return drop(`top_${n}gram`, `most frequent ${n}-gram covers ${((100 * chars * best) / L).toFixed(0)}% of characters`);
-    }
-    for (const [n, frac] of o.dupNgrams) {
-      if (count < n) continue;
-      table.reset(count);
-      let repeated = 0;
-      let i = 0;
-      while (i + n <= count) {
-        let h = hash[i];
-        for (let j = 1; j < n; j++) h = combine(h, hash[i + j]);
-        if (table.has(h)) {
-          for (let j = 0; j < n; j++) repeated += len[i + j];
-          i += n; // count each repeated span once, as datatrove's find_all_duplicate does
-        } else {
-          table.add(h);
-          i++;
+    const { hash, len, count } = hashWords(text);
+    // cur[i] holds the hash of the n-gram starting at word i, extended by one word per size, so
+    // all sizes together cost one combine per word per size; prefix[] gives span lengths.
+    if (cur.length < count + 1) { cur = new Uint32Array(count + 1024); prefix = new Float64Array(count + 1025); }
+    prefix[0] = 0;
+    for (let i = 0; i < count; i++) { cur[i] = hash[i]; prefix[i + 1] = prefix[i] + len[i]; }
+    for (let n = 2; n <= this.maxN && n <= count; n++) {
+      const m = count - n + 1; // n-grams
+      for (let i = 0; i < m; i++) cur[i] = combine(cur[i], hash[i + n - 1]);
+      const top = this.top[n];
+      if (top !== undefined) {
+        table.reset(m);
+        let best = 0, bestAt = 0;
+        for (let i = 0; i < m; i++) {
+          const c = table.add(cur[i]);
+          if (c > best) { best = c; bestAt = i; }
         }
+        const chars = prefix[bestAt + n] - prefix[bestAt] + n - 1; // the n-gram joined with spaces
+        if (best >= 2 && (chars * best) / L > top) return drop(`top_${n}gram`, `most frequent ${n}-gram covers ${((100 * chars * best) / L).toFixed(0)}% of characters`);
       }
-      if (repeated / L > frac) return drop(`dup_${n}gram`, `${((100 * repeated) / L).toFixed(0)}% of characters in repeated ${n}-grams`);
+      const dup = this.dup[n];
+      if (dup !== undefined) {
+        table.reset(m);
+        let repeated = 0;
+        for (let i = 0; i < m; ) {
+          if (table.has(cur[i])) {
+            repeated += prefix[i + n] - prefix[i];
+            i += n; // count each repeated span once, as datatrove's find_all_duplicate does
+          } else {
+            table.add(cur[i]);
+            i++;
+          }
+        }
+        if (repeated / L > dup) return drop(`dup_${n}gram`, `${((100 * repeated) / L).toFixed(0)}% of characters in repeated ${n}-grams`);
+      }
     }
     return KEEP;
   }
