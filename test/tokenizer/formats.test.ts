@@ -11,6 +11,8 @@ import { loadTokenizerJson, saveTokenizerJson, bpeSpecToJson } from '../../src/t
 import { loadGpt2Tokenizer } from '../../src/tokenizer/gpt2-files.ts';
 import { WrenError } from '../../src/errors.ts';
 import { preTokenize } from '../../src/tokenizer/pretokenizer.ts';
+import { loadTokenizer } from '../../src/tokenizer/load-tokenizer.ts';
+import { Llama2cTokenizer } from '../../src/tokenizer/llama2c-tokenizer.ts';
 import { sharedData, rng, randomUnicode } from './_data.ts';
 
 const stories = sharedData('tinystories/TinyStories-train_head2MiB.txt');
@@ -101,4 +103,18 @@ test('a custom Split regex: no hang on empty matches, text between matches is ke
   const ids = again.encode(s);
   assert.equal(again.decode(ids), s);
   assert.deepEqual(preTokenize(s, new RegExp('\\w*', 'gu')), ['ab', ',', ' ', 'ab', ' ', '\u{1F600}', '!']);
+});
+
+test('loadTokenizer picks the reader from the path', async () => {
+  const gpt2Dir = sharedData('tokenizers/gpt2/gpt2_vocab.json');
+  const tok512 = sharedData('llama2c-stories260K/tok512.bin');
+  if (!gpt2Dir.skip) assert.equal(loadTokenizer(gpt2Dir.path.replace(/gpt2_vocab\.json$/, '')).vocabSize, 50257);
+  if (!tok512.skip) assert.ok(loadTokenizer(tok512.path) instanceof Llama2cTokenizer);
+  const { tokenizer } = await trainTokenizer(['one two three'], { vocabSize: 258 });
+  const p = join(dir, 'picked.json');
+  saveTokenizerJson(tokenizer, p);
+  assert.deepEqual(loadTokenizer(p).encode('one two'), tokenizer.encode('one two'));
+  assert.throws(() => loadTokenizer(join(dir, 'nope.json')), /not found/);
+  assert.throws(() => loadTokenizer(writeJson('weird.txt', 'x')), /unknown tokenizer file/);
+  assert.throws(() => loadTokenizer(mkdtempSync(join(tmpdir(), 'wren-empty-'))), /without tokenizer.json/);
 });
