@@ -9,6 +9,7 @@ import { trainBpeFromCounts } from '../../src/tokenizer/bpe-trainer.ts';
 import { countPreTokens } from '../../src/tokenizer/pretoken-count.ts';
 import { PRE_TOKENIZERS } from '../../src/tokenizer/pretokenizer.ts';
 import { bpeSpecToJson } from '../../src/tokenizer/hf-tokenizer-json.ts';
+import { BYTES_IN_ALPHABET_ORDER } from '../../src/tokenizer/byte-level.ts';
 import { WrenError } from '../../src/errors.ts';
 import { sharedData, rng, randomUnicode } from './_data.ts';
 
@@ -99,4 +100,65 @@ test('bad training input: vocab too small, empty corpus, bad options', async () 
   await assert.rejects(trainTokenizer(['x'], { vocabSize: 300, specialTokens: ['a', 'a'] }), /distinct/);
   await assert.rejects(trainTokenizer(['x'], { vocabSize: 300, minFrequency: 0 }), /min frequency/);
   await assert.rejects(trainTokenizer(['x'], { vocabSize: 300, preTokenizer: 'bert' as never }), /unknown pre-tokenizer/);
+});
+
+/** The obviously-right trainer: recount every pair before every merge (cs336's naive loop). */
+function naiveMerges(counts: Map<string, number>, merges: number, lexGreater: boolean): string[] {
+  const enc = new TextEncoder();
+  // ids in Wren's layout (no specials): bytes by byte-level alphabet order, then merges
+  const order = [...BYTES_IN_ALPHABET_ORDER];
+  const idOf = new Map<string, number>(order.map((b, i) => [String.fromCharCode(b), i]));
+  let words = [...counts].map(([w, c]) => ({ toks: [...enc.encode(w)].map((b) => String.fromCharCode(b)), c }));
+  const out: string[] = [];
+  for (let k = 0; k < merges; k++) {
+    const pc = new Map<string, { a: string; b: string; n: number }>();
+    for (const { toks, c } of words) {
+      for (let i = 0; i + 1 < toks.length; i++) {
+        const id = toks[i] + '\u0000' + toks[i + 1];
+        const e = pc.get(id) ?? { a: toks[i], b: toks[i + 1], n: 0 };
+        e.n += c;
+        pc.set(id, e);
+      }
+    }
+    let best: { a: string; b: string; n: number } | undefined;
+    for (const e of pc.values()) {
+      if (!best || e.n > best.n) { best = e; continue; }
+      if (e.n < best.n) continue;
+      const better = lexGreater
+        ? e.a > best.a || (e.a === best.a && e.b > best.b) // latin1 strings compare like bytes
+        : idOf.get(e.a)! < idOf.get(best.a)! || (e.a === best.a && idOf.get(e.b)! < idOf.get(best.b)!);
+      if (better) best = e;
+    }
+    if (!best) break;
+    const { a, b } = best;
+    idOf.set(a + b, idOf.size);
+    out.push(a + b);
+    words = words.map(({ toks, c }) => {
+      const t: string[] = [];
+      for (let i = 0; i < toks.length; i++) {
+        if (i + 1 < toks.length && toks[i] === a && toks[i + 1] === b) { t.push(a + b); i++; } else t.push(toks[i]);
+      }
+      return { toks: t, c };
+    });
+  }
+  return out;
+}
+
+test('incremental trainer equals a recount-every-merge trainer on seeded random corpora (both tie rules)', () => {
+  const next = rng(99);
+  for (let trial = 0; trial < 12; trial++) {
+    const alphabet = trial % 3 === 0 ? 'ab' : trial % 3 === 1 ? 'abc é' : 'aaab\u00e9\u4e2d';
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 40; i++) {
+      let w = '';
+      const len = 1 + Math.floor(next() * 9);
+      for (let j = 0; j < len; j++) w += alphabet[Math.floor(next() * alphabet.length)];
+      counts.set(w, (counts.get(w) ?? 0) + 1 + Math.floor(next() * 3));
+    }
+    for (const tieBreak of ['lexGreater', 'lowestIds'] as const) {
+      const { spec } = trainBpeFromCounts(counts, { vocabSize: 256 + 40, tieBreak });
+      const got = spec.tokens.slice(256).map((t) => Buffer.from(t).toString('latin1'));
+      assert.deepEqual(got, naiveMerges(counts, 40, tieBreak === 'lexGreater'), `trial ${trial} ${tieBreak}`);
+    }
+  }
 });
