@@ -12,6 +12,10 @@ const wasmDir = new URL('../kernels/wasm/', import.meta.url);
 
 /** Compile the kernels: relaxed SIMD when the runtime validates it (and `prefer` allows), else SIMD128. */
 export function loadKernelModule(prefer: SimdLevel = 'relaxed-simd'): KernelModule {
+  // Compile with the optimising tier from the first call: V8 otherwise starts in its baseline
+  // tier and only swaps in optimised code for later calls, so a first long matmul (a prefill)
+  // ran 3–5× slower. The module is small; eager optimisation costs milliseconds.
+  try { setFlagsFromString('--no-liftoff'); } catch { /* unknown flag: tiering stays as it is */ }
   let fallbackReason: string | undefined;
   if (prefer === 'relaxed-simd') {
     const relaxed = readFileSync(new URL('kernels-relaxed.wasm', wasmDir));

@@ -1,0 +1,26 @@
+// `wren doctor [--backend auto|native|wasm|reference] [--threads N]`: which compute backend Wren
+// uses here, its SIMD level and thread count, and why a faster backend is absent.
+import { parseFlags, intFlag } from './args.ts';
+import { createBackend, defaultThreads, type BackendName } from '../engine/backend.ts';
+import { loadKernelModule } from '../engine/wasm-node.ts';
+import { CliError } from './args.ts';
+import os from 'node:os';
+
+const HELP = `usage: wren doctor [--backend auto|native|wasm|reference] [--threads N]
+
+Prints the backend, SIMD level and thread count Wren computes with on this machine.`;
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseFlags(argv, { backend: { type: 'string', default: 'auto' }, threads: { type: 'string' } }, HELP);
+  const backendFlag = String(values.backend);
+  if (!['auto', 'native', 'wasm', 'reference'].includes(backendFlag)) throw new CliError(`--backend must be auto, native, wasm or reference, got '${backendFlag}'`);
+  const threads = intFlag(values.threads, 'threads', await defaultThreads(), 1, 16);
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`machine:  ${cpu}, ${os.cpus().length} cores, ${os.platform()}-${os.arch()}, Node ${process.version}`);
+  const wasm = loadKernelModule();
+  console.log(`wasm:     ${wasm.simd}${wasm.fallbackReason ? ` (relaxed SIMD unavailable: ${wasm.fallbackReason})` : ''}`);
+  console.log('native:   unavailable: the native addon is not part of this build yet');
+  const backend = await createBackend({ backend: backendFlag as BackendName | 'auto', threads });
+  console.log(`in use:   ${backend.name} — ${backend.description}${process.env.WREN_BACKEND ? ` (WREN_BACKEND=${process.env.WREN_BACKEND})` : ''}`);
+  backend.dispose();
+}
