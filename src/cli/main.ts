@@ -16,6 +16,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   train: { summary: 'train a model on token shards (checkpoints, resume, metrics)', load: () => import('./train.ts') },
   eval: { summary: 'validation loss per token and bits per byte of a model', load: () => import('./eval.ts') },
   plot: { summary: 'draw a training run\'s loss curves as SVG', load: () => import('./plot.ts') },
+  quickstart: { summary: 'the main job: synthesise stories, train a tokenizer and a small model, write stories', load: () => import('./quickstart.ts') },
   doctor: { summary: 'print the backend, SIMD level and thread count in use', load: () => import('./doctor.ts') },
 };
 

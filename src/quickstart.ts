@@ -1,0 +1,181 @@
+// The quickstart — Wren's main job on the embedded default, with no key and no network:
+// synthesise TinyStories-Instruct records with the built-in teacher, train a byte-level BPE
+// tokenizer on them, tokenize, train a ~1M-parameter Llama for a fixed time budget on this
+// machine's cores, then write stories from fresh seed words. Everything lands in one run folder.
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createBackend } from './engine/backend.ts';
+import { WrenError } from './errors.ts';
+import { writeFileAtomic } from './formats/atomic.ts';
+import { loadRecipe } from './data/recipes/recipe.ts';
+import { createTeacher } from './data/teachers/create.ts';
+import { synthesize } from './data/synth/run.ts';
+import { defaultVocabulary } from './data/seeds/vocabulary.ts';
+import { storySeedsForJob } from './data/seeds/sample.ts';
+import type { StorySeeds } from './data/teachers/teacher.ts';
+import { trainTokenizer } from './tokenizer/train-tokenizer.ts';
+import { saveTokenizerJson } from './tokenizer/hf-tokenizer-json.ts';
+import { tokenizeToShards } from './train/tokenize.ts';
+import { parseTrainConfig } from './train/train-config.ts';
+import { trainModel, type TrainProgress } from './train/trainer.ts';
+import { lossPlotSvg, readMetrics } from './train/plot.ts';
+import { LlamaTrainModel } from './nn/llama-train.ts';
+import { initParameters } from './nn/init.ts';
+import { AdamW, clipScale } from './train/optimizer.ts';
+import { loadModel, loadTokenizerFor } from './nn/load.ts';
+import { generate } from './generate/generate.ts';
+import type { LlamaConfig } from './nn/config.ts';
+
+export type QuickstartOptions = {
+  out: string;            // run folder (must not hold an earlier run)
+  minutes: number;        // training budget
+  stories: number;        // synthetic records
+  samples: number;        // stories written at the end
+  seed: number;
+  threads?: number;
+  log: (line: string) => void;
+  status?: (line: string) => void; // transient progress (a TTY's status line)
+};
+
+export type QuickstartSample = { seeds: StorySeeds; story: string; wordsUsed: string[] };
+export type QuickstartReport = {
+  out: string; parameters: number; steps: number; tokens: number; trainLoss: number; valLoss: number | null;
+  trainSeconds: number; samples: QuickstartSample[];
+};
+
+// ~1.1M parameters: 5 layers of width 128, SwiGLU 344, vocab 1024, context 256.
+export const QUICKSTART_MODEL: Omit<LlamaConfig, 'vocab_size'> = {
+  hidden_size: 128, intermediate_size: 344, num_hidden_layers: 5, num_attention_heads: 4, num_key_value_heads: 4,
+  max_position_embeddings: 256, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: true,
+};
+const VOCAB = 1024, BATCH = 16, SEQ = 256, TOKENIZER_DOCS = 4000;
+
+export async function runQuickstart(o: QuickstartOptions): Promise<QuickstartReport> {
+  if (existsSync(o.out) && readdirSync(o.out).length > 0) {
+    throw new WrenError(`${o.out} already holds files; choose another --out or remove it (nothing was changed)`);
+  }
+  mkdirSync(join(o.out, 'data'), { recursive: true });
+  const storiesPath = join(o.out, 'data', 'stories.jsonl');
+
+  o.log(`1/5 writing ${o.stories} stories with the built-in teacher (TinyStories-Instruct format)`);
+  const synth = await synthesize({
+    recipe: loadRecipe('instruct'), teacher: await createTeacher('builtin'), count: o.stories, out: storiesPath, seed: o.seed,
+    onProgress: (p) => o.status?.(`   ${p.records}/${p.count} stories, ${Math.round(p.perSecond)}/s`),
+  });
+  o.log(`    ${synth.records} stories in ${synth.elapsedS.toFixed(1)} s`);
+
+  o.log(`2/5 training a ${VOCAB}-token byte-level BPE tokenizer`);
+  const texts = readFileSync(storiesPath, 'utf8').split('\n').filter(Boolean).slice(0, TOKENIZER_DOCS).map((l) => (JSON.parse(l) as { text: string }).text);
+  const tok = await trainTokenizer(texts, { vocabSize: VOCAB, specialTokens: ['<|endoftext|>'] });
+  const tokenizerPath = join(o.out, 'tokenizer.json');
+  saveTokenizerJson(tok.tokenizer, tokenizerPath);
+  o.log(`    ${tok.tokenizer.vocabSize} tokens in ${(tok.countSeconds + tok.mergeSeconds).toFixed(1)} s`);
+
+  o.log('3/5 tokenizing into shards (2% held out for validation)');
+  const shards = join(o.out, 'shards');
+  const index = await tokenizeToShards({ tokenizer: tokenizerPath, inputs: [storiesPath], out: shards, valFraction: 0.02, seed: o.seed });
+  const trainTokens = index.train.reduce((n, s) => n + s.tokens, 0);
+  o.log(`    ${trainTokens.toLocaleString('en-US')} training tokens`);
+
+  const model: LlamaConfig = { ...QUICKSTART_MODEL, vocab_size: VOCAB };
+  const msPerStep = await measureStepMs(model, o.threads);
+  const steps = Math.max(20, Math.floor((o.minutes * 60_000) / (msPerStep * 1.08)));
+  o.log(`4/5 training a ${(paramCount(model) / 1e6).toFixed(2)}M-parameter model for ${steps} steps (~${o.minutes} min at ${Math.round(msPerStep)} ms/step, batch ${BATCH}×${SEQ})`);
+  const runDir = join(o.out, 'train');
+  const cfg = parseTrainConfig({
+    model, tokenizer: tokenizerPath, data: shards, out: runDir, batch_size: BATCH, seq_len: SEQ, steps,
+    lr: 2e-3, min_lr: 2e-4, warmup_steps: Math.min(100, Math.floor(steps / 10)), weight_decay: 0.1,
+    eval_interval: Math.max(10, Math.floor(steps / 10)), eval_batches: 4, checkpoint_interval: 0, seed: o.seed,
+    ...(o.threads ? { threads: o.threads } : {}),
+  }, 'quickstart');
+  const t0 = performance.now();
+  const result = await trainModel(cfg, { onProgress: (p) => o.status?.(progressLine(p)) });
+  const trainSeconds = (performance.now() - t0) / 1000;
+  o.log(`    ${result.step} steps, ${result.tokens.toLocaleString('en-US')} tokens in ${(trainSeconds / 60).toFixed(1)} min: ` +
+    `train loss ${result.loss.toFixed(3)}, val loss ${result.valLoss?.toFixed(3) ?? '-'}`);
+  writeFileAtomic(join(o.out, 'loss.svg'), lossPlotSvg(readMetrics(runDir), 'quickstart: loss'));
+
+  o.log(`5/5 writing ${o.samples} stories from fresh seed words\n`);
+  const samples = await writeSamples(result.checkpoint, o);
+  const report: QuickstartReport = {
+    out: o.out, parameters: paramCount(model), steps: result.step, tokens: result.tokens,
+    trainLoss: result.loss, valLoss: result.valLoss, trainSeconds, samples,
+  };
+  writeFileAtomic(join(o.out, 'report.md'), reportMarkdown(report, result.checkpoint));
+  return report;
+}
+
+function paramCount(c: LlamaConfig): number {
+  const C = c.hidden_size, kv = (C / c.num_attention_heads) * c.num_key_value_heads;
+  const layer = 2 * C + C * C * 2 + 2 * C * kv + 3 * C * c.intermediate_size;
+  return c.vocab_size * C * (c.tie_word_embeddings ? 1 : 2) + c.num_hidden_layers * layer + C;
+}
+
+/** Time two training steps on random tokens, after one warm-up step, to size the run to the budget. */
+async function measureStepMs(config: LlamaConfig, threads?: number): Promise<number> {
+  const backend = await createBackend({ threads });
+  try {
+    const m = new LlamaTrainModel(config, backend, BATCH, SEQ);
+    initParameters(m.params, config, 1);
+    const opt = new AdamW(backend, m.params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
+    const batch = Int32Array.from({ length: BATCH * (SEQ + 1) }, (_, i) => (i * 7919) % config.vocab_size);
+    const times: number[] = [];
+    for (let s = 0; s < 3; s++) {
+      const t0 = performance.now();
+      m.zeroGrads();
+      m.setBatch(batch);
+      m.forward(1 / (BATCH * SEQ));
+      m.backward();
+      opt.update(m.grads, 1e-4, clipScale(opt.gradNorm(m.grads), 1));
+      if (s > 0) times.push(performance.now() - t0);
+    }
+    return Math.max(...times);
+  } finally {
+    backend.dispose();
+  }
+}
+
+function progressLine(p: TrainProgress): string {
+  const eta = p.etaSec > 0 ? `${Math.floor(p.etaSec / 60)}:${String(Math.round(p.etaSec % 60)).padStart(2, '0')}` : '-';
+  return `   step ${p.step}/${p.steps}  loss ${p.loss.toFixed(3)}${p.valLoss !== undefined ? `  val ${p.valLoss.toFixed(3)}` : ''}  ${Math.round(p.tokensPerSec)} tok/s  ETA ${eta}`;
+}
+
+/** Stories from seeds the training data never used (a different seed stream), Instruct-prompted. */
+async function writeSamples(modelDir: string, o: QuickstartOptions): Promise<QuickstartSample[]> {
+  const backend = await createBackend({ threads: o.threads });
+  try {
+    const { model, files } = loadModel(modelDir, backend);
+    const tokenizer = await loadTokenizerFor(files.tokenizer!, model.config);
+    const vocab = defaultVocabulary();
+    const samples: QuickstartSample[] = [];
+    for (let i = 0; i < o.samples; i++) {
+      const seeds = storySeedsForJob(vocab, o.seed + 1_000_003, i);
+      const prompt = `Features: ${seeds.features.join(', ')}\nWords: ${seeds.verb}, ${seeds.noun}, ${seeds.adjective}\n`;
+      const ids = tokenizer.encode(prompt, { bos: true });
+      let text = '';
+      for (const step of generate(model, tokenizer, ids, { maxTokens: model.contextLength - ids.length, temperature: 0.7, topP: 0.9, seed: o.seed + i })) text += step.text;
+      const story = (text.split('Story:')[1] ?? text).trim();
+      const lower = story.toLowerCase();
+      const wordsUsed = [seeds.verb, seeds.noun, seeds.adjective].filter((w) => lower.includes(w.toLowerCase()));
+      samples.push({ seeds, story, wordsUsed });
+      o.log(`— words: ${seeds.verb}, ${seeds.noun}, ${seeds.adjective}${seeds.features.length ? `; features: ${seeds.features.join(', ')}` : ''}\n${story}\n`);
+    }
+    return samples;
+  } finally {
+    backend.dispose();
+  }
+}
+
+function reportMarkdown(r: QuickstartReport, modelDir: string): string {
+  const used = r.samples.reduce((n, s) => n + s.wordsUsed.length, 0);
+  return [
+    '# Wren quickstart',
+    '',
+    `- model: ${(r.parameters / 1e6).toFixed(2)}M parameters, in \`${modelDir}\` (load it with \`wren generate --model ${modelDir}\`)`,
+    `- training: ${r.steps} steps, ${r.tokens.toLocaleString('en-US')} tokens in ${(r.trainSeconds / 60).toFixed(1)} min`,
+    `- final train loss ${r.trainLoss.toFixed(3)}, validation loss ${r.valLoss?.toFixed(3) ?? '-'} (nats/token); curve: loss.svg`,
+    `- samples used ${used} of ${r.samples.length * 3} seed words`,
+    '',
+    ...r.samples.flatMap((s) => [`## ${s.seeds.verb}, ${s.seeds.noun}, ${s.seeds.adjective}${s.seeds.features.length ? ` (${s.seeds.features.join(', ')})` : ''}`, '', s.story, '']),
+  ].join('\n');
+}
