@@ -27,6 +27,8 @@ export type SynthOptions = {
   concurrency?: number;
   /** tries per job before it is dropped (default 3) */
   maxAttempts?: number;
+  /** jobs dropped in a row before the run gives up on the teacher (default 50) */
+  maxDroppedInARow?: number;
   vocabulary?: Vocabulary;
   onProgress?: (p: SynthProgress) => void;
   signal?: AbortSignal;
@@ -84,6 +86,8 @@ export async function synthesize(opts: SynthOptions): Promise<SynthReport> {
   const hashes = existing.hashes;
   let records = existing.records;
   let written = 0;
+  let droppedInARow = 0;
+  const maxDroppedInARow = opts.maxDroppedInARow ?? 50;
   const started = Date.now();
 
   const saveManifest = (): void => {
@@ -186,11 +190,15 @@ export async function synthesize(opts: SynthOptions): Promise<SynthReport> {
       writeSync(fd, JSON.stringify(built.record) + '\n');
       records++;
       written++;
+      droppedInARow = 0;
       return;
     }
     const reason = last.detail === 'duplicate' ? 'duplicate' : last.reason;
     dropped[reason] = (dropped[reason] ?? 0) + 1;
     droppedIndexes.add(index);
+    if (++droppedInARow >= maxDroppedInARow) {
+      throw new WrenError(`${droppedInARow} jobs in a row were dropped (last: ${last.detail}); the teacher's answers do not fit recipe '${recipe.name}'`);
+    }
   }
 
   async function worker(): Promise<void> {

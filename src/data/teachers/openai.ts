@@ -81,8 +81,15 @@ export class OpenAITeacher implements Teacher {
 
   constructor(options: OpenAITeacherOptions) {
     this.id = options.id;
-    this.opts = { timeoutMs: 120_000, maxRetries: 5, backoffBaseMs: 1000, backoffMaxMs: 60_000, ...options };
-    this.limiter = new RateLimiter({ concurrency: options.limits?.concurrency ?? 8, ...options.limits });
+    this.opts = {
+      ...options,
+      timeoutMs: options.timeoutMs ?? 120_000,
+      maxRetries: options.maxRetries ?? 5,
+      backoffBaseMs: options.backoffBaseMs ?? 1000,
+      backoffMaxMs: options.backoffMaxMs ?? 60_000,
+    };
+    const l = options.limits ?? {};
+    this.limiter = new RateLimiter({ concurrency: l.concurrency ?? 8, rpm: l.rpm, tpm: l.tpm, windowMs: l.windowMs });
     this.jitter = new Rng(options.jitterSeed ?? 0x7e57);
   }
 
