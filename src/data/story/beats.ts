@@ -82,7 +82,8 @@ export function arrival(w: World, x: Words): string[] {
       break;
     case 'person': {
       const who = FAMILY.has(n) ? `${x.his} ${n}` : withArticle(n);
-      out.push(`${go}. There, ${x.he} met ${who}.`, x.pick([`${cap(w.helper)} smiled and waved.`, `${cap(w.helper)} was very nice.`]));
+      const the = FAMILY.has(n) ? `${cap(x.his)} ${n}` : `The ${n}`;
+      out.push(`${go}. There, ${x.he} met ${who}.`, x.pick([`${the} smiled and waved.`, `${the} was very nice.`]));
       break;
     }
     case 'sight':

@@ -101,7 +101,8 @@ function focusFor(n: Noun, role: NounRole, adjective: Adjective, rng: Rng): Focu
     const bare = adjective.class === 'look' ? `little ${adjective.word} ${owner}` : `little ${owner}`;
     return { a: withArticle(bare), bare, the: `the ${owner}`, word: owner, fromSeed: false, holdable: false, animate: true, breakable: false };
   }
-  const prop = rng.pick(PROPS);
+  // a look adjective goes in front, so it needs a prop without a describing word of its own
+  const prop = rng.pick(adjective.class === 'look' ? PROPS.filter((x) => !x.includes(' ')) : PROPS);
   const bare = adjective.class === 'look' ? `${adjective.word} ${prop}` : prop;
   return { a: withArticle(bare), bare, the: `the ${prop}`, word: prop, fromSeed: false, holdable: true, animate: false, breakable: true };
 }
