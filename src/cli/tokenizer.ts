@@ -26,10 +26,11 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 function progressBar(label: string): (done: number, total: number) => void {
   if (!process.stderr.isTTY) return () => {};
-  const start = performance.now();
+  let start = -1;
   let last = 0;
   return (done, total) => {
     const now = performance.now();
+    if (start < 0) start = now; // the clock starts with the phase, not when the bar was made
     if (done < total && now - last < 100) return;
     last = now;
     const frac = total > 0 ? done / total : 1;
@@ -63,6 +64,7 @@ async function train(argv: string[]): Promise<void> {
   if (pre !== 'gpt2' && pre !== 'llama3') throw new CliError(`--pre-tokenizer must be gpt2 or llama3, got '${pre}'`);
   const tie = values['tie-break'];
   if (tie !== 'lex-greater' && tie !== 'lowest-ids') throw new CliError(`--tie-break must be lex-greater or lowest-ids, got '${tie}'`);
+  const count = progressBar('counting bytes');
   const merge = progressBar('merging');
   const result = await trainTokenizerFromFiles(files, {
     vocabSize,
@@ -71,10 +73,7 @@ async function train(argv: string[]): Promise<void> {
     preTokenizer: pre,
     tieBreak: tie === 'lex-greater' ? 'lexGreater' : 'lowestIds',
     threads: intFlag(values.threads, 'threads', os.availableParallelism(), 1, 256),
-    onPhase: (phase, done, total) => {
-      if (phase === 'count' && done === 0 && process.stderr.isTTY) process.stderr.write(`counting pre-tokens in ${files.length} file(s)…\n`);
-      if (phase === 'merge') merge(done, total);
-    },
+    onPhase: (phase, done, total) => (phase === 'count' ? count : merge)(done, total),
   });
   saveTokenizerJson(result.tokenizer, out);
   const t = result.tokenizer;

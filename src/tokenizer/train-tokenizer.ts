@@ -1,6 +1,6 @@
 // trainTokenizer: texts or files in, a byte-level BPE tokenizer out. Counting pre-tokens (the
 // part that scales with corpus size) runs across worker threads; merging runs on the counts.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { WrenError } from '../errors.ts';
 import { BpeTokenizer } from './bpe-tokenizer.ts';
 import { checkTrainOptions, trainBpeFromCounts, type BpeTrainOptions } from './bpe-trainer.ts';
@@ -14,7 +14,7 @@ export interface TrainTokenizerOptions extends Omit<BpeTrainOptions, 'preTokeniz
   preTokenizer?: 'gpt2' | 'llama3' | PreTokenizerSpec;
   /** Worker threads for counting; 1 counts on the calling thread. Default 1. */
   threads?: number;
-  /** Text below this many characters is counted on the calling thread; default 8 Mi. */
+  /** Input below this many characters (bytes for files) is counted on the calling thread; default 8 Mi. */
   parallelMinChars?: number;
   /** Called with the phase and its progress. */
   onPhase?: (phase: 'count' | 'merge', done: number, total: number) => void;
@@ -31,34 +31,80 @@ export interface TrainTokenizerResult {
 const workerModule = new URL('./tokenizer-worker.ts', import.meta.url);
 const PARALLEL_MIN_CHARS = 8 << 20; // below this, starting workers (~0.5 s under tsx) costs more than it saves
 
-export async function countPreTokensParallel(texts: string[], preTokenizer: PreTokenizerSpec, specials: string[], threads: number, minChars = PARALLEL_MIN_CHARS): Promise<Map<string, number>> {
-  const total = texts.reduce((n, t) => n + t.length, 0);
-  if (threads <= 1 || total < minChars) {
-    const counts = new Map<string, number>();
-    for (const t of texts) countPreTokens(t, preTokenizer, specials, counts);
-    return counts;
+const PIECE_CHARS = 4 << 20; // counting works in pieces this size: progress, and work for every thread
+
+/**
+ * Counts pre-tokens of texts that arrive one at a time (one file in memory at a time), on worker
+ * threads when `threads` > 1, else on the calling thread. Pieces are cut at pre-token boundaries,
+ * so the counts equal counting each whole text.
+ */
+export class PreTokenCounter {
+  readonly counts = new Map<string, number>();
+  private pool: WorkerPool | undefined;
+
+  constructor(private readonly preTokenizer: PreTokenizerSpec, private readonly specials: string[], private readonly threads: number) {}
+
+  /** Count `text`; `onProgress(fraction)` reports how much of this text is done. */
+  async add(text: string, onProgress?: (fraction: number) => void): Promise<void> {
+    const parts = Math.max(this.threads, Math.ceil(text.length / PIECE_CHARS));
+    const pieces = splitAtPreTokenBoundaries(text, parts, this.specials, this.preTokenizer.name !== 'custom');
+    let done = 0;
+    if (this.threads <= 1) {
+      for (const piece of pieces) {
+        countPreTokens(piece, this.preTokenizer, this.specials, this.counts);
+        onProgress?.((done += piece.length) / text.length);
+      }
+      return;
+    }
+    this.pool ??= await WorkerPool.create(workerModule, this.threads);
+    const pool = this.pool;
+    await Promise.all(pieces.map(async (piece, i) => {
+      const part = await pool.runOn<[string, number][]>(i % pool.size, { kind: 'count', text: piece, preTokenizer: this.preTokenizer, specials: this.specials } satisfies TokenizerTask);
+      for (const [w, c] of part) this.counts.set(w, (this.counts.get(w) ?? 0) + c);
+      onProgress?.((done += piece.length) / text.length);
+    }));
   }
-  const chunks = texts.flatMap((t) => splitAtPreTokenBoundaries(t, Math.max(1, Math.round((threads * t.length) / total)), specials, preTokenizer.name !== 'custom'));
-  const pool = await WorkerPool.create(workerModule, Math.min(threads, chunks.length));
-  try {
-    const parts = await pool.map<[string, number][]>(chunks.map((text) => ({ kind: 'count', text, preTokenizer, specials } satisfies TokenizerTask)));
-    const counts = new Map<string, number>(parts[0]);
-    for (let i = 1; i < parts.length; i++) for (const [w, c] of parts[i]) counts.set(w, (counts.get(w) ?? 0) + c);
-    return counts;
-  } finally {
-    await pool.close();
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+    this.pool = undefined;
   }
 }
 
-export async function trainTokenizer(texts: string[], opts: TrainTokenizerOptions): Promise<TrainTokenizerResult> {
+/** Pre-token counts of `texts`, using `threads` workers when the texts total at least `minChars`. */
+export async function countPreTokensParallel(texts: string[], preTokenizer: PreTokenizerSpec, specials: string[], threads: number, minChars = PARALLEL_MIN_CHARS): Promise<Map<string, number>> {
+  const total = texts.reduce((n, t) => n + t.length, 0);
+  const counter = new PreTokenCounter(preTokenizer, specials, total >= minChars ? threads : 1);
+  try {
+    for (const t of texts) await counter.add(t);
+  } finally {
+    await counter.close();
+  }
+  return counter.counts;
+}
+
+type TextSource = { size: number; read: () => string };
+
+async function train(sources: TextSource[], opts: TrainTokenizerOptions): Promise<TrainTokenizerResult> {
   const preTokenizer = typeof opts.preTokenizer === 'string' ? PRE_TOKENIZERS[opts.preTokenizer] : opts.preTokenizer ?? PRE_TOKENIZERS.gpt2;
   if (!preTokenizer) throw new WrenError(`unknown pre-tokenizer '${String(opts.preTokenizer)}'; expected gpt2 or llama3`);
   const trainOpts: BpeTrainOptions = { ...opts, preTokenizer, onProgress: (d, t) => opts.onPhase?.('merge', d, t) };
   checkTrainOptions(trainOpts);
   const t0 = performance.now();
-  opts.onPhase?.('count', 0, 1);
-  const counts = await countPreTokensParallel(texts, preTokenizer, opts.specialTokens ?? [], opts.threads ?? 1, opts.parallelMinChars);
-  opts.onPhase?.('count', 1, 1);
+  const total = sources.reduce((n, s) => n + s.size, 0);
+  const threads = total >= (opts.parallelMinChars ?? PARALLEL_MIN_CHARS) ? opts.threads ?? 1 : 1;
+  const counter = new PreTokenCounter(preTokenizer, opts.specialTokens ?? [], threads);
+  let before = 0;
+  opts.onPhase?.('count', 0, total);
+  try {
+    for (const source of sources) {
+      await counter.add(source.read(), (f) => opts.onPhase?.('count', Math.round(before + f * source.size), total));
+      before += source.size;
+    }
+  } finally {
+    await counter.close();
+  }
+  const counts = counter.counts;
   const t1 = performance.now();
   const { spec, stoppedEarly } = trainBpeFromCounts(counts, trainOpts);
   const t2 = performance.now();
@@ -71,14 +117,30 @@ export async function trainTokenizer(texts: string[], opts: TrainTokenizerOption
   };
 }
 
+export async function trainTokenizer(texts: string[], opts: TrainTokenizerOptions): Promise<TrainTokenizerResult> {
+  return train(texts.map((t) => ({ size: t.length, read: () => t })), opts);
+}
+
+/** Train on files, reading one file at a time (memory holds one file plus the counts). */
 export async function trainTokenizerFromFiles(paths: string[], opts: TrainTokenizerOptions): Promise<TrainTokenizerResult> {
   if (paths.length === 0) throw new WrenError('no input files given');
-  const texts = paths.map((p) => {
+  const sources = paths.map((p) => {
+    let size: number;
     try {
-      return readFileSync(p, 'utf8');
+      size = statSync(p).size;
     } catch (err) {
       throw new WrenError(`cannot read training file '${p}': ${(err as Error).message}`);
     }
+    return {
+      size,
+      read: () => {
+        try {
+          return readFileSync(p, 'utf8');
+        } catch (err) {
+          throw new WrenError(`cannot read training file '${p}': ${(err as Error).message}`);
+        }
+      },
+    };
   });
-  return trainTokenizer(texts, opts);
+  return train(sources, opts);
 }
