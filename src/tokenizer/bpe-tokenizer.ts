@@ -7,6 +7,7 @@
 // text a few thousand distinct words cover almost every pre-token.
 import { WrenError } from '../errors.ts';
 import { PairTable } from './pair-table.ts';
+import { specialSplitter } from './pretoken-count.ts';
 import { compilePreTokenizer, forEachPreToken, type PreTokenizerSpec } from './pretokenizer.ts';
 import type { EncodeOptions, Tokenizer } from './tokenizer.ts';
 
@@ -28,10 +29,6 @@ export function binaryKey(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
   return s;
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export class BpeTokenizer implements Tokenizer {
@@ -75,8 +72,7 @@ export class BpeTokenizer implements Tokenizer {
       this.pairs.add(a, b, rank, merged);
     });
     this.preRe = compilePreTokenizer(spec.preTokenizer);
-    const contents = [...specials.keys()].sort((x, y) => y.length - x.length);
-    this.specialRe = contents.length ? new RegExp(contents.map(escapeRegex).join('|'), 'g') : undefined;
+    this.specialRe = specialSplitter([...specials.keys()]);
     const pick = (...names: string[]) => names.map((n) => specials.get(n)).find((id) => id !== undefined);
     this.eosId = pick('<|endoftext|>', '</s>', '<|end_of_text|>', '<|eot_id|>');
     this.bosId = pick('<|begin_of_text|>', '<s>', '<|endoftext|>');

@@ -10,6 +10,7 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** A global regex matching any special token, longest first (so a prefix never shadows a longer one). */
 export function specialSplitter(specials: string[]): RegExp | undefined {
   const sorted = [...specials].sort((a, b) => b.length - a.length);
   return sorted.length ? new RegExp(sorted.map(escapeRegex).join('|'), 'g') : undefined;

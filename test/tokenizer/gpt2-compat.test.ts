@@ -98,3 +98,14 @@ test('batch and parallel encode equal single-threaded encode', { skip }, async (
   const one = await encodeBatch(wren, ['a b', 'c'], 1);
   assert.deepEqual(one.map((a) => [...a]), [wren.encode('a b'), wren.encode('c')]);
 });
+
+test('overlapping special tokens: the longest wins, as in HF', { skip }, async () => {
+  const { trainTokenizer } = await import('../../src/tokenizer/train-tokenizer.ts');
+  const { tokenizer } = await trainTokenizer(['hello there'], { vocabSize: 260, specialTokens: ['<|end|>', '<|end|><|end|>'] });
+  const hf = new HfTokenizer(bpeSpecToJson(tokenizer.spec) as never, {} as never);
+  for (const s of ['a<|end|><|end|><|end|>b', '<|end|>x<|end|><|end|>']) {
+    assert.deepEqual(tokenizer.encode(s), hfIds(hf, s), s);
+    assert.equal(tokenizer.decode(tokenizer.encode(s)), s);
+  }
+  assert.deepEqual(tokenizer.encode('<|end|><|end|>'), [1]);
+});
