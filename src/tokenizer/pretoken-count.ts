@@ -2,8 +2,10 @@
 // (they are never part of a pre-token), the rest is split by the pre-tokenizer regex, and each
 // distinct pre-token is counted. Text can be cut into chunks for parallel counting only where the
 // cut is a pre-token boundary in the whole text: right before a special token, or right after a
-// '\n' that is followed by a non-whitespace character (no pattern here lets a pre-token continue
-// past a newline into non-whitespace, nor start with a newline and continue into a word).
+// '\n' with non-whitespace on both sides. With GPT-2's and Llama-3's patterns no pre-token runs
+// from a newline into non-whitespace, and a lone newline after non-whitespace is a whole
+// pre-token either way; but a whitespace run like " \n" before the cut would be split as " ",
+// "\n" in the whole text (\s+(?!\S) backs off one character) and kept whole at a chunk's end.
 import { compilePreTokenizer, forEachPreToken, type PreTokenizerSpec } from './pretokenizer.ts';
 
 function escapeRegex(s: string): string {
@@ -48,7 +50,7 @@ export function splitAtPreTokenBoundaries(text: string, parts: number, specials:
     }
     if (cut < 0 && newlineCuts) {
       for (; p < text.length; p++) {
-        if (text.charCodeAt(p - 1) === 10 && !isSpace(text[p])) {
+        if (text.charCodeAt(p - 1) === 10 && !isSpace(text[p]) && p >= 2 && !isSpace(text[p - 2])) {
           cut = p;
           break;
         }

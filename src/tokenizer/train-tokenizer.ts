@@ -1,6 +1,7 @@
 // trainTokenizer: texts or files in, a byte-level BPE tokenizer out. Counting pre-tokens (the
 // part that scales with corpus size) runs across worker threads; merging runs on the counts.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readTextPieces } from './text-pieces.ts';
 import { WrenError } from '../errors.ts';
 import { BpeTokenizer } from './bpe-tokenizer.ts';
 import { checkTrainOptions, trainBpeFromCounts, type BpeTrainOptions } from './bpe-trainer.ts';
@@ -83,7 +84,8 @@ export async function countPreTokensParallel(texts: string[], preTokenizer: PreT
   return counter.counts;
 }
 
-type TextSource = { size: number; read: () => string };
+/** A text to train on: its size (for progress) and its content in pieces cut at pre-token boundaries. */
+type TextSource = { size: number; pieces: () => Iterable<string> };
 
 async function train(sources: TextSource[], opts: TrainTokenizerOptions): Promise<TrainTokenizerResult> {
   const preTokenizer = typeof opts.preTokenizer === 'string' ? PRE_TOKENIZERS[opts.preTokenizer] : opts.preTokenizer ?? PRE_TOKENIZERS.gpt2;
@@ -98,8 +100,14 @@ async function train(sources: TextSource[], opts: TrainTokenizerOptions): Promis
   opts.onPhase?.('count', 0, total);
   try {
     for (const source of sources) {
-      await counter.add(source.read(), (f) => opts.onPhase?.('count', Math.round(before + f * source.size), total));
+      let chars = 0;
+      for (const piece of source.pieces()) {
+        // progress in the source's units: file bytes are approximated by characters read
+        await counter.add(piece, (f) => opts.onPhase?.('count', Math.min(total, Math.round(before + chars + f * piece.length)), total));
+        chars += piece.length;
+      }
       before += source.size;
+      opts.onPhase?.('count', before, total);
     }
   } finally {
     await counter.close();
@@ -118,12 +126,14 @@ async function train(sources: TextSource[], opts: TrainTokenizerOptions): Promis
 }
 
 export async function trainTokenizer(texts: string[], opts: TrainTokenizerOptions): Promise<TrainTokenizerResult> {
-  return train(texts.map((t) => ({ size: t.length, read: () => t })), opts);
+  return train(texts.map((t) => ({ size: t.length, pieces: () => [t] })), opts);
 }
 
-/** Train on files, reading one file at a time (memory holds one file plus the counts). */
-export async function trainTokenizerFromFiles(paths: string[], opts: TrainTokenizerOptions): Promise<TrainTokenizerResult> {
+/** Train on files, read in pieces (memory holds one piece plus the counts; files may exceed 512 MiB). */
+export async function trainTokenizerFromFiles(paths: string[], opts: TrainTokenizerOptions & { pieceBytes?: number }): Promise<TrainTokenizerResult> {
   if (paths.length === 0) throw new WrenError('no input files given');
+  const specials = opts.specialTokens ?? [];
+  const builtin = typeof opts.preTokenizer === 'string' || opts.preTokenizer === undefined || opts.preTokenizer.name !== 'custom';
   const sources = paths.map((p) => {
     let size: number;
     try {
@@ -131,16 +141,7 @@ export async function trainTokenizerFromFiles(paths: string[], opts: TrainTokeni
     } catch (err) {
       throw new WrenError(`cannot read training file '${p}': ${(err as Error).message}`);
     }
-    return {
-      size,
-      read: () => {
-        try {
-          return readFileSync(p, 'utf8');
-        } catch (err) {
-          throw new WrenError(`cannot read training file '${p}': ${(err as Error).message}`);
-        }
-      },
-    };
+    return { size, pieces: () => readTextPieces(p, specials, builtin, opts.pieceBytes) };
   });
   return train(sources, opts);
 }

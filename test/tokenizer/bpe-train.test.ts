@@ -2,11 +2,14 @@
 // tokens, parallel counting, the Llama-3 pre-tokenizer, and bad options / empty corpora.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
-import { trainTokenizer, countPreTokensParallel } from '../../src/tokenizer/train-tokenizer.ts';
+import { trainTokenizer, trainTokenizerFromFiles, countPreTokensParallel } from '../../src/tokenizer/train-tokenizer.ts';
+import { readTextPieces } from '../../src/tokenizer/text-pieces.ts';
 import { trainBpeFromCounts } from '../../src/tokenizer/bpe-trainer.ts';
-import { countPreTokens } from '../../src/tokenizer/pretoken-count.ts';
+import { countPreTokens, splitAtPreTokenBoundaries } from '../../src/tokenizer/pretoken-count.ts';
 import { PRE_TOKENIZERS } from '../../src/tokenizer/pretokenizer.ts';
 import { bpeSpecToJson } from '../../src/tokenizer/hf-tokenizer-json.ts';
 import { BYTES_IN_ALPHABET_ORDER } from '../../src/tokenizer/byte-level.ts';
@@ -74,6 +77,15 @@ test('parallel counting equals single-threaded counting', { skip: stories.skip }
   const parallel = await countPreTokensParallel([text, text.slice(1000, 90_000)], PRE_TOKENIZERS.gpt2, [EOT], 2, 0);
   countPreTokens(text.slice(1000, 90_000), PRE_TOKENIZERS.gpt2, [EOT], single);
   assert.deepEqual(new Map([...parallel].sort()), new Map([...single].sort()));
+  for (const pre of [PRE_TOKENIZERS.gpt2, PRE_TOKENIZERS.llama3]) {
+    for (const specials of [[EOT], []]) {
+      const many = new Map<string, number>();
+      const chunks = splitAtPreTokenBoundaries(text, 300, specials);
+      assert.ok(chunks.length > 250);
+      for (const c of chunks) countPreTokens(c, pre, specials, many);
+      assert.deepEqual(new Map([...many].sort()), new Map([...countPreTokens(text, pre, specials)].sort()), `${pre.name} ${specials.length}`);
+    }
+  }
   const noSpecials = await countPreTokensParallel([text], PRE_TOKENIZERS.llama3, [], 2, 0);
   assert.deepEqual(new Map([...noSpecials].sort()), new Map([...countPreTokens(text, PRE_TOKENIZERS.llama3, [])].sort()));
 });
@@ -161,4 +173,30 @@ test('incremental trainer equals a recount-every-merge trainer on seeded random 
       assert.deepEqual(got, naiveMerges(counts, 40, tieBreak === 'lexGreater'), `trial ${trial} ${tieBreak}`);
     }
   }
+});
+
+test('training from a file read in small pieces equals training on the whole text', { skip: stories.skip }, async () => {
+  const text = readFileSync(stories.path, 'utf8').slice(0, 300_000);
+  const dir = mkdtempSync(join(tmpdir(), 'wren-pieces-'));
+  const file = join(dir, 'corpus.txt');
+  writeFileSync(file, text);
+  const pieces = [...readTextPieces(file, [EOT], true, 4096)];
+  assert.ok(pieces.length > 50);
+  assert.equal(pieces.join(''), text);
+  const whole = countPreTokens(text, PRE_TOKENIZERS.gpt2, [EOT]);
+  const byPiece = new Map<string, number>();
+  for (const p of pieces) countPreTokens(p, PRE_TOKENIZERS.gpt2, [EOT], byPiece);
+  assert.deepEqual(new Map([...byPiece].sort()), new Map([...whole].sort()));
+  // specials only (a custom pattern): every piece but the first starts with the special token
+  const specialCut = [...readTextPieces(file, [EOT], false, 4096)];
+  assert.equal(specialCut.join(''), text);
+  for (const p of specialCut.slice(1)) assert.ok(p.startsWith(EOT));
+  const a = await trainTokenizerFromFiles([file], { vocabSize: 700, specialTokens: [EOT], pieceBytes: 4096 });
+  const b = await trainTokenizer([text], { vocabSize: 700, specialTokens: [EOT] });
+  assert.deepEqual(a.tokenizer.spec.merges, b.tokenizer.spec.merges);
+  // no cut point within the limit: a clear error
+  const flat = join(dir, 'flat.txt');
+  writeFileSync(flat, 'word '.repeat(5000));
+  assert.throws(() => [...readTextPieces(flat, [], true, 1024, 4096)], (e: unknown) => e instanceof WrenError && /no place to cut/.test(e.message));
+  await assert.rejects(trainTokenizerFromFiles([join(dir, 'missing.txt')], { vocabSize: 300 }), /cannot read training file/);
 });
