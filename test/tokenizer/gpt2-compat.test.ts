@@ -9,6 +9,7 @@ import { loadGpt2Tokenizer } from '../../src/tokenizer/gpt2-files.ts';
 import { bpeSpecToJson } from '../../src/tokenizer/hf-tokenizer-json.ts';
 import { BpeEncoderPool, encodeBatch } from '../../src/tokenizer/batch-encode.ts';
 import type { BpeTokenizer } from '../../src/tokenizer/bpe-tokenizer.ts';
+import { splitAtPreTokenBoundaries } from '../../src/tokenizer/pretoken-count.ts';
 import { WrenError } from '../../src/errors.ts';
 import { sharedData, rng, randomUnicode } from './_data.ts';
 
@@ -94,6 +95,12 @@ test('batch and parallel encode equal single-threaded encode', { skip }, async (
     await assert.rejects(pool.encodeBatch(['x<|endoftext|>'], { special: 'disallowed' }), WrenError);
   } finally {
     await pool.close();
+  }
+  // any number of cuts: encoding the chunks one by one gives the whole text's ids
+  for (const special of ['allowed', 'text'] as const) {
+    const chunks = splitAtPreTokenBoundaries(text, 200, special === 'text' ? [] : ['<|endoftext|>']);
+    assert.ok(chunks.length > 150);
+    assert.deepEqual(chunks.flatMap((c) => wren.encode(c, { special })), wren.encode(text, { special }));
   }
   const one = await encodeBatch(wren, ['a b', 'c'], 1);
   assert.deepEqual(one.map((a) => [...a]), [wren.encode('a b'), wren.encode('c')]);
