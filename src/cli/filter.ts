@@ -8,9 +8,11 @@ import { loadRecipe, withEvalSets, BUILTIN_RECIPES } from '../data/filter/recipe
 import { STAGE_FACTORIES } from '../data/filter/registry.ts';
 import { trainEduClassifierFromLabels } from '../data/filter/edu/train-classifier.ts';
 import { CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
+import { TEACHER_FLAGS, teacherFromFlags } from './filter-annotate.ts';
 
 const HELP = `usage: wren filter --in FILES… --out OUT.jsonl --recipe RECIPE [options]
        wren filter train-classifier --labels FILE --out DIR [options]
+       wren filter annotate --in FILES… --out labels.jsonl --teacher SPEC [options]
        wren filter stages
 
 Streams JSONL (*.jsonl, *.jsonl.gz), text (*.txt, documents split by --separator lines) and
@@ -31,7 +33,9 @@ options:
   --separator LINE     document separator line in .txt inputs (default <|endoftext|>)
   --max-file-bytes N   skip larger files/documents (default 1048576)
   --checkpoint-every N input units between checkpoints (default 5000)
-  --quiet              no progress lines`;
+  --quiet              no progress lines
+  --teacher SPEC       teacher for an edu-value stage with scorer: annotator (see 'wren filter annotate --help')
+  --base-url URL       its OpenAI-compatible server; --api-key-env NAME, --timeout S as for annotate`;
 
 const TRAIN_HELP = `usage: wren filter train-classifier --labels FILE --out DIR [options]
 
@@ -66,14 +70,15 @@ async function runFilterCommand(argv: string[]): Promise<void> {
     in: { type: 'string', multiple: true }, out: { type: 'string' }, recipe: { type: 'string' }, report: { type: 'string' },
     shard: { type: 'string' }, 'skip-bad': { type: 'boolean' }, eval: { type: 'string', multiple: true }, overwrite: { type: 'boolean' },
     'text-field': { type: 'string' }, separator: { type: 'string' }, 'max-file-bytes': { type: 'string' },
-    'checkpoint-every': { type: 'string' }, quiet: { type: 'boolean' },
+    'checkpoint-every': { type: 'string' }, quiet: { type: 'boolean' }, ...TEACHER_FLAGS,
   }, HELP);
   const inputs = [...strs(values.in), ...positionals];
   if (inputs.length === 0) throw new CliError(`--in is required\n\n${HELP}`);
   const out = requiredFlag(values.out, 'out');
   const recipe = withEvalSets(loadRecipe(requiredFlag(values.recipe, 'recipe')), strs(values.eval));
+  const teacher = await teacherFromFlags(values, 4);
   const { pass } = await runFilter({
-    inputs, output: out, recipe, reportDir: str(values.report), overwrite: bool(values.overwrite), progress: !bool(values.quiet),
+    inputs, output: out, recipe, teacher, reportDir: str(values.report), overwrite: bool(values.overwrite), progress: !bool(values.quiet),
     checkpointEvery: intFlag(values['checkpoint-every'], 'checkpoint-every', 5000, 1),
     read: {
       ...parseShard(values.shard), skipBad: bool(values['skip-bad']),

@@ -1,14 +1,15 @@
 // The LLM annotator: asks a teacher (data/teachers) to score a document 0–5 with the FineWeb-Edu
 // additive prompt (or the code variant) and parses "Educational score: N". Resumable like synth:
 // every answer is appended to a JSONL cache as soon as it arrives, keyed by the text's hash and
-// the prompt, so a killed run re-asks nothing it already paid for. A cache line cut short by a
-// crash is ignored on load.
+// the prompt, so a killed run re-asks nothing it already paid for. A last line cut short by a
+// crash is truncated away on load. Replies without a score are cached too (asking again at
+// temperature 0 gives the same reply); delete their lines to retry them.
 //
 // Cache / labels format (one JSON object a line):
 //   {"key": md5(prompt name + text) hex, "id": doc id, "score": 0–5 | null, "reasoning": reply
 //    text, "teacher": teacher id, "prompt": "web" | "code", "text": the document (labels only)}
 // Rows with a score are valid `train-classifier --labels` input.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { WrenError } from '../../../errors.ts';
 import type { Teacher } from '../../teachers/teacher.ts';
@@ -48,13 +49,16 @@ export class EduAnnotator implements EduScorer {
     if (!t) throw new WrenError(`annotator: unknown prompt '${o.prompt}'; known: ${Object.keys(ANNOTATION_PROMPTS).join(', ')}`);
     this.template = t;
     if (o.cacheFile && existsSync(o.cacheFile)) {
-      for (const line of readFileSync(o.cacheFile, 'utf8').split('\n')) {
+      const raw = readFileSync(o.cacheFile, 'utf8');
+      // A line cut short by a crash would swallow the next append: drop it now (it is re-asked).
+      if (raw.length > 0 && !raw.endsWith('\n')) truncateSync(o.cacheFile, Buffer.byteLength(raw.slice(0, raw.lastIndexOf('\n') + 1)));
+      for (const line of raw.split('\n')) {
         if (!line.trim()) continue;
         try {
           const a = JSON.parse(line) as Annotation;
           if (typeof a.key === 'string') this.cache.set(a.key, a);
         } catch {
-          // a line cut short by a crash: re-asked on demand
+          // the cut line dropped above
         }
       }
     }
