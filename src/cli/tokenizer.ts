@@ -28,7 +28,9 @@ function progressBar(label: string): (done: number, total: number) => void {
   if (!process.stderr.isTTY) return () => {};
   let start = -1;
   let last = 0;
+  let finished = false;
   return (done, total) => {
+    if (finished) return;
     const now = performance.now();
     if (start < 0) start = now; // the clock starts with the phase, not when the bar was made
     if (done < total && now - last < 100) return;
@@ -39,7 +41,10 @@ function progressBar(label: string): (done: number, total: number) => void {
     const eta = rate > 0 ? (total - done) / rate : 0;
     const bar = '#'.repeat(Math.round(frac * 30)).padEnd(30, '.');
     process.stderr.write(`\r${label} [${bar}] ${done}/${total} ${rate.toFixed(0)}/s ETA ${eta.toFixed(1)}s `);
-    if (done >= total) process.stderr.write('\n');
+    if (done >= total) {
+      finished = true;
+      process.stderr.write('\n');
+    }
   };
 }
 
