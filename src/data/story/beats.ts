@@ -2,6 +2,7 @@
 // how the seed noun comes into the story. Each returns sentences; plot.ts groups them.
 import { FAMILY, GO_ON_EVENTS, SNACKS } from './cast.ts';
 import { cap, withArticle } from './english.ts';
+import { habitDetail, heroDetail, placeDetail, reaction } from './flavor.ts';
 import type { Words } from './words.ts';
 import type { World } from './world.ts';
 
@@ -20,10 +21,14 @@ export function opening(w: World, x: Words): string[] {
       `There was once ${ak} named ${x.H}.`,
       `${x.H} was ${ak} who lived near a big ${x.pick(['forest', 'park', 'lake', 'hill', 'farm'])}.`,
       `Once upon a time, ${ak} named ${x.H} lived in a little house with ${x.his} family.`,
+      `In a little house by the ${x.pick(['sea', 'woods', 'river', 'road', 'park'])}, there lived ${ak} named ${x.H}.`,
+      `${x.H} was ${ak}.`,
+      `Once there was ${ak}. ${x.His} name was ${x.H}.`,
     ]),
+    ...heroDetail(w, x),
   ];
   if (w.feel === 'plain') out.push(x.pick([`${x.H} was ${adj.word} that morning.`, `That day, ${x.H} felt ${adj.word}.`]));
-  out.push(habit(w, x));
+  out.push(habit(w, x), ...habitDetail(w, x));
   if (!w.focus.fromSeed && w.role !== 'part') {
     out.push(x.pick([`${x.He} had ${x.a} that ${x.he} loved very much.`, `${x.His} favorite toy was ${x.a}.`, `${x.He} took ${x.his} ${w.focus.bare} everywhere, because it was ${x.pick(['special', 'a gift from Grandma', 'fun to play with'])}.`]));
   }
@@ -34,7 +39,7 @@ export function opening(w: World, x: Words): string[] {
 function habit(w: World, x: Words): string {
   const v = w.verb;
   if (v.agent) {
-    return x.pick([`${x.He} loved to watch ${v.agent} ${v.base}.`, `${x.H} liked to see ${v.agent} ${v.base}.`, `${x.H} always hoped to see ${v.agent} ${v.base}.`]);
+    return x.pick([`${x.He} loved to watch ${v.agent} ${v.base}.`, `${x.H} liked to see ${v.agent} ${v.base}.`, `${x.H} always hoped to see ${v.agent} ${v.base}.`, `${x.His} favorite thing was to watch ${v.agent} ${v.base}.`]);
   }
   if (w.problem === 'cannot') {
     return x.pick([`${x.H} wanted to ${v.base}, but ${x.he} did not know how.`, `More than anything, ${x.H} wanted to learn to ${v.base}.`]);
@@ -45,6 +50,9 @@ function habit(w: World, x: Words): string {
     `More than anything, ${x.H} loved to ${v.base}.`,
     `${x.His} favorite thing was to ${v.base}.`,
     `Every day, ${x.H} wanted to ${v.base}.`,
+    `${x.H} thought it was fun to ${v.base}.`,
+    `${x.He} liked to ${v.base} with ${x.his} ${x.pick(['mom', 'dad', 'grandma', 'grandpa'])}.`,
+    `Most of all, ${x.H} liked to ${v.base}.`,
   ]);
 }
 
@@ -95,6 +103,8 @@ export function arrival(w: World, x: Words): string[] {
     default:
       out.push(`${go}.`);
   }
+  out.splice(1, 0, ...placeDetail(w, x));
+  out.push(...reaction(w, x));
   if (w.adjective.class === 'taste' && !(w.role === 'focus' && w.noun.class === 'food')) {
     const [, plural] = x.pick(SNACKS);
     out.push(`${x.A} gave ${x.him} some ${w.adjective.word} ${plural}.`);
@@ -106,7 +116,10 @@ export function arrival(w: World, x: Words): string[] {
 export function play(w: World, x: Words): string[] {
   const v = w.verb;
   const out: string[] = [];
-  out.push(x.pick([`${x.friendIntro} came to play too.`, `Soon, ${x.friendIntro} came by.`, `${x.H} saw ${x.friendIntro} there.`]));
+  out.push(x.pick([
+    `${x.friendIntro} came to play too.`, `Soon, ${x.friendIntro} came by.`, `${x.H} saw ${x.friendIntro} there.`,
+    `Then ${x.friendIntro} came running.`, `A little later, ${x.friendIntro} came to join ${x.him}.`, `${x.friendIntro} was there too.`,
+  ]));
   if (x.D) {
     out.push(v.agent || w.problem === 'cannot'
       ? x.hSay(`Hi, ${x.F}! Do you want to play with me`, '?')
@@ -114,7 +127,12 @@ export function play(w: World, x: Words): string[] {
     out.push(x.fSay(x.pick(['Yes, that sounds fun', 'OK, let us play', 'Yes, please']), '!'));
   }
   if (v.agent) out.push(x.pick([`Then ${v.agent} ${v.past}.`, `They watched ${v.agent} ${v.base}.`, `Soon, ${v.agent} was ${v.ing}.`]));
-  else if (w.problem !== 'cannot') out.push(x.pick([`${x.H} ${v.past}, and ${x.F} laughed.`, `First, ${x.H} ${v.past}.`, `${x.H} was ${v.ing}, and ${x.F} watched.`]));
+  else if (w.problem !== 'cannot') {
+    out.push(x.pick([
+      `${x.H} ${v.past}, and ${x.F} laughed.`, `First, ${x.H} ${v.past}.`, `${x.H} was ${v.ing}, and ${x.F} watched.`,
+      `They took turns, and ${x.H} ${v.past} first.`, `${x.H} showed ${x.F} how to ${v.base}.`, `${x.H} was busy ${v.ing}, so ${x.F} helped.`,
+    ]));
+  }
   if (w.role === 'idea') {
     const intro = w.noun.intro ?? 'thought of';
     const a = w.noun.plural === null ? `some ${w.noun.word}` : withArticle(w.noun.word);

@@ -4,6 +4,7 @@
 import type { StorySeeds } from '../teachers/teacher.ts';
 import type { Vocabulary } from '../seeds/vocabulary.ts';
 import { arrival, opening, play } from './beats.ts';
+import { afterHappy } from './flavor.ts';
 import { PROBLEMS, sadFeel } from './problems.ts';
 import { sentence } from './english.ts';
 import { wordsOf } from './words.ts';
@@ -33,7 +34,8 @@ export function writeStory(vocab: Vocabulary, seeds: StorySeeds, sampleSeed: num
   const p3 = [...beats.trouble(w, x), ...sadFeel(w, x)];
   if (f.has('Conflict')) p3.push(...beats.conflict(w, x));
   let p4 = f.has('Twist') ? closeWithTwist(w, beats.twist(w, x, happy), happy, x) : happy ? beats.happy(w, x) : beats.bad(w, x);
-  if (fore) p4 = [...p4.slice(0, -1), fore.payoff, p4[p4.length - 1]];
+  const extra = [...(fore ? [fore.payoff] : []), ...(happy && !f.has('Twist') ? afterHappy(w, x) : [])];
+  p4 = [...p4.slice(0, -1), ...extra, p4[p4.length - 1]];
   if (f.has('MoralValue')) p4.push(beats.moral(w, x, happy));
 
   // a little structural variety: the first two paragraphs sometimes run together

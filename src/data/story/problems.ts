@@ -36,10 +36,17 @@ function argue(w: World, x: Words, about: string): string[] {
   return [x.pick([`${x.F} wanted ${about} too, and they began to argue.`, `${x.F} said it was ${x.Hs} fault, and they had a big fight.`, `${x.H} and ${x.F} were angry at each other, and they would not listen.`])];
 }
 function happyClose(x: Words): string {
-  return x.pick([`They played together until the sun went down.`, `${x.H} and ${x.F} smiled and laughed.`, `From then on, they were the best of friends.`, `And they all lived happily ever after.`, `It was a very good day.`]);
+  return x.pick([
+    `They played together until the sun went down.`, `${x.H} and ${x.F} smiled and laughed.`, `From then on, they were the best of friends.`,
+    `And they all lived happily ever after.`, `It was a very good day.`, `${x.H} went home with a big smile.`, `That night, ${x.H} slept with a happy heart.`,
+    `${x.H} hugged ${x.F}, and they both laughed.`, `It was the best day ever.`,
+  ]);
 }
 function sadClose(x: Words): string {
-  return x.pick([`${x.H} went home feeling sad.`, `It was not a good day at all.`, `${x.H} cried all the way home.`, `${x.H} sat alone and felt sad for a long time.`]);
+  return x.pick([
+    `${x.H} went home feeling sad.`, `It was not a good day at all.`, `${x.H} cried all the way home.`, `${x.H} sat alone and felt sad for a long time.`,
+    `That night, ${x.H} was too sad to sleep.`, `${x.H} went to bed with tears in ${x.his} eyes.`, `Nothing felt fun anymore, and ${x.H} was sad.`,
+  ]);
 }
 
 const lost: ProblemBeats = {
