@@ -54,3 +54,17 @@ test('minhash: punctuation and case do not change shingles; a text without words
   assert.equal(shingleJaccard(hasher, 'The cat sat on the mat today, again.', 'the CAT sat; on the mat -- today again'), 1);
   assert.equal(hasher.signature('... --- !!!'), null);
 });
+
+test('minhash: the unrolled signature equals the plain definition min_s (a_i·s + b_i mod 2^32)', () => {
+  for (const [bands, rows] of [[14, 8], [5, 3]]) { // 112 and 15 hashes (15 is not a multiple of the unroll)
+    const hasher = new MinHasher({ shingleWords: 5, bands, rows, seed: 9 });
+    const text = Array.from({ length: 80 }, (_, i) => word(i * 7919, 6)).join(' ');
+    const sig = Uint32Array.from(hasher.signature(text)!);
+    const rand = mulberry32(9);
+    const sh = [...hasher.shingles(text)];
+    for (let i = 0; i < bands * rows; i++) {
+      const a = ((rand() * 4294967296) | 1) >>> 0, b = (rand() * 4294967296) >>> 0;
+      assert.equal(sig[i], Math.min(...sh.map((x) => (Math.imul(a, x) + b) >>> 0)), `hash ${i} of ${bands * rows}`);
+    }
+  }
+});

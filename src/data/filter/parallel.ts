@@ -13,9 +13,18 @@ const { parentPort, workerData } = require('node:worker_threads');
 (async () => {
   if (workerData.tsxApi) (await import(workerData.tsxApi)).register();
   const mod = await import(workerData.moduleUrl);
-  parentPort.postMessage({ ok: true, pass: await mod.runShardTask(workerData.task) });
-})().catch((err) => parentPort.postMessage({ ok: false, message: String((err && err.message) || err) }));
+  parentPort.on('message', async (task) => {
+    try {
+      parentPort.postMessage({ ok: true, pass: await mod.runShardTask(task) });
+    } catch (err) {
+      parentPort.postMessage({ ok: false, message: String((err && err.message) || err) });
+    }
+  });
+  parentPort.postMessage({ ok: true, ready: true });
+})().catch((err) => parentPort.postMessage({ ok: false, message: String((err && err.stack) || err) }));
 `;
+
+type Reply = { ok: boolean; ready?: boolean; pass?: PassStats; message?: string };
 
 export interface ShardTask {
   inputs: string[];
@@ -49,21 +58,61 @@ export function shardOutput(output: string, i: number, n: number): string {
   return output.replace(/(\.jsonl)?$/, `.shard-${i}-of-${n}.jsonl`);
 }
 
-/** Runs `threads` shards in parallel worker threads; resolves with each shard's stats. */
-export async function runFilterInWorkers(o: { inputs: string[]; output: string; recipe: string; threads: number; overwrite?: boolean }): Promise<PassStats[]> {
-  const moduleUrl = new URL(import.meta.url).href;
-  return Promise.all(
-    Array.from({ length: o.threads }, (_, i) => new Promise<PassStats>((resolve, reject) => {
-      const task: ShardTask = {
-        inputs: o.inputs, output: shardOutput(o.output, i, o.threads), recipe: o.recipe, shardIndex: i, shardCount: o.threads, overwrite: o.overwrite ?? false,
+/**
+ * A set of worker threads, one per shard, kept between passes (a benchmark runs the same pass
+ * several times on warm workers). `run` sends shard i of the pass to worker i.
+ */
+export class FilterWorkers {
+  private constructor(private readonly workers: Worker[]) {}
+
+  static async create(threads: number): Promise<FilterWorkers> {
+    const workerData = { moduleUrl: new URL(import.meta.url).href, tsxApi: tsxApiUrl() };
+    const workers = Array.from({ length: threads }, () => new Worker(BOOT, { eval: true, workerData }));
+    const pool = new FilterWorkers(workers);
+    try {
+      await Promise.all(workers.map((w) => pool.next(w)));
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+    return pool;
+  }
+
+  private next(w: Worker): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => { w.off('message', onMessage); reject(err); };
+      const onMessage = (m: Reply) => {
+        w.off('error', onError);
+        if (m.ok) resolve(m);
+        else reject(new Error(m.message));
       };
-      const w = new Worker(BOOT, { eval: true, workerData: { moduleUrl, tsxApi: tsxApiUrl(), task } });
-      w.once('message', (m: { ok: boolean; pass?: PassStats; message?: string }) => {
-        void w.terminate();
-        if (m.ok && m.pass) resolve(m.pass);
-        else reject(new Error(`filter shard ${i}/${o.threads}: ${m.message}`));
-      });
-      w.once('error', reject);
-    })),
-  );
+      w.once('message', onMessage);
+      w.once('error', onError);
+    });
+  }
+
+  async run(o: { inputs: string[]; output: string; recipe: string; overwrite?: boolean }): Promise<PassStats[]> {
+    const n = this.workers.length;
+    return Promise.all(this.workers.map(async (w, i) => {
+      const reply = this.next(w);
+      const task: ShardTask = { inputs: o.inputs, output: shardOutput(o.output, i, n), recipe: o.recipe, shardIndex: i, shardCount: n, overwrite: o.overwrite ?? false };
+      w.postMessage(task);
+      const m = await reply;
+      return m.pass!;
+    }));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Runs one pass as `threads` shards on fresh worker threads; resolves with each shard's stats. */
+export async function runFilterInWorkers(o: { inputs: string[]; output: string; recipe: string; threads: number; overwrite?: boolean }): Promise<PassStats[]> {
+  const pool = await FilterWorkers.create(o.threads);
+  try {
+    return await pool.run(o);
+  } finally {
+    await pool.close();
+  }
 }

@@ -64,7 +64,7 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
     format: 'wren-filter-pass', version: 1,
     recipe: { name: o.recipe.name, source: o.recipe.source, description: o.recipe.description, stages: o.recipe.stages },
     inputs: o.inputs, output: o.output, shard, startedAt: new Date().toISOString(), seconds: 0,
-    input: { units: 0, docs: 0, bytes: 0, skipped: {} },
+    input: { units: 0, docs: 0, bytes: 0, docBytes: 0, skipped: {} },
     stages: stages.map(newStageStats), docsOut: 0, bytesOut: 0,
   };
   let outFd: number | undefined, stateFd: number | undefined;
@@ -109,6 +109,7 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
         recordReason(stats.input.skipped, item.skip, { id: item.origin, origin: item.origin, detail: item.detail, snippet: '' });
       } else {
         stats.input.docs++;
+        stats.input.docBytes += item.bytes;
         const doc = item.doc;
         let kept = true;
         for (let i = 0; i < stages.length; i++) {

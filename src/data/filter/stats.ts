@@ -47,7 +47,8 @@ export interface PassStats {
   shard: string;
   startedAt: string;
   seconds: number;
-  input: { units: number; docs: number; bytes: number; skipped: Record<string, ReasonStats> };
+  /** bytes: everything read; docBytes: the part that became documents (skipped files excluded). */
+  input: { units: number; docs: number; bytes: number; docBytes: number; skipped: Record<string, ReasonStats> };
   stages: StageStats[];
   docsOut: number;
   bytesOut: number;
