@@ -8,6 +8,7 @@ import { Arena } from '../src/engine/arena.ts';
 import type { Backend } from '../src/engine/backend.ts';
 import { createWasmBackend } from '../src/engine/wasm-backend.ts';
 import type { SimdLevel } from '../src/engine/wasm-node.ts';
+import { createNativeBackend, nativeAvailable, nativeSimd, nativeUnavailableReason } from '../src/engine/native-backend.ts';
 import { parseFlags } from '../src/cli/args.ts';
 
 const MATMUL_SHAPES: [number, number, number][] = [[4096, 256, 768], [4096, 256, 256], [4096, 768, 256], [8192, 512, 2048], [1, 288, 768]];
@@ -83,6 +84,10 @@ export async function run(argv: string[]): Promise<void> {
   console.log(machineLine());
   const arena = new Arena(512 << 20);
   const runs: { label: Label; make: () => Promise<Backend> }[] = [];
+  if (which === 'native' || which === 'all') {
+    if (nativeAvailable()) for (const threads of threadList) runs.push({ label: { backend: 'native', simd: nativeSimd(), threads }, make: () => createNativeBackend(arena, threads) });
+    else console.log(JSON.stringify({ backend: 'native', skipped: nativeUnavailableReason() }));
+  }
   if (which === 'wasm' || which === 'all') {
     for (const simd of simds) for (const threads of threadList) runs.push({ label: { backend: 'wasm', simd, threads }, make: () => createWasmBackend(arena, threads, { simd }) });
   }

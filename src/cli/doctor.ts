@@ -3,6 +3,7 @@
 import { parseFlags, intFlag } from './args.ts';
 import { createBackend, defaultThreads, type BackendName } from '../engine/backend.ts';
 import { loadKernelModule } from '../engine/wasm-node.ts';
+import { nativeAvailable, nativeSimd, nativeUnavailableReason } from '../engine/native-backend.ts';
 import { CliError } from './args.ts';
 import os from 'node:os';
 
@@ -19,7 +20,7 @@ export async function run(argv: string[]): Promise<void> {
   console.log(`machine:  ${cpu}, ${os.cpus().length} cores, ${os.platform()}-${os.arch()}, Node ${process.version}`);
   const wasm = loadKernelModule();
   console.log(`wasm:     ${wasm.simd}${wasm.fallbackReason ? ` (relaxed SIMD unavailable: ${wasm.fallbackReason})` : ''}`);
-  console.log('native:   unavailable: the native addon is not part of this build yet');
+  console.log(`native:   ${nativeAvailable() ? `built, ${nativeSimd()}` : `unavailable: ${nativeUnavailableReason()}`}`);
   const backend = await createBackend({ backend: backendFlag as BackendName | 'auto', threads });
   console.log(`in use:   ${backend.name} — ${backend.description}${process.env.WREN_BACKEND ? ` (WREN_BACKEND=${process.env.WREN_BACKEND})` : ''}`);
   backend.dispose();

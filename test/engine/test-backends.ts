@@ -4,6 +4,7 @@
 import type { Arena } from '../../src/engine/arena.ts';
 import { ReferenceBackend, type Backend } from '../../src/engine/backend.ts';
 import { createWasmBackend } from '../../src/engine/wasm-backend.ts';
+import { createNativeBackend, nativeAvailable, nativeUnavailableReason } from '../../src/engine/native-backend.ts';
 
 export type TestBackend = { label: string; backend: Backend };
 
@@ -18,6 +19,13 @@ export async function testBackends(arena: Arena): Promise<TestBackend[]> {
       }
       out.push({ label: `wasm ${simd} ×${threads}`, backend });
     }
+  }
+  if (nativeAvailable()) {
+    for (const threads of [1, 2]) out.push({ label: `native ×${threads}`, backend: await createNativeBackend(arena, threads, { fanOutNs: 0 }) });
+  } else if (process.env.WREN_BACKEND === 'native') {
+    throw new Error(`WREN_BACKEND=native but the addon is unavailable: ${nativeUnavailableReason()}`);
+  } else {
+    console.log(`# native backend not tested: ${nativeUnavailableReason()}`);
   }
   return out;
 }

@@ -1,0 +1,27 @@
+// When to split a kernel across threads. Waking a thread and waiting for it costs ~5 µs when it
+// is spinning and ~20 µs when asleep, about a whole 288×768 matrix-vector product, so a call is
+// split only when its estimated single-thread time is well above that. Shared by the WASM and
+// native backends (the native kernels are faster, but so is their hand-off).
+import type { KernelArgs, KernelName } from './kernels.ts';
+
+/** Estimated single-thread time above which a kernel is split across threads (measured: bench/kernels.ts). */
+export const FAN_OUT_NS = 30_000;
+
+/**
+ * Rough single-thread nanoseconds for a call, from its sizes; only compared with FAN_OUT_NS.
+ * Zero when the kernel's split would leave threads idle (a row-split kernel with one row).
+ */
+export function estimateNs<K extends KernelName>(kernel: K, args: KernelArgs[K]): number {
+  const a: readonly number[] = args;
+  switch (kernel) {
+    case 'matmul': return (a[3] * a[4] * a[5]) / 10;                 // M·K·N multiply-adds at ~10/ns
+    case 'attention': return (a[5] * a[6] * a[7] * a[8] * a[10]) / 4; // B·Tq·Tk·H·D
+    case 'rmsnorm': return a[3] < 2 ? 0 : (a[3] * a[4]) / 2;
+    case 'rope': return a[1] < 2 ? 0 : a[1] * (a[3] * a[4] / 2 + a[4] * 10);
+    case 'softmax': case 'argmax': return a[2] < 2 ? 0 : a[2] * a[3];
+    case 'swiglu': return a[3] * 2;
+    case 'add': return a[3] / 2;
+    case 'embedding': return a[3] < 2 ? 0 : (a[3] * a[4]) / 2;
+    default: return Infinity;
+  }
+}
