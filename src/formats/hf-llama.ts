@@ -41,20 +41,25 @@ function permuteRotary(w: Float32Array, heads: number, D: number, cols: number, 
   return out;
 }
 
+/** Each HF tensor of the model: its name, shape, mapping, and where it sits in the parameter view. */
+function* hfSlots(params: ParameterBlock): Generator<{ m: Mapping; name: string; shape: number[]; view: Float32Array; start: number; size: number }> {
+  for (const m of MAPPINGS) {
+    if (!params.has(m.param)) continue;
+    const e = params.entry(m.param), view = params.view(m.param);
+    const layers = STACKED.has(m.param) ? e.shape[0] : 1;
+    const shape = STACKED.has(m.param) ? e.shape.slice(1) : e.shape;
+    const size = e.size / layers;
+    for (let l = 0; l < layers; l++) yield { m, name: m.hf(l), shape, view, start: l * size, size };
+  }
+}
+
 /** HF-named tensors for every parameter, in a stable order. */
 export function toHfTensors(c: LlamaConfig, params: ParameterBlock): [string, { shape: number[]; data: Float32Array }][] {
   const out: [string, { shape: number[]; data: Float32Array }][] = [];
-  for (const m of MAPPINGS) {
-    if (!params.has(m.param)) continue;
-    const e = params.entry(m.param), all = params.view(m.param);
-    const layers = STACKED.has(m.param) ? e.shape[0] : 1;
-    const shape = STACKED.has(m.param) ? e.shape.slice(1) : e.shape;
-    const per = e.size / layers;
-    for (let l = 0; l < layers; l++) {
-      let data: Float32Array = all.slice(l * per, (l + 1) * per);
-      if (m.rotaryHeads) data = permuteRotary(data, m.rotaryHeads(c), headSize(c), shape[1], true);
-      out.push([m.hf(l), { shape, data }]);
-    }
+  for (const { m, name, shape, view, start, size } of hfSlots(params)) {
+    let data: Float32Array = view.slice(start, start + size);
+    if (m.rotaryHeads) data = permuteRotary(data, m.rotaryHeads(c), headSize(c), shape[1], true);
+    out.push([name, { shape, data }]);
   }
   return out;
 }
@@ -62,22 +67,14 @@ export function toHfTensors(c: LlamaConfig, params: ParameterBlock): [string, { 
 /** Fill `params` from HF-named tensors; every expected tensor must be present with its exact shape. */
 export function fromHfTensors(c: LlamaConfig, tensors: Map<string, { shape: number[]; data: Float32Array }>, params: ParameterBlock, source: string): void {
   const used = new Set<string>();
-  for (const m of MAPPINGS) {
-    if (!params.has(m.param)) continue;
-    const e = params.entry(m.param), all = params.view(m.param);
-    const layers = STACKED.has(m.param) ? e.shape[0] : 1;
-    const shape = STACKED.has(m.param) ? e.shape.slice(1) : e.shape;
-    const per = e.size / layers;
-    for (let l = 0; l < layers; l++) {
-      const name = m.hf(l), t = tensors.get(name);
-      if (!t) throw new WrenError(`${source}: missing tensor '${name}' (expected shape ${JSON.stringify(shape)})`);
-      if (t.shape.join(',') !== shape.join(',')) {
-        throw new WrenError(`${source}: tensor '${name}' has shape ${JSON.stringify(t.shape)}, config.json implies ${JSON.stringify(shape)}`);
-      }
-      const data = m.rotaryHeads ? permuteRotary(t.data, m.rotaryHeads(c), headSize(c), shape[1], false) : t.data;
-      all.set(data, l * per);
-      used.add(name);
+  for (const { m, name, shape, view, start } of hfSlots(params)) {
+    const t = tensors.get(name);
+    if (!t) throw new WrenError(`${source}: missing tensor '${name}' (expected shape ${JSON.stringify(shape)})`);
+    if (t.shape.join(',') !== shape.join(',')) {
+      throw new WrenError(`${source}: tensor '${name}' has shape ${JSON.stringify(t.shape)}, config.json implies ${JSON.stringify(shape)}`);
     }
+    view.set(m.rotaryHeads ? permuteRotary(t.data, m.rotaryHeads(c), headSize(c), shape[1], false) : t.data, start);
+    used.add(name);
   }
   const extra = [...tensors.keys()].filter((n) => !used.has(n) && !n.endsWith('rotary_emb.inv_freq'));
   if (extra.length) throw new WrenError(`${source}: unexpected tensors not in a Llama model of this config: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', …' : ''}`);
