@@ -39,6 +39,12 @@ export class Rng {
   }
   /** k distinct items, in random order */
   sample<T>(xs: readonly T[], k: number): T[] {
+    if (k * 4 < xs.length) {
+      // few from many: draw indices until k distinct ones, no copy of a big list
+      const picked = new Set<number>();
+      while (picked.size < k) picked.add(this.int(xs.length));
+      return [...picked].map((i) => xs[i]);
+    }
     const pool = [...xs];
     const out: T[] = [];
     for (let i = 0; i < k && pool.length > 0; i++) out.push(pool.splice(this.int(pool.length), 1)[0]);

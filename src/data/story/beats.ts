@@ -1,6 +1,6 @@
 // The beats before the problem: who the hero is, what the hero loves to do (the seed verb), and
 // how the seed noun comes into the story. Each returns sentences; plot.ts groups them.
-import { FAMILY, GO_ON_EVENTS, SNACKS } from './cast.ts';
+import { FAMILY, GO_ON_EVENTS } from './cast.ts';
 import { cap, withArticle } from './english.ts';
 import { habitDetail, heroDetail, placeDetail, reaction } from './flavor.ts';
 import type { Words } from './words.ts';
@@ -72,7 +72,10 @@ export function timePhrase(w: World, x: Words): string {
 export function arrival(w: World, x: Words): string[] {
   const t = timePhrase(w, x);
   const n = w.noun.word;
-  const go = w.setting.inside ? `${t} ${x.H} was playing in the ${x.place}` : x.pick([`${t} ${x.H} went to the ${x.place}`, `${t} ${x.H} and ${x.A} went to the ${x.place}`, `${t} ${x.H} went out to play in the ${x.place}`]);
+  const go = w.setting.inside ? `${t} ${x.H} was playing in the ${x.place}` : x.pick([
+    `${t} ${x.H} went to the ${x.place}`, `${t} ${x.H} and ${x.A} went to the ${x.place}`, `${t} ${x.H} went out to play in the ${x.place}`,
+    `${t} ${x.H} walked to the ${x.place}`, `${t} ${x.A} took ${x.H} to the ${x.place}`, `${t} ${x.H} ran to the ${x.place} to play`,
+  ]);
   const out: string[] = [];
   if (w.role === 'when' && w.adjective.class === 'day') out.push(`It was a ${w.adjective.word} day.`);
   switch (w.role) {
@@ -106,8 +109,8 @@ export function arrival(w: World, x: Words): string[] {
   out.splice(1, 0, ...placeDetail(w, x));
   out.push(...reaction(w, x));
   if (w.adjective.class === 'taste' && !(w.role === 'focus' && w.noun.class === 'food')) {
-    const [, plural] = x.pick(SNACKS);
-    out.push(`${x.A} gave ${x.him} some ${w.adjective.word} ${plural}.`);
+    const snack = x.pick(w.pools.snacks).plural;
+    out.push(`${x.A} gave ${x.him} some ${w.adjective.word} ${snack}.`);
   }
   return out;
 }

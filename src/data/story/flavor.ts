@@ -3,19 +3,20 @@
 // stories differ in shape and words, not only in names; the pools are large on purpose (the
 // distinct-4-gram ratio of a corpus comes mostly from here and from the seed words).
 import { BOY_NAMES, GIRL_NAMES } from './cast.ts';
+import { cap, withArticle } from './english.ts';
 import type { Words } from './words.ts';
 import type { World } from './world.ts';
 
-const LIKES = ['warm cookies', 'red apples', 'big hugs', 'funny songs', 'bedtime stories', 'sunny days', 'yellow flowers', 'soft blankets', 'little bugs', 'blue balloons', 'loud drums', 'puddles', 'picture books', 'silly games', 'bubbles', 'kites'];
 
 export function heroDetail(w: World, x: Words): string[] {
   if (!w.rng.chance(0.6)) return [];
+  const [l1, l2] = w.rng.sample(w.pools.likes, 2);
   if (!w.hero.child) {
     return [x.pick([
       `${x.He} had soft ${x.pick(['brown', 'white', 'gray', 'black', 'orange'])} fur and a happy face.`,
       `${x.He} was small, but ${x.he} was very fast.`,
       `${x.He} lived in a cozy home under a big tree.`,
-      `${x.He} liked ${x.pick(LIKES)} and ${x.pick(LIKES)}.`,
+      `${x.He} liked ${l1} and ${l2}.`,
     ])];
   }
   const sib = x.pick(['sister', 'brother']);
@@ -23,7 +24,7 @@ export function heroDetail(w: World, x: Words): string[] {
   return [x.pick([
     `${x.He} was ${x.pick(['three', 'four', 'five'])} years old.`,
     `${x.He} lived with ${x.his} mom, ${x.his} dad and ${x.his} little ${sib}${sibName === x.H ? '' : `, ${sibName}`}.`,
-    `${x.He} liked ${x.pick(LIKES)} and ${x.pick(LIKES)}.`,
+    `${x.He} liked ${l1} and ${l2}.`,
     `${x.He} had ${x.pick(['big', 'bright'])} ${x.pick(['brown', 'blue', 'green'])} eyes and a happy smile.`,
     `${x.His} ${x.pick(['mom', 'dad', 'grandma'])} always said ${x.he} was a good helper.`,
   ])];
@@ -34,7 +35,7 @@ export function habitDetail(w: World, x: Words): string[] {
   const v = w.verb;
   if (v.agent) return [x.pick([`Every day, ${x.he} waited by the window to see it.`, `It made ${x.him} smile every time.`, `${x.He} thought it was the best thing in the world.`])];
   return [x.pick([
-    `${x.He} ${v.past} in the morning, and ${x.he} ${v.past} again before bed.`,
+    `${x.He} ${v.past} every morning, and ${x.he} ${v.past} again before bed.`,
     `When ${x.he} ${v.past}, ${x.he} felt warm inside.`,
     `${x.A} said ${x.he} was very good at it.`,
     `${x.He} could do it all day long.`,
@@ -63,7 +64,9 @@ export function placeDetail(w: World, x: Words): string[] {
   const own = PLACE_DETAILS[w.setting.place];
   const pool = own ?? [`The ${w.setting.place} was big and full of things to see.`, `${x.H} looked all around the ${w.setting.place}.`];
   const outdoor = !w.setting.inside && w.adjective.class !== 'day' && w.role !== 'weather';
-  return [x.pick(outdoor ? [...pool, ...WEATHER_DETAILS] : pool)];
+  const [a1, a2] = w.rng.sample(w.pools.animals, 2);
+  const critters = outdoor ? [`${cap(withArticle(`little ${a1.word}`))} was sitting ${x.pick(['by a rock', 'in the grass', 'near the path', 'under a bush'])}.`, `They saw ${a1.plural} and ${a2.plural} on the way.`] : [];
+  return [x.pick(outdoor ? [...pool, ...WEATHER_DETAILS, ...critters] : pool)];
 }
 
 const DESCRIBE: Record<string, string[]> = {
@@ -81,7 +84,7 @@ export function reaction(w: World, x: Words): string[] {
   if (x.D && w.rng.chance(0.4) && (cls === 'thing' || cls === 'food' || cls === 'animal' || cls === 'stuff')) {
     return [x.hSay(x.pick([`Look what I found`, `Wow, look at this`, `I like it so much`]), '!')];
   }
-  const d = DESCRIBE[cls];
+  const d = cls === 'thing' ? w.pools.looks : DESCRIBE[cls];
   const two = d ? w.rng.sample(d, 2) : [];
   switch (cls) {
     case 'thing':

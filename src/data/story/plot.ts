@@ -7,6 +7,8 @@ import { arrival, opening, play } from './beats.ts';
 import { afterHappy } from './flavor.ts';
 import { PROBLEMS, sadFeel } from './problems.ts';
 import { sentence } from './english.ts';
+import { varyWords } from './synonyms.ts';
+import { wordForms } from '../seeds/vocabulary.ts';
 import { wordsOf } from './words.ts';
 import { buildWorld, type Problem } from './world.ts';
 
@@ -40,6 +42,7 @@ export function writeStory(vocab: Vocabulary, seeds: StorySeeds, sampleSeed: num
 
   // a little structural variety: the first two paragraphs sometimes run together
   const paragraphs = w.rng.chance(0.3) ? [[...p1, ...p2], p3, p4] : [p1, p2, p3, p4];
-  const text = paragraphs.map((p) => p.map(sentence).join(' ')).join('\n');
+  const protect = new Set([...wordForms(vocab, seeds.noun, 'noun'), ...wordForms(vocab, seeds.verb, 'verb'), seeds.adjective].map((s) => s.toLowerCase()));
+  const text = varyWords(paragraphs.map((p) => p.map(sentence).join(' ')).join('\n'), w.rng, protect);
   return { text, summary: sentence(beats.summary(w, x, happy)), problem: w.problem, happy };
 }

@@ -22,6 +22,11 @@ export type ProblemBeats = {
 
 const HURTABLE = /^(foot|hand|arm|leg|head|face|eye|ear|nose|mouth|tooth|tongue|finger|toe|knee|elbow|tummy|belly|neck|chin|cheek|lip|shoulder|thumb|back|knuckle|wrist|ankle|forehead|muscle)$/;
 
+/** Every twist opens on a surprise. */
+function surprise(x: Words): string {
+  return x.pick(['Then something unexpected happened.', 'But then, something surprising happened.', 'Just then, there was a big surprise.', 'Then, all of a sudden, something unexpected happened.', 'What happened next was a surprise.']);
+}
+
 function doing(w: World): string {
   return w.verb.agent || w.problem === 'cannot' ? 'playing' : w.verb.ing;
 }
@@ -61,10 +66,10 @@ const lost: ProblemBeats = {
     ? [x.hSay(`You took my ${x.word}`, '!'), x.fSay(`No, I did not`, '!'), `${x.H} was angry, and ${x.F} was mad too.`]
     : [`${x.H} thought ${x.F} had taken ${x.the}. They began to argue, and ${x.F} got angry.`],
   twist: (w, x, happy) => happy
-    ? [x.pick([`Then something unexpected happened. A little puppy came out of the bushes with ${x.the} in its mouth!`, `To everyone's surprise, ${x.the} had been in ${x.Hs} pocket all along!`])]
-    : [`Then something unexpected happened. A big bird flew down, took ${x.the} and flew far away.`],
-  happy: (w, x) => [`${x.H} and ${x.F} looked everywhere. At last, they found ${x.the} ${x.spot}.`, ...(x.D ? [x.hSay(`Thank you for helping me, ${x.F}`, '!')] : [`${x.H} thanked ${x.F} for helping.`]), happyClose(x)],
-  bad: (w, x) => [`They looked and looked, but ${x.the} was never found.`, ...(x.D ? [x.hSay(`I miss my ${x.word}`, '.')] : []), sadClose(x)],
+    ? [x.pick([`${surprise(x)} A little puppy came out of the bushes with ${x.the} in its mouth!`, `To everyone's surprise, ${x.the} had been in ${x.Hs} pocket all along!`])]
+    : [`${surprise(x)} A big bird flew down, took ${x.the} and flew far away.`],
+  happy: (w, x) => [x.pick([`${x.H} and ${x.F} looked everywhere. At last, they found ${x.the} ${x.spot}.`, `They looked under bushes and behind trees. At last, ${x.F} found ${x.the} ${x.spot}.`, `They searched and searched. Then ${x.F} saw ${x.the} ${x.spot}.`, `${x.H} looked high and low. At last, ${x.he} found ${x.the} ${x.spot}.`]), ...(x.D ? [x.hSay(`Thank you for helping me, ${x.F}`, '!')] : [`${x.H} thanked ${x.F} for helping.`]), happyClose(x)],
+  bad: (w, x) => [x.pick([`They looked and looked, but ${x.the} was never found.`, `${x.H} searched until it was dark, but ${x.the} was gone.`, `They looked everywhere, but they never saw ${x.the} again.`]), ...(x.D ? [x.hSay(`I miss my ${x.word}`, '.')] : []), sadClose(x)],
   moral: (w, x, happy) => w.features.has('Conflict')
     ? `${x.H} learned that ${x.he} should not blame a friend without asking first.`
     : happy ? x.pick([`${x.H} learned to take good care of ${x.his} things.`, `From that day on, ${x.H} always kept ${x.his} things close.`]) : `${x.H} learned that ${x.he} should always keep ${x.his} things safe.`,
@@ -82,8 +87,8 @@ const broken: ProblemBeats = {
     : [`${x.F} said it was ${x.Hs} fault, and ${x.H} said it was ${x.F}'s fault. They began to argue.`],
   twist: (w, x, happy) => happy
     ? [`But to ${x.Hs} surprise, ${x.helper} looked at the pieces and laughed. It was a toy that came apart, and it could go back together!`]
-    : [`Then something unexpected happened. A dog ran by and took one of the pieces away.`],
-  happy: (w, x) => [`${x.Helper} came and looked at ${x.the}.`, ...(x.D ? [say2(x, w.helper, `Do not worry, we can fix it`, '.')] : [`${x.Helper} said they could fix it.`]), `With some glue, ${x.the} was as good as new.`, happyClose(x)],
+    : [`${surprise(x)} A dog ran by and took one of the pieces away.`],
+  happy: (w, x) => [x.pick([`${x.Helper} came and looked at ${x.the}.`, `${x.H} ran to ${x.helper} with the pieces.`, `${x.Helper} heard ${x.H} cry and came to help.`]), ...(x.D ? [say2(x, w.helper, `Do not worry, we can fix it`, '.')] : [`${x.Helper} said they could fix it.`]), x.pick([`With some glue, ${x.the} was as good as new.`, `They fixed it together with glue and tape.`, `Soon, ${x.the} was fixed, and it looked almost new.`]), happyClose(x)],
   bad: (w, x) => [`${x.Helper} tried to fix ${x.the}, but it was too broken.`, ...(x.D ? [say2(x, w.helper, `I am sorry, it cannot be fixed`, '.')] : []), sadClose(x)],
   moral: (w, x, happy) => w.features.has('Conflict')
     ? `${x.H} learned that fighting does not fix anything.`
@@ -94,21 +99,21 @@ const broken: ProblemBeats = {
 const stuck: ProblemBeats = {
   foreshadow: (w, x, happy) => ({ setup: `${x.A} told ${x.H} not to play near the tall tree, but ${x.he} did not listen.`, payoff: happy ? `${x.H} remembered what ${x.A} had said, and ${x.he} played far from the tree after that.` : `${x.H} remembered what ${x.A} had said. ${x.He} wished ${x.he} had listened.` }),
   trouble: (w, x) => [
-    w.focus.animate ? `${x.The} climbed up a tall tree and got stuck on a high branch.` : `${x.H} threw ${x.the} too high, and it got stuck in a tall tree.`,
+    w.focus.animate ? `${x.The} climbed up a tall tree and got stuck on a high branch.` : x.pick([`${x.H} threw ${x.the} too high, and it got stuck in a tall tree.`, `A strong wind blew ${x.the} up into a tall tree, and it got stuck.`, `${x.The} flew up and got stuck in the branches of a tall tree.`]),
     ...(x.D ? [x.hSay(`How can I get it down`, '?')] : [`${x.H} could not reach it.`]),
   ],
   conflict: (w, x) => argue(w, x, 'the stick').concat(`They could not agree on how to get it down.`),
   twist: (w, x, happy) => happy
-    ? [`Then something unexpected happened. A big wind blew, and ${x.the} fell right into ${x.Hs} arms!`]
-    : [`Then something unexpected happened. A big wind blew, and ${x.the} went even higher.`],
-  happy: (w, x) => [`${x.Helper} came with a long ladder and got ${x.the} down.`, ...(x.D ? [x.hSay(`Thank you`, '!')] : [`${x.H} said thank you.`]), happyClose(x)],
+    ? [`${surprise(x)} A big wind blew, and ${x.the} fell right into ${x.Hs} arms!`]
+    : [`${surprise(x)} A big wind blew, and ${x.the} went even higher.`],
+  happy: (w, x) => [x.pick([`${x.Helper} came with a long ladder and got ${x.the} down.`, `${x.Helper} found a long stick and helped get ${x.the} down.`, `${x.Helper} lifted ${x.H} up high, and ${x.he} could reach ${x.the}.`]), ...(x.D ? [x.hSay(`Thank you`, '!')] : [`${x.H} said thank you.`]), happyClose(x)],
   bad: (w, x) => [`Nobody could reach ${x.the}, and it stayed up in the tree.`, `When it got dark, ${x.H} had to go home without ${x.it}.`, sadClose(x)],
   moral: (w, x, happy) => w.features.has('Conflict') ? `${x.H} learned that friends should work together, not fight.` : happy ? `${x.H} learned that it is good to ask for help.` : `${x.H} learned to be more careful.`,
   summary: (w, x, happy) => `${x.The} gets stuck in a tree, and ${happy ? `${w.helper} helps get it down` : `${x.H} has to leave it there`}.`,
 };
 
 const WEATHER_LINES: Record<string, string> = {
-  rain: 'dark clouds came, and it began to rain', snow: 'it began to snow, and it got very cold', wind: 'a strong wind began to blow',
+  rain: 'dark clouds came, and it began to rain|the sky turned gray, and big drops of rain began to fall|it started to rain very hard', snow: 'it began to snow, and it got very cold', wind: 'a strong wind began to blow',
   storm: 'a big storm came', thunder: 'there was loud thunder in the sky', lightning: 'there was lightning in the dark sky',
   fog: 'a thick fog came, and they could not see', sunshine: 'the sunshine got so hot that they could not play', breeze: 'a cold breeze came and blew their things away',
   frost: 'frost covered everything, and it got very cold', hail: 'hail began to fall from the sky', mist: 'a thick mist came, and they could not see', dew: 'the grass got wet with dew, and everything was cold',
@@ -118,14 +123,14 @@ function weather(w: World): string {
 }
 const rain: ProblemBeats = {
   foreshadow: (w, x, happy) => ({ setup: `${x.H} saw dark clouds far away, but ${x.he} did not know what they meant.`, payoff: happy ? `${x.H} remembered the dark clouds, and now ${x.he} knew why they came.` : `${x.H} remembered the dark clouds. ${x.He} should have gone home sooner.` }),
-  trouble: (w, x) => [`Suddenly, ${WEATHER_LINES[weather(w)] ?? `the ${weather(w)} came`}.`, ...(x.D ? [x.hSay(`Oh no! We cannot play now`, '!')] : [`They could not play outside anymore.`])],
+  trouble: (w, x) => [`${x.pick(['Suddenly,', 'Then', 'But soon'])} ${x.pick((WEATHER_LINES[weather(w)] ?? `the ${weather(w)} came`).split('|'))}.`, ...(x.D ? [x.hSay(`Oh no! We cannot play now`, '!')] : [`They could not play outside anymore.`])],
   conflict: (w, x) => x.D
     ? [x.fSay(`Let's go home`, '!'), x.hSay(`No, I want to stay`, '!'), `They began to argue, and ${x.F} got angry.`]
     : [`${x.F} wanted to go home, but ${x.H} wanted to stay. They argued and were both angry.`],
   twist: (w, x, happy) => happy
-    ? [`Then something unexpected happened. The sky cleared, and a big rainbow came out!`]
-    : [`Then something unexpected happened. A big puddle splashed them, and they were wet all over.`],
-  happy: (w, x) => [`${x.Helper} called them inside.`, `They made a tent out of blankets and played there until the ${weather(w)} was gone.`, ...(x.D ? [x.fSay(`This is even better`, '!')] : []), happyClose(x)],
+    ? [`${surprise(x)} The sky cleared, and a big rainbow came out!`]
+    : [`${surprise(x)} A big puddle splashed them, and they were wet all over.`],
+  happy: (w, x) => [x.pick([`${x.Helper} called them inside.`, `They ran inside, and ${x.helper} gave them warm towels.`]), x.pick([`They made a tent out of blankets and played there until the ${weather(w)} was gone.`, `They built a fort out of pillows and played inside.`, `They drew pictures and drank warm milk until it was over.`]), ...(x.D ? [x.fSay(`This is even better`, '!')] : []), happyClose(x)],
   bad: (w, x) => [`They ran home, but they were wet and cold.`, `The next day, ${x.H} was sick and had to stay in bed.`, sadClose(x)],
   moral: (w, x, happy) => w.features.has('Conflict') ? `${x.H} learned that it is better to listen to friends than to fight.` : happy ? `${x.H} learned that even a bad day can turn into a fun day.` : `${x.H} learned to watch the sky and go home in time.`,
   summary: (w, x, happy) => `The ${weather(w)} stops ${x.H} and ${x.F} from playing in the ${x.place}, and ${happy ? 'they find a way to have fun inside' : `${x.H} gets sick`}.`,
@@ -139,15 +144,15 @@ const hurt: ProblemBeats = {
   trouble: (w, x) => {
     const part = bodyPart(w);
     const how = HURTABLE.test(part) ? `fell down and hurt ${x.his} ${part}` : `fell into the mud and got mud all over ${x.his} ${part}`;
-    return [`While ${x.he} was ${doing(w)}, ${x.H} ${how}.`, ...(x.D ? [x.hSay(x.pick([`Ouch! It hurts`, `Ow, ow, ow`]), '!')] : [`${x.H} began to cry.`])];
+    return [x.pick([`While ${x.he} was ${doing(w)}, ${x.H} ${how}.`, `${x.H} was ${doing(w)} when ${x.he} ${how.replace('fell down', 'slipped')}.`, `Then ${x.H} tripped on a rock. ${x.He} ${how}.`]), ...(x.D ? [x.hSay(x.pick([`Ouch! It hurts`, `Ow, ow, ow`]), '!')] : [`${x.H} began to cry.`])];
   },
   conflict: (w, x) => x.D
     ? [x.hSay(`You pushed me`, '!'), x.fSay(`No, I did not`, '!'), `They began to argue, and they were both angry.`]
     : [`${x.H} said ${x.F} had pushed ${x.him}. ${x.F} said no, and they began to argue.`],
   twist: (w, x, happy) => happy
-    ? [`Then something unexpected happened. It was not bad at all, and ${x.H} could stand up right away!`]
-    : [`Then something unexpected happened. ${x.H} tried to stand up and fell down again.`],
-  happy: (w, x) => [`${x.Helper} came and gave ${x.H} a big hug.`, ...(x.D ? [say2(x, w.helper, `You will be fine`, '.')] : [`Soon, ${x.H} felt much better.`]), happyClose(x)],
+    ? [`${surprise(x)} It was not bad at all, and ${x.H} could stand up right away!`]
+    : [`${surprise(x)} ${x.H} tried to stand up and fell down again.`],
+  happy: (w, x) => [x.pick([`${x.Helper} came and gave ${x.H} a big hug.`, `${x.Helper} came running and gave ${x.H} a hug.`, `${x.Helper} came and put a bandage on it.`, `${x.Helper} picked ${x.H} up and held ${x.him} close.`]), ...(x.D ? [say2(x, w.helper, `You will be fine`, '.')] : [`Soon, ${x.H} felt much better.`]), happyClose(x)],
   bad: (w, x) => [`${x.H} had to go home and could not play anymore.`, `${x.F} played alone, and ${x.H} watched from the window.`, sadClose(x)],
   moral: (w, x, happy) => w.features.has('Conflict') ? `${x.H} learned not to blame others when things go wrong.` : happy ? `${x.H} learned to be careful when ${x.he} played.` : `${x.H} learned that ${x.he} should listen to ${x.A}.`,
   summary: (w, x, happy) => `${x.H} gets hurt while ${doing(w)}, and ${happy ? `${w.helper} makes it better` : `${x.he} cannot play anymore`}.`,
@@ -160,8 +165,8 @@ const cannot: ProblemBeats = {
     ? [x.fSay(`You are doing it wrong`, '!'), x.hSay(`Stop it! I can do it by myself`, '!'), `They began to argue, and ${x.H} was angry.`]
     : [`${x.F} laughed and said ${x.H} was doing it wrong. ${x.H} got angry, and they had a fight.`],
   twist: (w, x, happy) => happy
-    ? [`Then something unexpected happened. ${x.F} showed ${x.H} a little trick, and it was easy!`]
-    : [`Then something unexpected happened. ${x.F} did it on the first try, and ${x.H} did not.`],
+    ? [`${surprise(x)} ${x.F} showed ${x.H} a little trick, and it was easy!`]
+    : [`${surprise(x)} ${x.F} did it on the first try, and ${x.H} did not.`],
   happy: (w, x) => [`${x.H} did not give up. ${x.He} tried one more time.`, `At last, ${x.H} ${w.verb.past}!`, ...(x.D ? [x.fSay(`You did it`, '!')] : [`Everyone clapped for ${x.him}.`]), happyClose(x)],
   bad: (w, x) => [`${x.H} tried one more time, but ${x.he} still could not do it.`, `${x.He} gave up and went home.`, sadClose(x)],
   moral: (w, x, happy) => happy ? x.pick([`${x.H} learned that if you keep trying, you can do hard things.`, `The lesson is: never give up.`]) : `${x.H} learned that giving up too soon is not good.`,
@@ -170,14 +175,23 @@ const cannot: ProblemBeats = {
 
 const want: ProblemBeats = {
   foreshadow: (w, x, happy) => ({ setup: `${x.F} looked at ${x.the} for a long time. ${x.H} did not know that ${x.F} wanted it too.`, payoff: happy ? `Now ${x.H} remembered how ${x.F} had looked at ${x.the}, and ${x.he} understood.` : `Now ${x.H} remembered how ${x.F} had looked at ${x.the}, but it was too late.` }),
-  trouble: (w, x) => [`${x.F} wanted ${x.the} too.`, ...(x.D ? [x.fSay(`Can I have it`, '?'), x.hSay(`No, it is mine`, '!')] : [`${x.H} did not want to share.`])],
+  trouble: (w, x) => [
+    x.pick([`${x.F} wanted ${x.the} too.`, `${x.F} saw ${x.the} and wanted it too.`, `${x.F} wanted to play with ${x.the} too.`]),
+    ...(x.D ? [x.fSay(x.pick([`Can I have it`, `Can I play with it`, `Will you give it to me`]), '?'), x.hSay(x.pick([`No, it is mine`, `No, go away`, `No, I had it first`]), '!')]
+      : [x.pick([`${x.H} did not want to share.`, `But ${x.H} wanted to keep it.`, `${x.H} held it close and said no.`])]),
+  ],
   conflict: (w, x) => x.D
     ? [x.fSay(`You never share`, '!'), `They both pulled, and they began to fight.`]
-    : [`They both pulled and began to fight. ${x.F} was angry, and ${x.H} was mad too.`],
+    : [x.pick([`They both pulled and began to fight. ${x.F} was angry, and ${x.H} was mad too.`, `They began to fight over it, and both of them were angry.`, `${x.F} grabbed it, and ${x.H} grabbed it back. They were both very mad.`])],
   twist: (w, x, happy) => happy
-    ? [`Then something unexpected happened. ${x.A} came with another ${w.focus.word}, just the same!`]
-    : [`Then something unexpected happened. A big dog ran by and took ${x.the} away.`],
-  happy: (w, x) => [`${x.H} thought about it. Then ${x.he} gave ${x.the} to ${x.F} for a while.`, ...(x.D ? [x.hSay(`Let's share`, '.')] : [`They took turns.`]), `Sharing was more fun.`, happyClose(x)],
+    ? [`${surprise(x)} ${x.A} came with another ${w.focus.word}, just the same!`]
+    : [`${surprise(x)} A big dog ran by and took ${x.the} away.`],
+  happy: (w, x) => [
+    x.pick([`${x.H} thought about it. Then ${x.he} gave ${x.the} to ${x.F} for a while.`, `${x.H} looked at ${x.Fs} sad face. Then ${x.he} let ${x.F} have a turn.`, `After a while, ${x.H} let ${x.F} play with ${x.the} too.`, `${x.H} remembered that friends share, so ${x.he} gave ${x.the} to ${x.F} for a bit.`]),
+    ...(x.D ? [x.hSay(x.pick([`Let's share`, `We can play with it together`, `You can have a turn`]), '.')] : [x.pick([`They took turns.`, `They played with it together.`, `First ${x.F} had a turn, and then ${x.H} had a turn.`])]),
+    x.pick([`Sharing was more fun.`, `It was more fun to play together.`, `Playing together was much better.`]),
+    happyClose(x),
+  ],
   bad: (w, x) => [`They pulled so hard that ${x.the} fell and was lost in the tall grass.`, `Now neither of them had it.`, sadClose(x)],
   moral: (w, x, happy) => happy ? x.pick([`${x.H} learned that sharing is caring.`, `The lesson is: when we share, everyone is happy.`]) : `${x.H} learned that when friends do not share, nobody wins.`,
   summary: (w, x, happy) => `${x.H} and ${x.F} both want ${x.the}, and ${happy ? 'they learn to share it' : 'they lose it by fighting'}.`,
@@ -190,8 +204,8 @@ const scared: ProblemBeats = {
     ? [x.fSay(`Do not be silly`, '!'), x.hSay(`I am not silly`, '!'), `They began to argue, and ${x.H} got angry.`]
     : [`${x.F} said ${x.H} was silly to be scared. ${x.H} got angry, and they argued.`],
   twist: (w, x, happy) => happy
-    ? [`Then something unexpected happened. ${x.The} was not scary at all. It was friendly!`]
-    : [`Then something unexpected happened. ${x.The} made a loud noise, and everyone ran.`],
+    ? [`${surprise(x)} ${x.The} was not scary at all. It was friendly!`]
+    : [`${surprise(x)} ${x.The} made a loud noise, and everyone ran.`],
   happy: (w, x) => [`${x.H} came closer, step by step.`, ...(x.D ? [x.fSay(`See? It is nice`, '.')] : [`${x.He} was brave.`]), `Soon, ${x.H} was not scared anymore.`, happyClose(x)],
   bad: (w, x) => [`${x.H} ran away and never went back to the ${x.place}.`, `${x.He} never found out if ${x.the} was nice.`, sadClose(x)],
   moral: (w, x, happy) => happy ? `${x.H} learned that new things are not always scary.` : `${x.H} learned that being too scared can make you miss good things.`,

@@ -10,7 +10,7 @@ export function wordsOf(w: World) {
   const friendIntro = friend.child ? `${hero.p.his} friend ${friend.name}` : `${hero.p.his} friend ${friend.name} the ${friend.kind}`;
   return {
     H: hero.name, he: hero.p.he, He: cap(hero.p.he), his: hero.p.his, His: cap(hero.p.his), him: hero.p.him, Hs: possessive(hero.name),
-    F: friend.name, fhe: friend.p.he, fhis: friend.p.his, fhim: friend.p.him, friendIntro,
+    F: friend.name, Fs: possessive(friend.name), fhe: friend.p.he, fhis: friend.p.his, fhim: friend.p.him, friendIntro,
     A: adult.name, ahe: adult.p.he, ahis: adult.p.his,
     helper: w.helper, Helper: cap(w.helper),
     place: w.setting.place, spot: rng.pick(w.setting.spot),

@@ -9,6 +9,7 @@ import { WrenError } from '../../errors.ts';
 import { Rng } from '../seeds/rng.ts';
 import { ADULTS, ANIMAL_KINDS, BAD_FEELINGS, CHILDLIKE, BOY_NAMES, FAMILY, GIRL_NAMES, GOOD_FEELINGS, PART_OWNERS, PET_NAMES, PROPS, SETTINGS, WEATHER } from './cast.ts';
 import { type Gender, type Pronouns, pronouns, withArticle } from './english.ts';
+import { poolsFor, type Pools } from './pools.ts';
 
 export type Character = { name: string; kind: string; p: Pronouns; child: boolean };
 /** The thing the plot turns around: the seed noun when it can be held or met, else a prop. */
@@ -19,6 +20,7 @@ export type Problem = 'lost' | 'broken' | 'stuck' | 'rain' | 'hurt' | 'cannot' |
 
 export type World = {
   rng: Rng;
+  pools: Pools;
   hero: Character;
   friend: Character;
   adult: Character;
@@ -81,7 +83,7 @@ function verbPhrase(v: Verb, n: Noun, heroP: Pronouns, friendName: string, rng: 
   return { base: add(v.word), past: add(v.past), ing: add(v.ing), third: add(v.third) };
 }
 
-function focusFor(n: Noun, role: NounRole, adjective: Adjective, rng: Rng): Focus {
+function focusFor(n: Noun, role: NounRole, adjective: Adjective, rng: Rng, pools: Pools): Focus {
   const describe = adjective.class === 'look' || (adjective.class === 'taste' && n.class === 'food');
   if (role === 'focus' && n.class !== 'stuff') {
     const bare = describe ? `${adjective.word} ${n.word}` : n.word;
@@ -101,8 +103,10 @@ function focusFor(n: Noun, role: NounRole, adjective: Adjective, rng: Rng): Focu
     const bare = adjective.class === 'look' ? `little ${adjective.word} ${owner}` : `little ${owner}`;
     return { a: withArticle(bare), bare, the: `the ${owner}`, word: owner, fromSeed: false, holdable: false, animate: true, breakable: false };
   }
-  // a look adjective goes in front, so it needs a prop without a describing word of its own
-  const prop = rng.pick(adjective.class === 'look' ? PROPS.filter((x) => !x.includes(' ')) : PROPS);
+  // half the time a favourite toy from the fixed list, half the time any carryable thing; a look
+  // adjective goes in front, so it needs a prop without a describing word of its own
+  const fixed = adjective.class === 'look' ? PROPS.filter((x) => !x.includes(' ')) : PROPS;
+  const prop = rng.chance(0.5) ? rng.pick(fixed) : rng.pick(pools.toys).word;
   const bare = adjective.class === 'look' ? `${adjective.word} ${prop}` : prop;
   return { a: withArticle(bare), bare, the: `the ${prop}`, word: prop, fromSeed: false, holdable: true, animate: false, breakable: true };
 }
@@ -122,8 +126,12 @@ function chooseProblem(w: Omit<World, 'problem' | 'helper'>): Problem {
   return rng.pick(options);
 }
 
+const indexes = new WeakMap<readonly { word: string }[], Map<string, { word: string }>>();
+
 function lookup<T extends { word: string }>(list: T[], word: string, pos: string): T {
-  const hit = list.find((x) => x.word === word);
+  let index = indexes.get(list);
+  if (!index) indexes.set(list, (index = new Map(list.map((x) => [x.word, x]))));
+  const hit = index.get(word) as T | undefined;
   if (!hit) throw new WrenError(`the builtin teacher does not know the ${pos} "${word}" (it writes only with words from its vocabulary)`);
   return hit;
 }
@@ -141,9 +149,10 @@ export function buildWorld(vocab: Vocabulary, seeds: StorySeeds, sampleSeed: num
   let setting = rng.pick(SETTINGS);
   if (role === 'setting') setting = { place: noun.word, inside: false, spot: ['in a quiet corner', 'by the entrance', 'near a wall', 'behind a bench'] };
   const verb = verbPhrase(verbEntry, noun, hero.p, friend.name, rng);
-  const focus = focusFor(noun, role, adjective, rng);
+  const pools = poolsFor(vocab);
+  const focus = focusFor(noun, role, adjective, rng, pools);
   const feel = adjective.class !== 'feel' ? 'none' : GOOD_FEELINGS.has(adjective.word) ? 'good' : BAD_FEELINGS.has(adjective.word) ? 'bad' : 'plain';
-  const partial = { rng, hero, friend, adult, setting, noun, role, focus, verb, adjective, feel, features: new Set(seeds.features as StoryFeature[]) } as const;
+  const partial = { rng, pools, hero, friend, adult, setting, noun, role, focus, verb, adjective, feel, features: new Set(seeds.features as StoryFeature[]) } as const;
   const problem = chooseProblem(partial);
   const grownUp = role === 'person' && !CHILDLIKE.has(noun.word);
   const helper = grownUp ? (FAMILY.has(noun.word) ? `${hero.p.his} ${noun.word}` : `the ${noun.word}`) : adult.name;
