@@ -117,10 +117,12 @@ async function runTrainClassifier(argv: string[]): Promise<void> {
 }
 
 function listStages(): void {
+  const lines: string[] = [];
   for (const f of Object.values(STAGE_FACTORIES)) {
-    console.log(`${f.kind}: ${f.summary}`);
-    for (const [k, v] of Object.entries(f.defaults)) console.log(`    ${k}: ${JSON.stringify(v)}`);
+    lines.push(`${f.kind}: ${f.summary}`);
+    for (const [k, v] of Object.entries(f.defaults)) lines.push(`    ${k}: ${JSON.stringify(v)}`);
   }
+  process.stdout.write(lines.join('\n') + '\n'); // one write: no EPIPE noise when piped into head
 }
 
 export async function run(argv: string[]): Promise<void> {
