@@ -5,7 +5,8 @@
 import type { Rng } from '../seeds/rng.ts';
 
 const SWAPS: [RegExp, string[]][] = [
-  [/\blittle\b/g, ['small', 'tiny']],
+  // not in idioms: "a little later", "a little bit", "a little sad"
+  [/\blittle\b(?! (later|bit|while|more|better|shy|sad|tired|scared|longer|trick))/g, ['small', 'tiny']],
   [/\bbig\b/g, ['large', 'huge']],
   [/\bvery\b/g, ['so', 'really']],
   [/\bhappy\b/g, ['glad']],

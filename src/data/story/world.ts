@@ -146,7 +146,9 @@ export function buildWorld(vocab: Vocabulary, seeds: StorySeeds, sampleSeed: num
   const a = rng.pick(ADULTS);
   const adult: Character = { name: a.name, kind: 'adult', p: pronouns(a.gender), child: false };
   const role = nounRole(noun);
-  let setting = rng.pick(SETTINGS);
+  // things that happen outdoors (events, the sky, the weather) need an outdoor setting
+  const outdoorOnly = role === 'event' || role === 'sight' || role === 'weather';
+  let setting = rng.pick(outdoorOnly ? SETTINGS.filter((s) => !s.inside) : SETTINGS);
   if (role === 'setting') setting = { place: noun.word, inside: false, spot: ['in a quiet corner', 'by the entrance', 'near a wall', 'behind a bench'] };
   const verb = verbPhrase(verbEntry, noun, hero.p, friend.name, rng);
   const pools = poolsFor(vocab);
