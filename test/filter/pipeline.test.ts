@@ -174,3 +174,23 @@ test('shards 0/2 and 1/2 split the input units between them', () => {
   assert.deepEqual(docs, [150, 150]);
   assert.match(wren(['--in', input, '--out', join(dir, 'x.jsonl'), '--recipe', 'stories', '--shard', '2/2']).stderr, /--shard must be i\/n with 0 ≤ i < n/);
 });
+
+test('the code recipe on this checkout\'s node_modules: binaries skipped, real code kept, a readable report', async () => {
+  const { runFilter } = await import('../../src/data/filter/pipeline.ts');
+  const { reportMarkdown } = await import('../../src/data/filter/report-writer.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'wren-nm-'));
+  const { pass, passes } = await runFilter({ inputs: [join(root, 'node_modules')], output: join(dir, 'code.jsonl'), recipe: loadRecipe('code') });
+  const skipped = pass.input.skipped;
+  assert.ok((skipped.binary?.count ?? 0) >= 1, 'the esbuild executable is named a binary');
+  assert.ok(skipped.binary.examples.some((e: { origin: string }) => /esbuild/.test(e.origin)));
+  assert.ok(pass.input.docs > 100 && pass.docsOut > 20 && pass.docsOut < pass.input.docs);
+  const cq = pass.stages.find((s) => s.kind === 'code-quality')!;
+  assert.ok(cq.dropped.not_source.count > 0, 'package.json and README files are not source');
+  const kept = readFileSync(join(dir, 'code.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(kept.every((d) => /\.(js|mjs|cjs|ts|mts|cts)$/.test(d.path) && d.edu_score >= 3));
+  const md = reportMarkdown(passes);
+  assert.match(md, /^# Filter report: code/);
+  assert.match(md, /\| 0 \| read inputs \|/);
+  assert.match(md, /### Inputs not read/);
+  assert.match(md, /few_comments \| \d+ \| [\d.]+% \| `node_modules\//);
+});

@@ -101,6 +101,7 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
     };
     const totalBytes = o.progress ? inputBytes(inputs) : 0;
     let lastProgress = performance.now(), sinceCkpt = 0;
+    const tty = process.stderr.isTTY === true;
 
     for await (const item of readInputs(inputs, { ...read, startUnit: nextUnit })) {
       stats.input.units++;
@@ -133,16 +134,19 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
         checkpoint();
         sinceCkpt = 0;
       }
-      if (o.progress && performance.now() - lastProgress > 1000) {
+      // Progress: a line rewritten in place on a TTY, one line every 30 s in a log.
+      if (o.progress && performance.now() - lastProgress > (tty ? 500 : 30_000)) {
         lastProgress = performance.now();
         const sec = (performance.now() - t0) / 1000;
         const mb = stats.input.bytes / 1e6;
         const eta = totalBytes > 0 ? ((totalBytes / 1e6 - mb) / Math.max(1e-9, mb / sec)).toFixed(0) : '?';
-        process.stderr.write(`${stats.input.docs} docs, ${stats.docsOut} kept, ${(stats.input.docs / sec).toFixed(0)} docs/s, ${(mb / sec).toFixed(1)} MB/s, ETA ${eta} s\n`);
+        const line = `${stats.input.docs} docs, ${stats.docsOut} kept, ${(stats.input.docs / sec).toFixed(0)} docs/s, ${(mb / sec).toFixed(1)} MB/s, ETA ${eta} s`;
+        process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
       }
     }
     flush();
     fsyncSync(outFd);
+    if (o.progress && tty) process.stderr.write('\r\x1b[K');
     stats.bytesOut = outBytes;
     stats.seconds = (performance.now() - t0) / 1000;
   } finally {
