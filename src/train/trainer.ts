@@ -68,6 +68,7 @@ export async function trainModel(cfg: TrainConfig, opts: TrainOptions = {}): Pro
   const missing = KERNEL_NAMES.filter((k) => !backend.supports(k));
   if (missing.length) throw new WrenError(`backend ${backend.name} cannot train: it lacks ${missing.join(', ')}`);
   const B = cfg.batch_size, T = cfg.seq_len, accum = cfg.grad_accum;
+  const mark = backend.arena.mark(); // a caller's backend gets its memory back at the end
   const model = new LlamaTrainModel(cfg.model, backend, B, T);
   initParameters(model.params, cfg.model, cfg.seed, cfg.init_std);
   const opt = new AdamW(backend, model.params, { beta1: cfg.beta1, beta2: cfg.beta2, eps: cfg.eps, weightDecay: cfg.weight_decay });
@@ -141,6 +142,7 @@ export async function trainModel(cfg: TrainConfig, opts: TrainOptions = {}): Pro
     train.close();
     val?.close();
     if (!opts.backend) backend.dispose();
+    else backend.arena.release(mark);
   }
   return { step, tokens, loss, valLoss, checkpoint: checkpointDir(runDir), interrupted };
 }
