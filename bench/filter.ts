@@ -5,10 +5,12 @@
 // Prints the machine, then one JSON line per case with the median of --runs runs. docMB counts the
 // bytes that became documents (node_modules binaries and oversized files are skipped unread by the
 // stages). Workers are started once per case and every case first runs one uncounted warm-up pass;
-// `seconds` is the wall time of a pass, `passSeconds` the slowest shard's own time.
+// `seconds` is the wall time of a pass, `passSeconds` the slowest shard's own time, and
+// `docMBPerCpuSecond` divides by the CPU time of all threads of this process: the per-core rate,
+// which stays meaningful when other jobs share the machine (loadAvg1m says how busy it was).
 // Options: --runs N (default 3), --threads 1,2
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runFilter } from '../src/data/filter/pipeline.ts';
@@ -34,7 +36,7 @@ export async function run(argv: string[]): Promise<void> {
   try {
     for (const [name, inputs] of corpora) {
       for (const threads of threadList) {
-        const secs: number[] = [], passSecs: number[] = [];
+        const secs: number[] = [], passSecs: number[] = [], cpuSecs: number[] = [];
         let docs = 0, bytes = 0, docBytes = 0, kept = 0;
         let stageMs: Record<string, number> = {};
         const pool = threads > 1 ? await FilterWorkers.create(threads) : null;
@@ -42,11 +44,14 @@ export async function run(argv: string[]): Promise<void> {
           for (let r = -1; r < runs; r++) { // run -1 warms the JIT (in the workers too) and is not counted
             const out = join(dir, `${name}-${threads}-${r}.jsonl`);
             const t0 = performance.now();
+            const cpu0 = process.cpuUsage();
             const passes = pool
               ? await pool.run({ inputs, output: out, recipe: 'web', overwrite: true })
               : [(await runFilter({ inputs, output: out, recipe: loadRecipe('web'), overwrite: true })).pass];
             if (r < 0) continue;
             secs.push((performance.now() - t0) / 1000);
+            const cpu = process.cpuUsage(cpu0);
+            cpuSecs.push((cpu.user + cpu.system) / 1e6);
             passSecs.push(Math.max(...passes.map((p) => p.seconds))); // slowest shard's own time
             docs = passes.reduce((a, p) => a + p.input.docs, 0);
             bytes = passes.reduce((a, p) => a + p.input.bytes, 0);
@@ -57,12 +62,13 @@ export async function run(argv: string[]): Promise<void> {
         } finally {
           await pool?.close();
         }
-        const s = median(secs), ps = median(passSecs);
+        const s = median(secs), ps = median(passSecs), cs = median(cpuSecs);
         console.log(JSON.stringify({
           bench: 'filter', recipe: 'web', corpus: name, threads, docs, inputMB: +(bytes / 1e6).toFixed(2), docMB: +(docBytes / 1e6).toFixed(2), kept,
           seconds: +s.toFixed(3), docsPerSec: Math.round(docs / s), docMBPerSec: +(docBytes / 1e6 / s).toFixed(2),
           docMBPerSecPerThread: +(docBytes / 1e6 / s / threads).toFixed(2),
-          passSeconds: +ps.toFixed(3), docMBPerSecInPass: +(docBytes / 1e6 / ps).toFixed(2), runs, stageMsShard0: stageMs,
+          passSeconds: +ps.toFixed(3), docMBPerSecInPass: +(docBytes / 1e6 / ps).toFixed(2),
+          cpuSeconds: +cs.toFixed(3), docMBPerCpuSecond: +(docBytes / 1e6 / cs).toFixed(2), loadAvg1m: +os.loadavg()[0].toFixed(2), runs, stageMsShard0: stageMs,
         }));
       }
     }

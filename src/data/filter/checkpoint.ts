@@ -7,7 +7,7 @@
 //                    "outBytes", "stateBytes", "stats"} written atomically after the other two
 //                   are flushed, so it never points past data on disk.
 // A checkpoint is written every N input units; a resumed run skips units below `nextUnit` unparsed.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { WrenError } from '../../errors.ts';
 import type { FilterStage } from './stage.ts';
 import type { PassStats } from './stats.ts';
@@ -88,4 +88,3 @@ export function closeQuietly(fd: number | undefined): void {
   if (fd !== undefined) closeSync(fd);
 }
 
-export { openSync };

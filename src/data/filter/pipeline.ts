@@ -12,7 +12,7 @@ import { appendKeyLog, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, closeQuietly, read
 import { buildStages, type Recipe } from './recipe.ts';
 import { writeReport } from './report-writer.ts';
 import { inputBytes, readInputs, type ReadOptions } from './sources.ts';
-import { newStageStats, recordReason, recordVerdict, snippet, type PassStats } from './stats.ts';
+import { newStageStats, recordReason, recordVerdict, type PassStats } from './stats.ts';
 
 export interface FilterRunOptions {
   inputs: string[];
@@ -163,4 +163,3 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
   return { pass: stats, passes };
 }
 
-export { snippet };

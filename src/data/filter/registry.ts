@@ -11,5 +11,5 @@ import { normalizeStage } from './stages/normalize.ts';
 
 export const STAGE_FACTORIES: Record<string, StageFactory<object>> = Object.fromEntries(
   [normalizeStage, gopherQualityStage, gopherRepetitionStage, c4LinesStage, codeQualityStage,
-    exactDedupStage, minhashDedupStage, eduValueStage, decontaminateStage].map((f) => [f.kind, f as StageFactory<object>]),
+    exactDedupStage, minhashDedupStage, eduValueStage, decontaminateStage].map((f): [string, StageFactory<object>] => [f.kind, f]),
 );

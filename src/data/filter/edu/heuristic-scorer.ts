@@ -33,17 +33,18 @@ export type HeuristicProfile = 'web' | 'code' | 'stories';
 
 // Lexicons as sets of word hashes, so scoring never builds word strings (hot path).
 const hashSet = (words: Set<string>) => new Set([...words].map((w) => fnv1a(w)));
-const EDU_H = hashSet(EDU_WORDS), SPAM_H = hashSet(SPAM_WORDS), FIRST_H = hashSet(FIRST_PERSON);
+const LEXICON = new Map<number, number>(); // word hash → 1 edu, 2 spam, 3 first person
+for (const [set, kind] of [[FIRST_PERSON, 3], [SPAM_WORDS, 2], [EDU_WORDS, 1]] as const) for (const h of hashSet(set)) LEXICON.set(h, kind);
 
 export function scoreWeb(text: string): number {
   const { hash, count: n } = hashWords(text.toLowerCase(), true);
   if (n < 20) return 0;
   let edu = 0, spam = 0, first = 0;
   for (let i = 0; i < n; i++) {
-    const h = hash[i];
-    if (EDU_H.has(h)) edu++;
-    else if (SPAM_H.has(h)) spam++;
-    else if (FIRST_H.has(h)) first++;
+    const kind = LEXICON.get(hash[i]);
+    if (kind === 1) edu++;
+    else if (kind === 2) spam++;
+    else if (kind === 3) first++;
   }
   const sentences = Math.max(1, (text.match(/[.!?](\s|$)/g) ?? []).length);
   const meanSentence = n / sentences;

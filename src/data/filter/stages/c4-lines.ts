@@ -74,6 +74,8 @@ class C4LinesStage implements FilterStage {
     if (o.removeCitations) text = text.replace(CITATION, '');
     const kept: string[] = [];
     const low = o.removeCitations && text !== doc.text ? text.toLowerCase() : lower;
+    // Phrase checks per line only when the document contains one of the phrases at all.
+    const phrases = (o.dropJavascriptLines && low.includes('javascript')) || (o.dropPolicyLines && o.policyPhrases.some((p) => low.includes(p)));
     let removed = 0, sentences = 0;
     const L = text.length;
     for (let at = 0; at <= L; ) {
@@ -84,7 +86,7 @@ class C4LinesStage implements FilterStage {
       while (a < b && isSpaceCode(text.charCodeAt(a))) a++;
       while (b > a && isSpaceCode(text.charCodeAt(b - 1))) b--;
       if (a === b) { kept.push(''); continue; }
-      if (!this.endsWithTerminal(text, a, b) || this.badWords(text, a, b) || this.badPhrase(low, a, b)) { removed++; continue; }
+      if (!this.endsWithTerminal(text, a, b) || this.badWords(text, a, b) || (phrases && this.badPhrase(low, a, b))) { removed++; continue; }
       kept.push(text.slice(a, b));
       sentences += countSentences(text, a, b);
     }

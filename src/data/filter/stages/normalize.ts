@@ -39,7 +39,10 @@ class NormalizeStage implements FilterStage {
     if (t.indexOf('\r') >= 0) t = t.replace(/\r\n?/g, '\n');
     if (control > 0) t = t.replace(CONTROL, '');
     if (this.o.unicode !== 'none') t = t.normalize(this.o.unicode as 'NFC' | 'NFKC');
-    if (this.o.trim) t = t.replace(/[ \t]+$/gm, '').replace(/^\n+|\n+$/g, '');
+    if (this.o.trim) {
+      if (/[ \t]\n|[ \t]$/.test(t)) t = t.replace(/[ \t]+$/gm, ''); // search first: most lines end cleanly
+      if (t.charCodeAt(0) === 10 || t.charCodeAt(t.length - 1) === 10) t = t.replace(/^\n+|\n+$/g, '');
+    }
     if (t.length < this.o.minChars) return drop('empty', `${t.length} chars after normalisation`);
     doc.text = t;
     return KEEP;
