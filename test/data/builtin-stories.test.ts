@@ -8,6 +8,11 @@ import { defaultVocabulary, wordForms } from '../../src/data/seeds/vocabulary.ts
 import { storySeedsForJob } from '../../src/data/seeds/sample.ts';
 import { mixSeed } from '../../src/data/seeds/rng.ts';
 import type { StorySeeds } from '../../src/data/teachers/teacher.ts';
+import { synthesize } from '../../src/data/synth/run.ts';
+import { loadRecipe } from '../../src/data/recipes/recipe.ts';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 
 const N = 10_000;
 const vocab = defaultVocabulary();
@@ -48,7 +53,7 @@ const FEATURE_CHECKS: Record<string, (story: string) => boolean> = {
     return /\b(sad|cried|never|gone|lost|broken|hurt|alone|sorry|ruined|could not|too late|sick|wet|neither|nobody|not a good day|without)\b/i.test(last) && !/happily ever after/i.test(last);
   },
   MoralValue: (s) => /\b(learned (not )?(that|to)|the lesson|from that day on)\b/i.test(s),
-  Twist: (s) => /\b(unexpected|surprise|all along|turned out)\b/i.test(s),
+  Twist: (s) => /\b(unexpected|surprise|surprising|all along|turned out)\b/i.test(s),
   Foreshadowing: (s) => {
     const payoff = s.lastIndexOf('remembered');
     const setup = s.search(/\b(noticed|did not know|told \w+ (not to|that)|said (that|the)|wanted it too)\b/);
@@ -115,4 +120,27 @@ test('same seeds and sample seed give the same story; the builtin teacher refuse
   await assert.rejects(teacher.complete({ messages: [], job: { kind: 'textbook', seeds: { topic: 't', audience: 'a', style: 's', domain: 'code' }, sampleSeed: 1 } }), /only stories and instruct records, not textbooks; use --teacher openai:MODEL, azure:DEPLOYMENT, ollama:MODEL or gguf:PATH/);
   await assert.rejects(teacher.complete({ messages: [{ role: 'user', content: 'hi' }] }), /cannot answer free-form prompts/);
   await assert.rejects(teacher.complete({ messages: [], job: { kind: 'story', seeds: { ...seeds, noun: 'spaceship-zzz' }, sampleSeed: 1 } }), /does not know the noun "spaceship-zzz"/);
+});
+
+test('builtin Instruct records: Features, Words, Summary, optional Random sentence, Story', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'wren-instruct-')), 'instruct.jsonl');
+  const rep = await synthesize({ recipe: loadRecipe('instruct'), teacher: createBuiltinTeacher(), count: 200, out, seed: 8 });
+  assert.equal(rep.records, 200);
+  let withSentence = 0;
+  for (const line of readFileSync(out, 'utf8').trim().split('\n')) {
+    const r = JSON.parse(line);
+    assert.equal(r.teacher, 'builtin');
+    assert.equal(r.recipe, 'tinystories-instruct');
+    const m = /^Features: (.*)\nWords: (.*)\nSummary: (.*)\n(?:Random sentence: (.*)\n)?Story:\n\n([\s\S]+)$/.exec(r.text);
+    assert.ok(m, r.text);
+    assert.equal(m[1], r.seeds.features.join(', '));
+    assert.equal(m[2], `${r.seeds.verb}, ${r.seeds.noun}, ${r.seeds.adjective}`);
+    assert.equal(m[3], r.summary);
+    assert.equal(m[5], r.story);
+    if (m[4]) {
+      withSentence++;
+      assert.ok(r.story.includes(m[4]), 'the random sentence comes from the story');
+    }
+  }
+  assert.ok(withSentence > 60 && withSentence < 140, `${withSentence} of 200 carry a random sentence (rate 0.5)`);
 });

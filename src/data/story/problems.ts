@@ -79,8 +79,8 @@ const lost: ProblemBeats = {
 const broken: ProblemBeats = {
   foreshadow: (w, x, happy) => ({ setup: `${x.H} noticed a small crack in ${x.the}, but ${x.he} kept playing.`, payoff: happy ? `Now ${x.H} remembered the little crack, and ${x.he} was more gentle.` : `Now ${x.H} remembered the little crack. ${x.He} should have been more gentle.` }),
   trouble: (w, x) => [
-    x.pick([`${x.H} threw ${x.the} up high. It fell on a rock and broke!`, `${x.The} slipped from ${x.Hs} hands and broke into pieces.`, `While ${x.he} was ${doing(w)}, ${x.H} stepped on ${x.the}, and it broke.`]),
-    ...(x.D ? [x.hSay(x.pick([`Oh no, my ${x.word} is broken`, `My ${x.word}! What can I do`]), '!')] : []),
+    x.pick([`${x.H} threw ${x.the} up high. It fell on ${w.setting.inside ? 'the hard floor' : 'a rock'} and broke!`, `${x.The} slipped from ${x.Hs} hands and broke into pieces.`, `While ${x.he} was ${doing(w)}, ${x.H} stepped on ${x.the}, and it broke.`]),
+    ...(x.D ? [x.pick([x.hSay(`Oh no, my ${x.word} is broken`, '!'), x.hSay(`My ${x.word} is broken! What can I do`, '?')])] : []),
   ],
   conflict: (w, x) => x.D
     ? [x.fSay(`You broke it because you were not careful`, '!'), x.hSay(`No, you pushed me`, '!'), `They began to argue and would not look at each other.`]
@@ -88,7 +88,7 @@ const broken: ProblemBeats = {
   twist: (w, x, happy) => happy
     ? [`But to ${x.Hs} surprise, ${x.helper} looked at the pieces and laughed. It was a toy that came apart, and it could go back together!`]
     : [`${surprise(x)} A dog ran by and took one of the pieces away.`],
-  happy: (w, x) => [x.pick([`${x.Helper} came and looked at ${x.the}.`, `${x.H} ran to ${x.helper} with the pieces.`, `${x.Helper} heard ${x.H} cry and came to help.`]), ...(x.D ? [say2(x, w.helper, `Do not worry, we can fix it`, '.')] : [`${x.Helper} said they could fix it.`]), x.pick([`With some glue, ${x.the} was as good as new.`, `They fixed it together with glue and tape.`, `Soon, ${x.the} was fixed, and it looked almost new.`]), happyClose(x)],
+  happy: (w, x) => [x.pick([`${x.Helper} came and looked at ${x.the}.`, `${x.H} ran to ${x.helper} with the pieces.`, `${x.Helper} heard ${x.H} and came to help.`]), ...(x.D ? [say2(x, w.helper, `Do not worry, we can fix it`, '.')] : [`${x.Helper} said they could fix it.`]), x.pick([`With some glue, ${x.the} was as good as new.`, `They fixed it together with glue and tape.`, `Soon, ${x.the} was fixed, and it looked almost new.`]), happyClose(x)],
   bad: (w, x) => [`${x.Helper} tried to fix ${x.the}, but it was too broken.`, ...(x.D ? [say2(x, w.helper, `I am sorry, it cannot be fixed`, '.')] : []), sadClose(x)],
   moral: (w, x, happy) => w.features.has('Conflict')
     ? `${x.H} learned that fighting does not fix anything.`
