@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from './checkpoint.ts';
+import { STAGE_FACTORIES } from './registry.ts';
 import type { PassStats, ReasonStats } from './stats.ts';
 import { funnelSvg, histogramSvg } from './svg.ts';
 
@@ -39,7 +40,7 @@ export function reportMarkdown(passes: PassStats[]): string {
     passes.forEach((q, i) => lines.push(`| ${i + 1} | ${q.recipe.name} (\`${q.recipe.source}\`) | ${q.input.docs} | ${q.docsOut} | ${pct(q.docsOut, q.input.docs)} |`));
     lines.push('', `Overall: ${passes[passes.length - 1].docsOut} of ${passes[0].input.docs} documents of the first pass survive (${pct(passes[passes.length - 1].docsOut, passes[0].input.docs)}).`, '');
   }
-  lines.push('## Stages', '', '![documents after each stage](funnel.svg)', '');
+  lines.push('## Stages', '', 'A document leaves at the first stage that drops it, so each stage sees what the one before kept. Examples show the first documents dropped for each reason.', '', '![documents after each stage](funnel.svg)', '');
   lines.push('| # | stage | in | out | dropped | top reasons | time |', '| ---: | --- | ---: | ---: | ---: | --- | ---: |');
   if (Object.keys(p.input.skipped).length > 0) {
     const skipped = Object.values(p.input.skipped).reduce((a, r) => a + r.count, 0);
@@ -56,7 +57,8 @@ export function reportMarkdown(passes: PassStats[]): string {
     lines.push(...reasonsTable(p.input.skipped, p.input.units));
   }
   p.stages.forEach((s, i) => {
-    lines.push(`### ${i + 1}. ${s.name} (${s.kind})`, '', `${s.docsIn} in, ${s.docsOut} out.`, '');
+    const summary = STAGE_FACTORIES[s.kind]?.summary ?? '';
+    lines.push(`### ${i + 1}. ${s.name} (${s.kind})`, '', `${summary ? `What it does: ${summary}. ` : ''}${s.docsIn} in, ${s.docsOut} out.`, '');
     const opts = p.recipe.stages[i]?.options;
     if (opts) lines.push(`<details><summary>options</summary>\n\n\`\`\`json\n${JSON.stringify(opts)}\n\`\`\`\n</details>`, '');
     if (Object.keys(s.edited).length > 0) {
