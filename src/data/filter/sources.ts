@@ -87,6 +87,10 @@ async function* readJsonl(path: string, o: ReadOptions, counter: { unit: number 
     if (!mine(unit, o) || line.length === 0) continue;
     const bytes = Buffer.byteLength(line) + 1;
     const origin = `${path}:${lineNo}`;
+    if (bytes > o.maxFileBytes) {
+      yield { unit, bytes, skip: 'too_large', origin, detail: `line of ${bytes} bytes > ${o.maxFileBytes}` };
+      continue;
+    }
     let rec: unknown;
     try {
       rec = JSON.parse(line);
