@@ -172,3 +172,10 @@ test('bad input: clear errors, exit code 2, nothing overwritten', () => {
 function rmManifest(out: string): void {
   spawnSync('rm', ['-f', `${out}.manifest.json`]);
 }
+
+test('the progress line: bar, count, percent, rate, ETA, drops', async () => {
+  const { progressLine } = await import('../../src/cli/synth.ts');
+  const line = progressLine({ records: 250, count: 1000, written: 250, dropped: 3, retries: 5, elapsedS: 10, perSecond: 25, etaS: 30 }, 20);
+  assert.equal(line, '[#####---------------] 250/1000 25.0% 25.0/s ETA 0:30 dropped 3');
+  assert.match(progressLine({ records: 0, count: 10, written: 0, dropped: 0, retries: 0, elapsedS: 0, perSecond: 0, etaS: Infinity }), /ETA --:--/);
+});

@@ -63,7 +63,8 @@ export function placeDetail(w: World, x: Words): string[] {
   if (!w.rng.chance(0.55)) return [];
   const own = PLACE_DETAILS[w.setting.place];
   const pool = own ?? [`The ${w.setting.place} was big and full of things to see.`, `${x.H} looked all around the ${w.setting.place}.`];
-  const outdoor = !w.setting.inside && w.adjective.class !== 'day' && w.role !== 'weather';
+  const dark = w.role === 'when' && /^(night|evening)$/.test(w.noun.word);
+  const outdoor = !w.setting.inside && w.adjective.class !== 'day' && w.role !== 'weather' && !dark;
   const [a1, a2] = w.rng.sample(w.pools.animals, 2);
   const critters = outdoor ? [`${cap(withArticle(`little ${a1.word}`))} was sitting ${x.pick(['by a rock', 'in the grass', 'near the path', 'under a bush'])}.`, `They saw ${a1.plural} and ${a2.plural} on the way.`] : [];
   return [x.pick(outdoor ? [...pool, ...WEATHER_DETAILS, ...critters] : pool)];
