@@ -13,7 +13,10 @@
         "src/kernels/add.c",
         "src/kernels/embedding.c",
         "src/kernels/softmax.c",
-        "src/kernels/argmax.c"
+        "src/kernels/argmax.c",
+        "src/kernels/cross_entropy.c",
+        "src/kernels/adamw.c",
+        "src/kernels/sumsq.c"
       ],
       "cflags": ["-O3", "-std=c11", "-fno-math-errno", "-pthread", "<!@(node src/kernels/native/cpu-flags.cjs)"],
       "cflags!": ["-O2", "-O0"],

@@ -3,11 +3,11 @@
 // (B 32, T 256), at 1 and 2 threads. Prints the median over several steps after a warm-up step.
 // Options: --backend wasm|native|reference (default auto), --steps N (timed steps, default 5),
 // --case NAME (one case only).
-import { createBackend } from '../src/engine/backend.ts';
 import { initParameters } from '../src/nn/init.ts';
 import { LlamaTrainModel } from '../src/nn/llama-train.ts';
 import { PRESETS } from '../src/nn/presets.ts';
 import { AdamW, clipScale } from '../src/train/optimizer.ts';
+import { createTrainingBackend } from '../src/train/trainer.ts';
 import { TrainRng } from '../src/train/rng.ts';
 import { intFlag, parseFlags } from '../src/cli/args.ts';
 import { machineLine, median } from './_machine.ts';
@@ -25,7 +25,7 @@ export async function run(argv: string[]): Promise<void> {
   console.log(machineLine());
   for (const c of CASES.filter((c) => !values.case || c.name === values.case)) {
     for (const threads of threadList) {
-      const backend = await createBackend({ backend: (values.backend as 'wasm' | undefined) ?? 'auto', threads });
+      const backend = await createTrainingBackend((values.backend as 'wasm' | undefined) ?? 'auto', threads);
       const model = new LlamaTrainModel(c.config, backend, c.B, c.T);
       initParameters(model.params, c.config, 1);
       const opt = new AdamW(backend, model.params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });

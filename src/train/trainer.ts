@@ -43,6 +43,23 @@ export type TrainOptions = {
 
 export type TrainResult = { step: number; tokens: number; loss: number; valLoss: number | null; checkpoint: string; interrupted: boolean };
 
+/** The requested backend; for `auto`, the fastest one that has every training kernel. */
+export async function createTrainingBackend(name: TrainConfig['backend'], threads?: number): Promise<Backend> {
+  const order: ('native' | 'wasm' | 'reference')[] = name && name !== 'auto' ? [name] : ['native', 'wasm', 'reference'];
+  for (const [i, n] of order.entries()) {
+    let b: Backend;
+    try {
+      b = await createBackend({ backend: n, threads });
+    } catch (err) {
+      if (i === order.length - 1) throw err;
+      continue;
+    }
+    if (i === order.length - 1 || KERNEL_NAMES.every((k) => b.supports(k))) return b;
+    b.dispose();
+  }
+  throw new WrenError('no backend available');
+}
+
 export async function trainModel(cfg: TrainConfig, opts: TrainOptions = {}): Promise<TrainResult> {
   const tf = loadTokenizerFile(cfg.tokenizer);
   if (tf.tokenizer.vocabSize !== cfg.model.vocab_size) {
@@ -64,7 +81,7 @@ export async function trainModel(cfg: TrainConfig, opts: TrainOptions = {}): Pro
   if (opts.resume && !existing) throw new WrenError(`${runDir}: no checkpoint to resume from`);
   if (!opts.resume && existing) throw new WrenError(`${runDir} already holds a checkpoint; pass --resume to continue it, or choose another --out`);
 
-  const backend = opts.backend ?? await createBackend({ backend: cfg.backend, threads: cfg.threads });
+  const backend = opts.backend ?? await createTrainingBackend(cfg.backend, cfg.threads);
   const missing = KERNEL_NAMES.filter((k) => !backend.supports(k));
   if (missing.length) throw new WrenError(`backend ${backend.name} cannot train: it lacks ${missing.join(', ')}`);
   const B = cfg.batch_size, T = cfg.seq_len, accum = cfg.grad_accum;

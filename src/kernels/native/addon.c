@@ -17,7 +17,9 @@
 #include "pool.h"
 #include "../wren.h"
 
-#define KERNELS(X) X(matmul) X(rmsnorm) X(rope) X(attention) X(swiglu) X(add) X(embedding) X(softmax) X(argmax)
+#define KERNELS(X) X(matmul) X(rmsnorm) X(rope) X(attention) X(swiglu) X(add) X(embedding) X(softmax) X(argmax) \
+  X(rmsnorm_backward) X(rope_backward) X(attention_backward) X(swiglu_backward) X(embedding_backward) \
+  X(softmax_cross_entropy) X(adamw) X(sumsq)
 
 // Kernel prototypes: the C files define them; the signatures are the contract in kernels.ts.
 void matmul(float* out, const float* a, const float* b, int M, int K, int N, int transA, int transB, int accumulate, int tid, int nth);
@@ -29,6 +31,15 @@ void add(float* out, const float* a, const float* b, int n, int tid, int nth);
 void embedding(float* out, const float* table, const int32_t* ids, int M, int C, int tid, int nth);
 void softmax(float* out, const float* x, int M, int N, int tid, int nth);
 void argmax(int32_t* idx, const float* x, int M, int N, int tid, int nth);
+// training
+void rmsnorm_backward(float* dx, float* dw, const float* dout, const float* x, const float* w, int M, int C, float eps, int tid, int nth);
+void rope_backward(float* dx, int M, int T, int H, int D, int pos0, float theta, int tid, int nth);
+void attention_backward(float* dq, float* dk, float* dv, const float* dout, const float* out, const float* lse, const float* q, const float* k, const float* v, int B, int T, int H, int Hkv, int D, int tid, int nth);
+void swiglu_backward(float* dgate, float* dup, const float* dout, const float* gate, const float* up, int n, int tid, int nth);
+void embedding_backward(float* dtable, const float* dout, const int32_t* ids, int M, int C, int tid, int nth);
+void softmax_cross_entropy(float* losses, float* dlogits, const float* logits, const int32_t* targets, int M, int V, float gradScale, int tid, int nth);
+void adamw(float* param, const float* grad, float* m, float* v, const float* decay, int n, float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2, float gradScale, int tid, int nth);
+void sumsq(float* partials, const float* x, int n, int tid, int nth);
 
 #define ENUM(k) OP_##k,
 enum { KERNELS(ENUM) OP_COUNT };
@@ -50,6 +61,14 @@ static void call_kernel(void* ctx, int op, const double* a, int tid, int nth) {
     case OP_embedding: embedding(F(0), F(1), (const int32_t*)F(2), I(3), I(4), tid, nth); break;
     case OP_softmax:   softmax(F(0), F(1), I(2), I(3), tid, nth); break;
     case OP_argmax:    argmax((int32_t*)F(0), F(1), I(2), I(3), tid, nth); break;
+    case OP_rmsnorm_backward:   rmsnorm_backward(F(0), F(1), F(2), F(3), F(4), I(5), I(6), (float)a[7], tid, nth); break;
+    case OP_rope_backward:      rope_backward(F(0), I(1), I(2), I(3), I(4), I(5), (float)a[6], tid, nth); break;
+    case OP_attention_backward: attention_backward(F(0), F(1), F(2), F(3), F(4), F(5), F(6), F(7), F(8), I(9), I(10), I(11), I(12), I(13), tid, nth); break;
+    case OP_swiglu_backward:    swiglu_backward(F(0), F(1), F(2), F(3), F(4), I(5), tid, nth); break;
+    case OP_embedding_backward: embedding_backward(F(0), F(1), (const int32_t*)F(2), I(3), I(4), tid, nth); break;
+    case OP_softmax_cross_entropy: softmax_cross_entropy(F(0), F(1), F(2), (const int32_t*)F(3), I(4), I(5), (float)a[6], tid, nth); break;
+    case OP_adamw:              adamw(F(0), F(1), F(2), F(3), F(4), I(5), (float)a[6], (float)a[7], (float)a[8], (float)a[9], (float)a[10], (float)a[11], (float)a[12], (float)a[13], tid, nth); break;
+    case OP_sumsq:              sumsq(F(0), F(1), I(2), tid, nth); break;
     default: break;
   }
 #undef F
