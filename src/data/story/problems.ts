@@ -187,7 +187,9 @@ const want: ProblemBeats = {
     ? [`${surprise(x)} ${x.A} came with another ${w.focus.word}, just the same!`]
     : [`${surprise(x)} A big dog ran by and took ${x.the} away.`],
   happy: (w, x) => [
-    x.pick([`${x.H} thought about it. Then ${x.he} gave ${x.the} to ${x.F} for a while.`, `${x.H} looked at ${x.Fs} sad face. Then ${x.he} let ${x.F} have a turn.`, `After a while, ${x.H} let ${x.F} play with ${x.the} too.`, `${x.H} remembered that friends share, so ${x.he} gave ${x.the} to ${x.F} for a bit.`]),
+    w.noun.class === 'food' && w.focus.fromSeed
+      ? x.pick([`${x.H} thought about it. Then ${x.he} gave half of ${x.the} to ${x.F}.`, `${x.H} looked at ${x.Fs} sad face. Then ${x.he} shared ${x.the} with ${x.F}.`])
+      : x.pick([`${x.H} thought about it. Then ${x.he} gave ${x.the} to ${x.F} for a while.`, `${x.H} looked at ${x.Fs} sad face. Then ${x.he} let ${x.F} have a turn.`, `After a while, ${x.H} let ${x.F} play with ${x.the} too.`, `${x.H} remembered that friends share, so ${x.he} gave ${x.the} to ${x.F} for a bit.`]),
     ...(x.D ? [x.hSay(x.pick([`Let's share`, `We can play with it together`, `You can have a turn`]), '.')] : [x.pick([`They took turns.`, `They played with it together.`, `First ${x.F} had a turn, and then ${x.H} had a turn.`])]),
     x.pick([`Sharing was more fun.`, `It was more fun to play together.`, `Playing together was much better.`]),
     happyClose(x),

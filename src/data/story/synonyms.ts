@@ -8,7 +8,8 @@ const SWAPS: [RegExp, string[]][] = [
   // not in idioms: "a little later", "a little bit", "a little sad"
   [/\blittle\b(?! (later|bit|while|more|better|shy|sad|tired|scared|longer|trick))/g, ['small', 'tiny']],
   [/\bbig\b/g, ['large', 'huge']],
-  [/\bvery\b/g, ['so', 'really']],
+  [/(?<=\ba )very\b/g, ['really']], // "a very good day", never "a so good day"
+  [/(?<!\ba )\bvery\b/g, ['so', 'really']],
   [/\bhappy\b/g, ['glad']],
   [/\bsmiled\b/g, ['grinned']],
   [/\blaughed\b/g, ['giggled']],

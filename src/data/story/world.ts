@@ -111,7 +111,9 @@ function focusFor(n: Noun, role: NounRole, adjective: Adjective, rng: Rng, pools
   return { a: withArticle(bare), bare, the: `the ${prop}`, word: prop, fromSeed: false, holdable: true, animate: false, breakable: true };
 }
 
-function chooseProblem(w: Omit<World, 'problem' | 'helper'>): Problem {
+const NOT_SKILLS = new Set(['cough', 'sneeze', 'yawn', 'cry', 'want', 'need', 'like', 'love', 'know', 'forget', 'remember', 'wish', 'hope', 'believe', 'argue', 'complain', 'worry', 'sigh', 'frown', 'shiver', 'sweat', 'blink', 'snore', 'scream', 'wonder', 'imagine', 'decide', 'agree', 'miss', 'trust', 'forgive', 'giggle', 'laugh', 'smile', 'sleep', 'nap', 'rest', 'relax', 'wait', 'hear', 'see', 'look', 'listen', 'smell', 'feel', 'think', 'lose', 'drop', 'spill', 'break', 'tear', 'trip', 'slip', 'fall', 'bump', 'hurt', 'stumble', 'limp', 'tease', 'scare', 'obey', 'behave', 'apologize', 'dream', 'guess', 'heal', 'breathe', 'shout', 'nod', 'wink', 'purr', 'bark', 'growl', 'hiss', 'howl', 'moo', 'oink', 'neigh', 'cluck', 'tweet', 'meow', 'quack', 'chirp', 'roar', 'squeak', 'hatch', 'pray', 'stop', 'start', 'begin', 'leave', 'come', 'go', 'say', 'get', 'let', 'put']);
+
+function chooseProblem(w: Omit<World, 'problem' | 'helper'> & { verbWord: string }): Problem {
   const { rng, role, focus, features } = w;
   if (role === 'body') return 'hurt';
   if (role === 'weather') return 'rain';
@@ -122,7 +124,8 @@ function chooseProblem(w: Omit<World, 'problem' | 'helper'>): Problem {
   if (focus.holdable || focus.fromSeed) options.push('want');
   if (focus.animate || (focus.fromSeed && w.noun.class === 'big')) options.push('scared', 'scared');
   if (features.has('Conflict') && rng.chance(0.5) && options.includes('want')) return 'want';
-  if (w.verb.agent) return rng.pick(options.filter((p) => p !== 'cannot'));
+  // "tried to cough, but it was too hard" makes no story: only skills can be hard to learn
+  if (w.verb.agent || NOT_SKILLS.has(w.verbWord)) return rng.pick(options.filter((p) => p !== 'cannot'));
   return rng.pick(options);
 }
 
@@ -155,7 +158,7 @@ export function buildWorld(vocab: Vocabulary, seeds: StorySeeds, sampleSeed: num
   const focus = focusFor(noun, role, adjective, rng, pools);
   const feel = adjective.class !== 'feel' ? 'none' : GOOD_FEELINGS.has(adjective.word) ? 'good' : BAD_FEELINGS.has(adjective.word) ? 'bad' : 'plain';
   const partial = { rng, pools, hero, friend, adult, setting, noun, role, focus, verb, adjective, feel, features: new Set(seeds.features as StoryFeature[]) } as const;
-  const problem = chooseProblem(partial);
+  const problem = chooseProblem({ ...partial, verbWord: verbEntry.word });
   const grownUp = role === 'person' && !CHILDLIKE.has(noun.word);
   const helper = grownUp ? (FAMILY.has(noun.word) ? `${hero.p.his} ${noun.word}` : `the ${noun.word}`) : adult.name;
   return { ...partial, feel, problem, helper };
