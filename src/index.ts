@@ -50,3 +50,4 @@ export { keepMetrics, type KeepMetrics } from './data/filter/edu/evaluate.ts';
 export { EduAnnotator, type Annotation } from './data/filter/edu/annotator.ts';
 export { annotateDocuments } from './data/filter/edu/annotate-run.ts';
 export { FINEWEB_EDU_PROMPT, CODE_EDU_PROMPT, parseEduScore } from './data/filter/edu/prompts.ts';
+export { builtinStories, type BuiltinStory } from './data/synth/builtin-stories.ts';

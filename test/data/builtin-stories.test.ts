@@ -9,6 +9,7 @@ import { storySeedsForJob } from '../../src/data/seeds/sample.ts';
 import { mixSeed } from '../../src/data/seeds/rng.ts';
 import type { StorySeeds } from '../../src/data/teachers/teacher.ts';
 import { synthesize } from '../../src/data/synth/run.ts';
+import { builtinStories } from '../../src/data/synth/builtin-stories.ts';
 import { loadRecipe } from '../../src/data/recipes/recipe.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -143,4 +144,12 @@ test('builtin Instruct records: Features, Words, Summary, optional Random senten
     }
   }
   assert.ok(withSentence > 60 && withSentence < 140, `${withSentence} of 200 carry a random sentence (rate 0.5)`);
+});
+
+test('builtinStories in memory gives the same stories as a synth run with the same seed', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'wren-mem-')), 'stories.jsonl');
+  await synthesize({ recipe: loadRecipe('stories'), teacher: createBuiltinTeacher(), count: 50, out, seed: 21 });
+  const fromFile = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l).text);
+  const inMemory = [...builtinStories({ count: 50, seed: 21 })].map((s) => s.text);
+  assert.deepEqual(inMemory, fromFile);
 });
