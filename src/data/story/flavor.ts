@@ -106,8 +106,6 @@ export function reaction(w: World, x: Words): string[] {
       return [x.pick([`There were lots of people there.`, `Everyone was having fun.`, `There was music and food.`])];
     case 'person':
       return [x.pick([`${x.H} said hello and told ${x.pick(['them', 'everyone'])} ${x.his} name.`, `${x.H} felt a little shy at first.`])];
-    case 'idea':
-      return [x.pick([`${x.He} could not wait to tell ${x.A} about it.`, `It made ${x.him} smile.`])];
     default:
       return [];
   }

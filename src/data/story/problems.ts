@@ -214,10 +214,51 @@ const scared: ProblemBeats = {
   summary: (w, x, happy) => `${x.H} is scared of ${x.the} in the ${x.place}, and ${happy ? 'finds out it is friendly' : 'runs away'}.`,
 };
 
+const hungry: ProblemBeats = {
+  foreshadow: (w, x, happy) => ({ setup: `${x.H} noticed that ${x.the} looked thin, but ${x.he} did not know why.`, payoff: happy ? `Then ${x.H} remembered how thin ${x.the} had looked, and now ${x.he} knew why.` : `Then ${x.H} remembered how thin ${x.the} had looked. ${x.He} should have helped sooner.` }),
+  trouble: (w, x) => [
+    x.pick([`${x.The} was very hungry. It had not eaten all day.`, `${x.The} looked sad and hungry, and it would not play.`]),
+    ...(x.D ? [x.hSay(x.pick([`Are you hungry, little one`, `What can I give you to eat`]), '?')] : [`${x.H} wanted to help, but ${x.he} did not know how.`]),
+  ],
+  conflict: (w, x) => x.D
+    ? [x.fSay(`Do not give it our snack`, '!'), x.hSay(`But it is hungry`, '!'), `They began to argue, and ${x.F} got angry.`]
+    : [`${x.F} did not want to give away their snack, and they began to argue. ${x.H} was mad, and ${x.F} was angry too.`],
+  twist: (w, x, happy) => happy
+    ? [`${surprise(x)} ${x.The} had a baby, and the baby was hungry too! They fed them both.`]
+    : [`${surprise(x)} A big dog came, ate all the food and chased ${x.the} away.`],
+  happy: (w, x) => [
+    x.pick([`${x.H} shared ${x.his} ${x.pick(w.pools.snacks).word} with ${x.the}.`, `${x.H} ran home and came back with some bread for ${x.the}.`, `${x.A} helped ${x.H} find some food for ${x.the}.`]),
+    `${x.The} ate it all up and looked much better.`,
+    ...(x.D ? [x.fSay(`Look, it likes you`, '!')] : [`After that, ${x.the} followed ${x.H} everywhere.`]),
+    happyClose(x),
+  ],
+  bad: (w, x) => [`${x.H} looked for food, but ${x.he} could not find any.`, `When ${x.he} came back, ${x.the} was gone.`, sadClose(x)],
+  moral: (w, x, happy) => w.features.has('Conflict') ? `${x.H} learned that it is good to share, even with animals.` : happy ? x.pick([`${x.H} learned that being kind to animals makes everyone happy.`, `From that day on, ${x.H} always helped animals in need.`]) : `${x.H} learned that when someone needs help, you should help right away.`,
+  summary: (w, x, happy) => `${x.H} finds a hungry ${w.focus.word} in the ${x.place} and ${happy ? 'shares food with it' : 'cannot help it in time'}.`,
+};
+
+const gift: ProblemBeats = {
+  foreshadow: (w, x, happy) => ({ setup: `${x.H} noticed that the path home was bumpy, but ${x.he} did not think about it.`, payoff: happy ? `${x.H} remembered the bumpy path, and ${x.he} walked very slowly.` : `${x.H} remembered the bumpy path. ${x.He} should have walked more slowly.` }),
+  trouble: (w, x) => [
+    `${x.H} wanted to give ${x.the} to ${x.A} as a present, but ${x.he} had to carry it all the way home.`,
+    ...(x.D ? [x.hSay(x.pick([`I hope ${x.A} will like it`, `This will be the best present`]), '!')] : [`${x.He} held it with both hands.`]),
+  ],
+  conflict: (w, x) => x.D
+    ? [x.fSay(`Give it to me, I want to carry it`, '!'), x.hSay(`No, it is my present`, '!'), `They began to argue, and ${x.F} was angry.`]
+    : [`${x.F} wanted to carry it, but ${x.H} said no. They argued all the way, and both of them were mad.`],
+  twist: (w, x, happy) => happy
+    ? [`${surprise(x)} ${x.A} had a present for ${x.H} too!`]
+    : [`${surprise(x)} ${x.H} tripped at the door, and ${x.the} fell into a big puddle.`],
+  happy: (w, x) => [`At home, ${x.H} gave ${x.the} to ${x.A}.`, ...(x.D ? [x.aSay(x.pick([`Thank you, it is lovely`, `What a nice present`]), '!')] : [`${x.A} smiled and gave ${x.H} a big hug.`]), happyClose(x)],
+  bad: (w, x) => [`On the way home, ${x.H} tripped, and ${x.the} fell into the mud.`, `It was ruined, and ${x.H} had no present for ${x.A}.`, sadClose(x)],
+  moral: (w, x, happy) => w.features.has('Conflict') ? `${x.H} learned that it is better to work together than to fight.` : happy ? x.pick([`${x.H} learned that giving is as much fun as getting.`, `The lesson is: a present from the heart makes everyone happy.`]) : `${x.H} learned to be more careful with things that matter.`,
+  summary: (w, x, happy) => `${x.H} wants to give ${x.the} to ${x.A} as a present, and ${happy ? `${x.A} loves it` : 'it is ruined on the way home'}.`,
+};
+
 /** A line spoken by the helper (the adult, or the seed noun's person). */
 function say2(x: Words, who: string, line: string, mark: '.' | '!' | '?'): string {
   return `${cap(who)} said, "${cap(line)}${mark}"`;
 }
 
-export const PROBLEMS: Record<Problem, ProblemBeats> = { lost, broken, stuck, rain, hurt, cannot, want, scared };
+export const PROBLEMS: Record<Problem, ProblemBeats> = { lost, broken, stuck, rain, hurt, cannot, want, scared, hungry, gift };
 export { sadFeel };

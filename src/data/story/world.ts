@@ -16,7 +16,7 @@ export type Character = { name: string; kind: string; p: Pronouns; child: boolea
 export type Focus = { a: string; bare: string; the: string; word: string; holdable: boolean; animate: boolean; fromSeed: boolean; breakable: boolean };
 export type NounRole = 'focus' | 'setting' | 'person' | 'weather' | 'sight' | 'body' | 'idea' | 'event' | 'when' | 'meal' | 'part';
 export type VerbPhrase = { base: string; past: string; ing: string; third: string; agent?: string };
-export type Problem = 'lost' | 'broken' | 'stuck' | 'rain' | 'hurt' | 'cannot' | 'want' | 'scared';
+export type Problem = 'lost' | 'broken' | 'stuck' | 'rain' | 'hurt' | 'cannot' | 'want' | 'scared' | 'hungry' | 'gift';
 
 export type World = {
   rng: Rng;
@@ -123,6 +123,8 @@ function chooseProblem(w: Omit<World, 'problem' | 'helper'> & { verbWord: string
   if (focus.breakable) options.push('broken', 'broken');
   if (focus.holdable || focus.fromSeed) options.push('want');
   if (focus.animate || (focus.fromSeed && w.noun.class === 'big')) options.push('scared', 'scared');
+  if (focus.animate) options.push('hungry', 'hungry');
+  if (focus.holdable && !w.setting.inside) options.push('gift');
   if (features.has('Conflict') && rng.chance(0.5) && options.includes('want')) return 'want';
   // "tried to cough, but it was too hard" makes no story: only skills can be hard to learn
   if (w.verb.agent || NOT_SKILLS.has(w.verbWord)) return rng.pick(options.filter((p) => p !== 'cannot'));
