@@ -72,7 +72,7 @@ export async function run(argv: string[]): Promise<void> {
   const abort = new AbortController();
   const onSigint = (): void => {
     if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('\nstopping after the jobs in flight (Ctrl-C again to quit now)…\n');
+    process.stderr.write('\nstopping; unfinished jobs will be redone when you run the same command again (Ctrl-C again to quit now)\n');
     abort.abort();
   };
   process.on('SIGINT', onSigint);

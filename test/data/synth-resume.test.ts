@@ -179,3 +179,33 @@ test('the progress line: bar, count, percent, rate, ETA, drops', async () => {
   assert.equal(line, '[#####---------------] 250/1000 25.0% 25.0/s ETA 0:30 dropped 3');
   assert.match(progressLine({ records: 0, count: 10, written: 0, dropped: 0, retries: 0, elapsedS: 0, perSecond: 0, etaS: Infinity }), /ETA --:--/);
 });
+
+test('Ctrl-C (SIGINT) stops cleanly: complete records only, a "stopped" report, and the run resumes', async () => {
+  const s = await startChatServer('ollama');
+  servers.push(s);
+  s.latencyMs = 40;
+  const out = join(dir, 'sigint.jsonl');
+  const args = ['stories', '--teacher', 'ollama:tiny', '--base-url', `${s.url}/v1`, '--count', '60', '--out', out, '--concurrency', '3'];
+  const child = spawn(process.execPath, [wren, 'synth', ...args], { cwd: repo, env: env() });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  while (!existsSync(out) || readFileSync(out, 'utf8').split('\n').length - 1 < 10) await sleep(5);
+  child.kill('SIGINT');
+  const status = await new Promise((r) => child.on('close', r));
+  assert.equal(status, 0);
+  assert.match(stdout, /^stopped: \d+\/60 records/m);
+  assert.match(stdout, /run the same command again to resume/);
+  const partial = lines(out);
+  assert.ok(partial.length >= 10 && partial.length < 60);
+  const r = await synthAsync(args);
+  assert.equal(r.status, 0, r.stderr);
+  const recs = lines(out);
+  assert.equal(recs.length, 60);
+  assert.equal(new Set(recs.map((x) => x.index)).size, 60);
+});
+
+test('an --out in a folder that does not exist is a clear error', () => {
+  const r = synth(['stories', '--count', '2', '--out', join(dir, 'no-such-folder', 'x.jsonl')]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /no-such-folder does not exist/);
+});

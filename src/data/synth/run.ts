@@ -2,7 +2,8 @@
 // index); the run asks the teacher for each job, validates the answer (retrying with a new
 // sampling seed, then dropping and counting), and appends one record a line until the output
 // holds `count` records. Re-running with the same output file skips what is there.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { WrenError } from '../../errors.ts';
 import { fillTemplate, type Recipe } from '../recipes/recipe.ts';
 import { Rng } from '../seeds/rng.ts';
@@ -68,6 +69,9 @@ export async function synthesize(opts: SynthOptions): Promise<SynthReport> {
     throw new WrenError(`the ${teacher.id} teacher cannot write ${recipe.kind} records (recipe '${recipe.name}'); use --teacher openai:MODEL, azure:DEPLOYMENT, ollama:MODEL or gguf:PATH`);
   }
 
+  const dir = dirname(resolve(out));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new WrenError(`--out ${out}: the folder ${dir} does not exist`);
+  if (existsSync(out) && !statSync(out).isFile()) throw new WrenError(`--out ${out}: not a file`);
   const manifest0 = readManifest(out);
   if (manifest0 && manifest0.recipe !== recipe.name) {
     throw new WrenError(`${out}: was started with recipe '${manifest0.recipe}', and this run writes recipe '${recipe.name}'; nothing was changed (choose another --out)`);
@@ -213,7 +217,9 @@ export async function synthesize(opts: SynthOptions): Promise<SynthReport> {
       try {
         await runJob(index);
       } catch (err) {
-        failure ??= err;
+        // a request cut short by Ctrl-C is not a failure: its job is redone on resume
+        if (opts.signal?.aborted) stopped = true;
+        else failure ??= err;
       } finally {
         inFlight--;
       }
