@@ -13,6 +13,8 @@ const HELP = `usage: wren synth stories|instruct|textbook --count N --out FILE.j
   --concurrency C    jobs in flight (default 1 for builtin, 8 for model teachers)
   --recipe R         a built-in recipe (stories, instruct, textbook) or a recipe JSON file
   --max-attempts K   tries per job before it is dropped (default 3)
+  --shard i/n        only jobs with index % n == i; --count is then this shard's count
+                     (one shard a worker under a batch engine; cat the files afterwards)
   model teachers:
   --base-url URL     endpoint base (openai: …/v1; azure: https://NAME.openai.azure.com)
   --api-key-env VAR  environment variable holding the key
@@ -41,8 +43,14 @@ export async function run(argv: string[]): Promise<void> {
     concurrency: { type: 'string' }, recipe: { type: 'string' }, 'max-attempts': { type: 'string' },
     'base-url': { type: 'string' }, 'api-key-env': { type: 'string' }, 'api-version': { type: 'string' },
     rpm: { type: 'string' }, tpm: { type: 'string' }, timeout: { type: 'string' }, retries: { type: 'string' },
-    'price-in': { type: 'string' }, 'price-out': { type: 'string' },
+    'price-in': { type: 'string' }, 'price-out': { type: 'string' }, shard: { type: 'string' },
   }, HELP);
+  let shard: { index: number; count: number } | undefined;
+  if (values.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(String(values.shard));
+    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new CliError(`--shard must be i/n with 0 <= i < n, got '${values.shard}'`);
+    shard = { index: Number(m[1]), count: Number(m[2]) };
+  }
   const what = positionals[0];
   if (!what || !KINDS[what] || positionals.length > 1) throw new CliError(`say what to make: stories, instruct or textbook\n\n${HELP}`);
   const kind = KINDS[what];
@@ -69,6 +77,7 @@ export async function run(argv: string[]): Promise<void> {
   });
 
   const tty = process.stderr.isTTY === true;
+  let lastLog = Date.now();
   const abort = new AbortController();
   const onSigint = (): void => {
     if (abort.signal.aborted) process.exit(130);
@@ -78,10 +87,15 @@ export async function run(argv: string[]): Promise<void> {
   process.on('SIGINT', onSigint);
   try {
     const report = await synthesize({
-      recipe, teacher, count, out, seed, concurrency,
+      recipe, teacher, count, out, seed, concurrency, shard,
       maxAttempts: intFlag(values['max-attempts'], 'max-attempts', 3, 1, 100),
       signal: abort.signal,
-      onProgress: tty ? (p) => process.stderr.write(`\r${progressLine(p)}`) : undefined,
+      // a bar on a terminal; in a log (batch job, CI) one plain line every 30 s
+      onProgress: tty ? (p) => process.stderr.write(`\r${progressLine(p)}`) : (p) => {
+        if (Date.now() - lastLog < 30_000) return;
+        lastLog = Date.now();
+        process.stderr.write(`${progressLine(p)}\n`);
+      },
     });
     if (tty) process.stderr.write('\n');
     const s = report.teacherStats;

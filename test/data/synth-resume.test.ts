@@ -209,3 +209,21 @@ test('an --out in a folder that does not exist is a clear error', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /no-such-folder does not exist/);
 });
+
+test('--shard i/n: shards take disjoint jobs, and together they are the unsharded run', () => {
+  const whole = join(dir, 'unsharded.jsonl');
+  assert.equal(synth(['stories', '--count', '40', '--out', whole, '--seed', '4']).status, 0);
+  const parts = [0, 1, 2, 3].map((i) => {
+    const out = join(dir, `shard-${i}.jsonl`);
+    const r = synth(['stories', '--count', '10', '--out', out, '--seed', '4', '--shard', `${i}/4`]);
+    assert.equal(r.status, 0, r.stderr);
+    return lines(out);
+  });
+  for (const [i, p] of parts.entries()) for (const r of p) assert.equal((r.index as number) % 4, i);
+  const union = parts.flat().sort((a, b) => (a.index as number) - (b.index as number)).map((r) => r.text);
+  assert.deepEqual(union, lines(whole).sort((a, b) => (a.index as number) - (b.index as number)).map((r) => r.text));
+  const wrong = synth(['stories', '--count', '12', '--out', join(dir, 'shard-1.jsonl'), '--seed', '4', '--shard', '2/4']);
+  assert.equal(wrong.status, 2);
+  assert.match(wrong.stderr, /was started as shard 1\/4/);
+  assert.match(synth(['stories', '--count', '1', '--out', join(dir, 's.jsonl'), '--shard', '4/4']).stderr, /--shard must be i\/n with 0 <= i < n, got '4\/4'/);
+});

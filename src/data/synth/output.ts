@@ -6,7 +6,7 @@
 //   A run killed mid-write can leave a last line without its newline: resuming cuts that
 //   fragment off (it was never a record) and writes the job again.
 // Manifest: FILE.jsonl.manifest.json, JSON written atomically (temp + rename):
-//   { format: "wren-synth-manifest", version: 1, recipe, kind, teacher, seed, count, records,
+//   { format: "wren-synth-manifest", version: 1, recipe, kind, teacher, seed, shard, count, records,
 //     droppedIndexes: [..], dropped: {reason: n}, retries, duplicates, usage, updatedAt }
 //   The output file is the truth about which records exist; the manifest keeps the run's
 //   parameters and what was dropped, so a resumed run neither redoes nor forgets those.
@@ -21,6 +21,8 @@ export type Manifest = {
   kind: string;
   teacher: string;
   seed: number;
+  /** "i/n": this file holds jobs with index % n == i */
+  shard?: string;
   count: number;
   records: number;
   droppedIndexes: number[];

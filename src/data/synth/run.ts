@@ -28,6 +28,8 @@ export type SynthOptions = {
   concurrency?: number;
   /** tries per job before it is dropped (default 3) */
   maxAttempts?: number;
+  /** run only jobs with index % count == index (scale-out under a batch engine); `count` records per shard */
+  shard?: { index: number; count: number };
   /** jobs dropped in a row before the run gives up on the teacher (default 50) */
   maxDroppedInARow?: number;
   vocabulary?: Vocabulary;
@@ -72,7 +74,14 @@ export async function synthesize(opts: SynthOptions): Promise<SynthReport> {
   const dir = dirname(resolve(out));
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new WrenError(`--out ${out}: the folder ${dir} does not exist`);
   if (existsSync(out) && !statSync(out).isFile()) throw new WrenError(`--out ${out}: not a file`);
+  const shard = opts.shard ?? { index: 0, count: 1 };
+  if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+    throw new WrenError(`shard must be i/n with 0 <= i < n, got ${shard.index}/${shard.count}`);
+  }
   const manifest0 = readManifest(out);
+  if (manifest0 && `${manifest0.shard ?? '0/1'}` !== `${shard.index}/${shard.count}`) {
+    throw new WrenError(`${out}: was started as shard ${manifest0.shard ?? '0/1'}; resume it as the same shard, or write to another --out`);
+  }
   if (manifest0 && manifest0.recipe !== recipe.name) {
     throw new WrenError(`${out}: was started with recipe '${manifest0.recipe}', and this run writes recipe '${recipe.name}'; nothing was changed (choose another --out)`);
   }
@@ -97,7 +106,7 @@ export async function synthesize(opts: SynthOptions): Promise<SynthReport> {
   const saveManifest = (): void => {
     const s = teacher.stats();
     const m: Manifest = {
-      format: 'wren-synth-manifest', version: 1, recipe: recipe.name, kind: recipe.kind, teacher: teacher.id, seed, count, records,
+      format: 'wren-synth-manifest', version: 1, recipe: recipe.name, kind: recipe.kind, teacher: teacher.id, seed, shard: `${shard.index}/${shard.count}`, count, records,
       droppedIndexes: [...droppedIndexes].sort((a, b) => a - b), dropped, retries, duplicates,
       usage: { prompt_tokens: s.promptTokens, completion_tokens: s.completionTokens, cost_usd: s.costUsd },
       updatedAt: new Date().toISOString(),
@@ -107,7 +116,7 @@ export async function synthesize(opts: SynthOptions): Promise<SynthReport> {
   saveManifest();
 
   const fd = openSync(out, 'a');
-  let nextIndex = 0;
+  let nextIndex = shard.index;
   let inFlight = 0;
   let stopped = false;
   let failure: unknown;
@@ -125,8 +134,10 @@ export async function synthesize(opts: SynthOptions): Promise<SynthReport> {
   };
 
   const takeIndex = (): number => {
-    while (done.has(nextIndex) || droppedIndexes.has(nextIndex)) nextIndex++;
-    return nextIndex++;
+    while (done.has(nextIndex) || droppedIndexes.has(nextIndex)) nextIndex += shard.count;
+    const index = nextIndex;
+    nextIndex += shard.count;
+    return index;
   };
 
   const messages = (prompt: string): ChatMessage[] => {
