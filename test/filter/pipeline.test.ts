@@ -194,3 +194,26 @@ test('the code recipe on this checkout\'s node_modules: binaries skipped, real c
   assert.match(md, /### Inputs not read/);
   assert.match(md, /few_comments \| \d+ \| [\d.]+% \| `node_modules\//);
 });
+
+test('a run stopped by a bad line resumes with --skip-bad from its checkpoint; a changed recipe refuses the checkpoint', async () => {
+  const { runFilter } = await import('../../src/data/filter/pipeline.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'wren-ckpt-'));
+  const input = join(dir, 'in.jsonl');
+  corpus(input, 3000, 5);
+  const lines = readFileSync(input, 'utf8').split('\n');
+  lines[2499] = '{"text": broken';
+  writeFileSync(input, lines.join('\n'));
+  const out = join(dir, 'out.jsonl');
+  const run = (recipe: string, skipBad: boolean, output = out) =>
+    runFilter({ inputs: [input], output, recipe: loadRecipe(recipe), checkpointEvery: 1000, read: { skipBad } });
+  await assert.rejects(run('stories', false), /in\.jsonl:2500: not valid JSON/);
+  const ckpt = JSON.parse(readFileSync(`${out}.ckpt.json`, 'utf8'));
+  assert.equal(ckpt.nextUnit, 2000);
+  await assert.rejects(run('web', true), /this checkpoint belongs to a run with different inputs, recipe or flags/);
+  const resumed = await run('stories', true);
+  assert.equal(resumed.pass.input.skipped.bad_json.count, 1);
+  const clean = await run('stories', true, join(dir, 'clean.jsonl'));
+  assert.equal(readFileSync(out, 'utf8'), readFileSync(join(dir, 'clean.jsonl'), 'utf8'));
+  assert.equal(resumed.pass.docsOut, clean.pass.docsOut);
+  assert.equal(resumed.pass.input.docs, clean.pass.input.docs);
+});

@@ -53,7 +53,7 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
   const read = { ...o.read };
   const shard = `${read.shardIndex ?? 0}/${read.shardCount ?? 1}`;
   const fingerprint = createHash('md5')
-    .update(JSON.stringify({ inputs, stages: o.recipe.stages, read: { ...read, startUnit: 0 } }))
+    .update(JSON.stringify({ inputs, stages: o.recipe.stages, read: { ...read, startUnit: 0, skipBad: false } })) // adding --skip-bad after a bad line may resume
     .digest('hex');
   const ckpt = readCheckpoint(ckptPath, fingerprint);
   if (!ckpt && existsSync(out) && !o.overwrite) throw new WrenError(`--out ${o.output} exists; pass --overwrite to replace it`);
