@@ -44,6 +44,14 @@ export const SETTINGS: { place: string; inside: boolean; spot: string[] }[] = [
   { place: 'house', inside: true, spot: ['under the bed', 'behind the couch', 'in the kitchen', 'on a high shelf'] },
   { place: 'village', inside: false, spot: ['by the well', 'near the bakery', 'on the main road', 'by the old bridge'] },
   { place: 'town', inside: false, spot: ['near the shop', 'by the fountain', 'on a busy street', 'at the corner'] },
+  { place: 'lake', inside: false, spot: ['by the water', 'on the little dock', 'under a willow tree', 'near some rocks'] },
+  { place: 'zoo', inside: false, spot: ['by the monkey house', 'near the gate', 'under a bench', 'by the duck pond'] },
+  { place: 'hill', inside: false, spot: ['at the top', 'behind a big rock', 'in the long grass', 'under a lonely tree'] },
+  { place: 'field', inside: false, spot: ['in the tall grass', 'by the fence', 'near a haystack', 'under a small tree'] },
+  { place: 'river', inside: false, spot: ['on the bank', 'by the old bridge', 'near the stones', 'under a tree'] },
+  { place: 'kitchen', inside: true, spot: ['under the table', 'on a chair', 'behind the door', 'in a drawer'] },
+  { place: 'school', inside: false, spot: ['by the gate', 'under the slide', 'near the door', 'in the yard'] },
+  { place: 'orchard', inside: false, spot: ['under an apple tree', 'by a basket', 'in the grass', 'near the ladder'] },
 ];
 
 /** Things a hero can carry, for stories whose seed noun is not one. */

@@ -56,6 +56,14 @@ const PLACE_DETAILS: Record<string, string[]> = {
   house: ['The house was warm and cozy.', 'It was quiet inside.', 'There were toys all over the floor.'],
   village: ['The village had small houses with red roofs.', 'People smiled and waved.', 'A little bell rang in the square.'],
   town: ['The town was busy.', 'There were many shops and people.', 'Cars went by on the road.'],
+  lake: ['The water was calm and blue.', 'Ducks swam near the shore.', 'Little fish jumped in the water.'],
+  zoo: ['There were lions, monkeys and a tall giraffe.', 'The zoo was full of people.', 'An elephant waved its trunk.'],
+  hill: ['From the top, they could see the whole town.', 'The wind was strong up there.', 'The grass on the hill was green.'],
+  field: ['The field was wide and green.', 'Cows were eating grass far away.', 'Yellow flowers grew everywhere.'],
+  river: ['The river went fast over the stones.', 'The water sang as it ran.', 'A frog sat on a wet rock.'],
+  kitchen: ['The kitchen smelled like fresh bread.', 'Pots and pans hung on the wall.', 'It was warm in the kitchen.'],
+  school: ['The school had a big yard.', 'Children were laughing and running.', 'The bell rang.'],
+  orchard: ['The trees were full of red apples.', 'Bees buzzed around the fruit.', 'The orchard smelled sweet.'],
 };
 const WEATHER_DETAILS = ['The sun was warm.', 'A soft wind was blowing.', 'The sky was blue, with a few white clouds.', 'It was a nice day to play outside.'];
 

@@ -38,13 +38,14 @@ export type World = {
   helper: string;
 };
 
-function character(rng: Rng, avoid: string[]): Character {
+function character(rng: Rng, avoid: string[], pools: Pools): Character {
   const child = rng.chance(0.7);
   const gender: Gender = rng.chance(0.5) ? 'she' : 'he';
   const names = child ? (gender === 'she' ? GIRL_NAMES : BOY_NAMES) : PET_NAMES;
   let name = rng.pick(names);
   while (avoid.includes(name)) name = rng.pick(names);
-  const kind = child ? (gender === 'she' ? 'girl' : 'boy') : rng.pick(ANIMAL_KINDS);
+  // animals: half the time a storybook favourite, half the time any animal a child knows
+  const kind = child ? (gender === 'she' ? 'girl' : 'boy') : rng.chance(0.5) ? rng.pick(ANIMAL_KINDS) : rng.pick(pools.animals).word;
   return { name, kind, p: pronouns(gender), child };
 }
 
@@ -146,8 +147,9 @@ export function buildWorld(vocab: Vocabulary, seeds: StorySeeds, sampleSeed: num
   const noun = lookup(vocab.nouns, seeds.noun, 'noun');
   const verbEntry = lookup(vocab.verbs, seeds.verb, 'verb');
   const adjective = lookup(vocab.adjectives, seeds.adjective, 'adjective');
-  const hero = character(rng, []);
-  const friend = character(rng, [hero.name]);
+  const pools = poolsFor(vocab);
+  const hero = character(rng, [], pools);
+  const friend = character(rng, [hero.name], pools);
   const a = rng.pick(ADULTS);
   const adult: Character = { name: a.name, kind: 'adult', p: pronouns(a.gender), child: false };
   const role = nounRole(noun);
@@ -156,7 +158,6 @@ export function buildWorld(vocab: Vocabulary, seeds: StorySeeds, sampleSeed: num
   let setting = rng.pick(outdoorOnly ? SETTINGS.filter((s) => !s.inside) : SETTINGS);
   if (role === 'setting') setting = { place: noun.word, inside: false, spot: ['in a quiet corner', 'by the entrance', 'near a wall', 'behind a bench'] };
   const verb = verbPhrase(verbEntry, noun, hero.p, friend.name, rng);
-  const pools = poolsFor(vocab);
   const focus = focusFor(noun, role, adjective, rng, pools);
   const feel = adjective.class !== 'feel' ? 'none' : GOOD_FEELINGS.has(adjective.word) ? 'good' : BAD_FEELINGS.has(adjective.word) ? 'bad' : 'plain';
   const partial = { rng, pools, hero, friend, adult, setting, noun, role, focus, verb, adjective, feel, features: new Set(seeds.features as StoryFeature[]) } as const;
