@@ -33,6 +33,7 @@ options:
   --separator LINE     document separator line in .txt inputs (default <|endoftext|>)
   --max-file-bytes N   skip larger files/documents (default 1048576)
   --checkpoint-every N input units between checkpoints (default 5000)
+  --concurrency C      documents in flight together: teacher requests of an annotator stage (default 16)
   --quiet              no progress lines
   --teacher SPEC       teacher for an edu-value stage with scorer: annotator (see 'wren filter annotate --help')
   --base-url URL       its OpenAI-compatible server; --api-key-env NAME, --timeout S as for annotate`;
@@ -70,15 +71,16 @@ async function runFilterCommand(argv: string[]): Promise<void> {
     in: { type: 'string', multiple: true }, out: { type: 'string' }, recipe: { type: 'string' }, report: { type: 'string' },
     shard: { type: 'string' }, 'skip-bad': { type: 'boolean' }, eval: { type: 'string', multiple: true }, overwrite: { type: 'boolean' },
     'text-field': { type: 'string' }, separator: { type: 'string' }, 'max-file-bytes': { type: 'string' },
-    'checkpoint-every': { type: 'string' }, quiet: { type: 'boolean' }, ...TEACHER_FLAGS,
+    'checkpoint-every': { type: 'string' }, quiet: { type: 'boolean' }, concurrency: { type: 'string' }, ...TEACHER_FLAGS,
   }, HELP);
   const inputs = [...strs(values.in), ...positionals];
   if (inputs.length === 0) throw new CliError(`--in is required\n\n${HELP}`);
   const out = requiredFlag(values.out, 'out');
   const recipe = withEvalSets(loadRecipe(requiredFlag(values.recipe, 'recipe')), strs(values.eval));
-  const teacher = await teacherFromFlags(values, 4);
+  const concurrency = intFlag(values.concurrency, 'concurrency', 16, 1, 1024);
+  const teacher = await teacherFromFlags(values, concurrency);
   const { pass } = await runFilter({
-    inputs, output: out, recipe, teacher, reportDir: str(values.report), overwrite: bool(values.overwrite), progress: !bool(values.quiet),
+    inputs, output: out, recipe, teacher, concurrency, reportDir: str(values.report), overwrite: bool(values.overwrite), progress: !bool(values.quiet),
     checkpointEvery: intFlag(values['checkpoint-every'], 'checkpoint-every', 5000, 1),
     read: {
       ...parseShard(values.shard), skipBad: bool(values['skip-bad']),

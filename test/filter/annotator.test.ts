@@ -2,7 +2,7 @@
 // TEST DOUBLE: the chat-completions server below is a tiny stand-in for an LLM on 127.0.0.1. It
 // "scores" an extract by counting the word "learn" in it (capped at 5) and answers in FineWeb-Edu's
 // format; a document containing NOSCORE gets a reply without a score. It counts requests, so the
-// tests can check that resumed runs do not ask again.
+// tests can check that resumed runs do not ask again, and how many requests overlap.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -20,12 +20,17 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 let server: Server;
 let baseUrl = '';
 let requests = 0;
+let inFlight = 0, maxInFlight = 0;
 
 before(async () => {
   server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
-    req.on('end', () => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    req.on('end', async () => {
+      await new Promise((r) => setTimeout(r, 10)); // a little latency, so overlapping requests show
+      inFlight--;
       requests++;
       const prompt: string = JSON.parse(body).messages[0].content;
       const extract = prompt.slice(prompt.indexOf('The extract:'), prompt.indexOf('After examining'));
@@ -103,9 +108,11 @@ test('wren filter with an annotator edu stage keeps by teacher score, caches ans
   const args = ['filter', '--in', input, '--out', join(dir, 'o.jsonl'), '--recipe', join(dir, 'r.yaml'),
     '--teacher', 'openai:double', '--base-url', baseUrl, '--quiet', '--report', join(dir, 'rep'), '--overwrite'];
   const start = requests;
-  const r = await wren(args);
+  maxInFlight = 0;
+  const r = await wren([...args, '--concurrency', '4']);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(requests - start, 12);
+  assert.ok(maxInFlight >= 2 && maxInFlight <= 4, `requests overlap, up to --concurrency: ${maxInFlight}`);
   const kept = readFileSync(join(dir, 'o.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(kept.map((d) => d.id), ['d4', 'd5', 'd9', 'd10', 'd11']); // "learn" × (i % 6) ≥ 3; d3 is unscored
   assert.deepEqual(kept.map((d) => d.edu_score), [4, 5, 3, 4, 5]);

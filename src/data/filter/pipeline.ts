@@ -12,6 +12,7 @@ import { appendKeyLog, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, closeQuietly, read
 import { buildStages, type Recipe } from './recipe.ts';
 import { writeReport } from './report-writer.ts';
 import { inputBytes, readInputs, type ReadOptions } from './sources.ts';
+import type { FilterDoc, StageVerdict } from './document.ts';
 import { newStageStats, recordReason, recordVerdict, type PassStats } from './stats.ts';
 
 export interface FilterRunOptions {
@@ -27,6 +28,8 @@ export interface FilterRunOptions {
   overwrite?: boolean;
   /** Print progress lines to stderr (rate, ETA). */
   progress?: boolean;
+  /** Documents in flight together (matters for async stages such as the annotator; default 16). */
+  concurrency?: number;
 }
 
 /** Earlier passes recorded beside the inputs (OUT.passes.json of a previous run). */
@@ -48,6 +51,7 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
   const out = resolve(o.output);
   const partial = `${out}.partial`, statePath = `${out}.state`, ckptPath = `${out}.ckpt.json`;
   const every = o.checkpointEvery ?? 5000;
+  const windowSize = Math.max(1, o.concurrency ?? 16);
   const inputs = o.inputs.map((p) => resolve(p));
   if (inputs.includes(out)) throw new WrenError(`--out ${o.output} is also an input`);
   const read = { ...o.read };
@@ -103,6 +107,36 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
     let lastProgress = performance.now(), sinceCkpt = 0;
     const tty = process.stderr.isTTY === true;
 
+    // Documents go through the stages a window at a time, stage by stage. Every stage still sees
+    // documents in input order (so dedup decides exactly as one-at-a-time would), while an async
+    // stage (the LLM annotator) gets the whole window's requests in flight together.
+    let window: FilterDoc[] = [];
+    const runWindow = async () => {
+      let alive = window;
+      window = [];
+      for (let i = 0; i < stages.length && alive.length > 0; i++) {
+        const befores = alive.map((d) => d.text);
+        const t = performance.now();
+        const results = alive.map((d) => stages[i].apply(d));
+        const verdicts = results.some((r) => r instanceof Promise) ? await Promise.all(results) : (results as StageVerdict[]);
+        stats.stages[i].ms += performance.now() - t;
+        const next: FilterDoc[] = [];
+        alive.forEach((d, k) => {
+          recordVerdict(stats.stages[i], d, befores[k], verdicts[k]);
+          if (verdicts[k].keep) next.push(d);
+        });
+        alive = next;
+      }
+      for (const doc of alive) {
+        const line = JSON.stringify({ ...(doc.meta.id === undefined ? { id: doc.id } : {}), text: doc.text, ...doc.meta }) + '\n';
+        pending.push(line);
+        pendingChars += line.length;
+        stats.docsOut++;
+      }
+      if (pendingChars > 1 << 20) flush();
+    };
+    let lastUnit = nextUnit - 1;
+
     for await (const item of readInputs(inputs, { ...read, startUnit: nextUnit })) {
       stats.input.units++;
       stats.input.bytes += item.bytes;
@@ -111,26 +145,13 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
       } else {
         stats.input.docs++;
         stats.input.docBytes += item.bytes;
-        const doc = item.doc;
-        let kept = true;
-        for (let i = 0; i < stages.length; i++) {
-          const before = doc.text;
-          const t = performance.now();
-          const v = await stages[i].apply(doc);
-          stats.stages[i].ms += performance.now() - t;
-          recordVerdict(stats.stages[i], doc, before, v);
-          if (!v.keep) { kept = false; break; }
-        }
-        if (kept) {
-          const line = JSON.stringify({ ...(doc.meta.id === undefined ? { id: doc.id } : {}), text: doc.text, ...doc.meta }) + '\n';
-          pending.push(line);
-          pendingChars += line.length;
-          stats.docsOut++;
-          if (pendingChars > 1 << 20) flush();
-        }
+        window.push(item.doc);
+        if (window.length >= windowSize) await runWindow();
       }
-      nextUnit = item.unit + 1;
+      lastUnit = item.unit;
       if (++sinceCkpt >= every) {
+        await runWindow();
+        nextUnit = lastUnit + 1;
         checkpoint();
         sinceCkpt = 0;
       }
@@ -144,6 +165,7 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
         process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
       }
     }
+    await runWindow();
     flush();
     fsyncSync(outFd);
     if (o.progress && tty) process.stderr.write('\r\x1b[K');
