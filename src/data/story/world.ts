@@ -122,7 +122,8 @@ function chooseProblem(w: Omit<World, 'problem' | 'helper'> & { verbWord: string
   if (focus.holdable || focus.animate) options.push('lost', 'lost');
   if ((focus.holdable || focus.animate) && !w.setting.inside) options.push('stuck');
   if (focus.breakable) options.push('broken', 'broken');
-  if (focus.holdable || focus.fromSeed) options.push('want');
+  // two children pulling at it: only something small enough to hold
+  if (focus.holdable) options.push('want');
   if (focus.animate || (focus.fromSeed && w.noun.class === 'big')) options.push('scared', 'scared');
   if (focus.animate) options.push('hungry', 'hungry');
   if (focus.holdable && !w.setting.inside) options.push('gift');
