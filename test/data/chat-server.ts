@@ -40,7 +40,7 @@ function storyFor(prompt: string, omitAdjective: boolean): string {
   return `Once upon a time, a girl wanted to ${verb}. She found a ${omitAdjective ? '' : adj + ' '}${noun} in the park.\n"Look!" she said. She was happy.`;
 }
 
-export async function startChatServer(flavor: Flavor, opts: { key?: string; apiVersion?: string } = {}): Promise<ChatServer> {
+export async function startChatServer(flavor: Flavor, opts: { key?: string; apiVersion?: string; completionTokensOnly?: boolean } = {}): Promise<ChatServer> {
   let active = 0;
   const state: ChatServer = { url: '', seen: [], script: [], maxConcurrent: 0, latencyMs: 0, close: async () => {} };
 
@@ -69,6 +69,10 @@ export async function startChatServer(flavor: Flavor, opts: { key?: string; apiV
     } else {
       if (url.pathname !== '/v1/chat/completions') return error(res, 404, flavor === 'ollama' ? '404 page not found' : 'Not found');
       if (opts.key && req.headers.authorization !== `Bearer ${opts.key}`) return error(res, 401, 'Incorrect API key provided');
+    }
+    // like OpenAI's reasoning models: max_tokens is refused, max_completion_tokens is required
+    if (opts.completionTokensOnly && 'max_tokens' in body) {
+      return error(res, 400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.");
     }
     const b = state.script.shift() ?? { kind: 'ok' };
     switch (b.kind) {

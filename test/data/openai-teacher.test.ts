@@ -16,7 +16,7 @@ const servers: ChatServer[] = [];
 after(async () => {
   for (const s of servers) await s.close();
 });
-async function server(flavor: 'openai' | 'azure' | 'ollama', opts?: { key?: string; apiVersion?: string }): Promise<ChatServer> {
+async function server(flavor: 'openai' | 'azure' | 'ollama', opts?: { key?: string; apiVersion?: string; completionTokensOnly?: boolean }): Promise<ChatServer> {
   const s = await startChatServer(flavor, opts);
   servers.push(s);
   return s;
@@ -190,4 +190,16 @@ test('a synth run through the HTTP teacher: stories, a retried story that missed
   assert.equal(s.seen.length - n0, 6);
   const i0 = JSON.parse(readFileSync(ins, 'utf8').split('\n')[0]);
   assert.match(i0.text, /^Features: .*\nWords: .*\nSummary: A child finds something and shares it with a friend\.\n(Random sentence: .*\n)?Story:\n\n/);
+});
+
+test('a model that refuses max_tokens gets max_completion_tokens from then on', async () => {
+  const s = await server('openai', { completionTokensOnly: true });
+  const t = new OpenAITeacher({ id: 'openai:o-test', url: `${s.url}/v1/chat/completions`, model: 'o-test', headers: {}, backoffBaseMs: 5 });
+  const r = await t.complete(ask);
+  assert.match(r.text, /ball/);
+  assert.equal(s.seen.length, 2);
+  assert.equal(s.seen[1].body.max_completion_tokens, 50);
+  await t.complete(ask);
+  assert.equal(s.seen.length, 3, 'the second request goes straight to the right field');
+  assert.equal(t.stats().failures, 0);
 });

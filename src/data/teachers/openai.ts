@@ -78,6 +78,7 @@ export class OpenAITeacher implements Teacher {
   private readonly limiter: RateLimiter;
   private readonly totals: TeacherStats = emptyTeacherStats();
   private readonly jitter: Rng;
+  private tokenField: 'max_tokens' | 'max_completion_tokens' = 'max_tokens';
 
   constructor(options: OpenAITeacherOptions) {
     this.id = options.id;
@@ -111,10 +112,10 @@ export class OpenAITeacher implements Teacher {
 
   async complete(request: TeacherRequest): Promise<TeacherReply> {
     const body: Record<string, unknown> = { model: this.opts.model, messages: request.messages };
-    if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
+    if (request.maxTokens !== undefined) body[this.tokenField] = request.maxTokens;
     if (request.temperature !== undefined) body.temperature = request.temperature;
     if (request.seed !== undefined) body.seed = request.seed;
-    const payload = JSON.stringify(body);
+    let payload = JSON.stringify(body);
     const estimate = estimateTokens(request.messages.map((m) => m.content).join('\n')) + (request.maxTokens ?? 256);
     let lastError = '';
     for (let attempt = 0; attempt <= this.opts.maxRetries; attempt++) {
@@ -134,6 +135,15 @@ export class OpenAITeacher implements Teacher {
         this.totals.completionTokens += reply.usage.completionTokens;
         this.totals.costUsd += (reply.usage.promptTokens * (this.opts.pricePerMillionInput ?? 0) + reply.usage.completionTokens * (this.opts.pricePerMillionOutput ?? 0)) / 1e6;
         return reply;
+      }
+      // newer OpenAI models take max_completion_tokens and refuse max_tokens: switch once, for good
+      if (error instanceof TeacherError && error.status === 400 && this.tokenField === 'max_tokens' && /max_completion_tokens/.test(error.message) && request.maxTokens !== undefined) {
+        this.tokenField = 'max_completion_tokens';
+        delete body.max_tokens;
+        body.max_completion_tokens = request.maxTokens;
+        payload = JSON.stringify(body);
+        attempt--;
+        continue;
       }
       if (!(error instanceof Transient)) {
         this.totals.failures++;
