@@ -65,7 +65,7 @@ export function placeholders(template: string): string[] {
 
 /** Fills {name} placeholders; every placeholder must have a value. */
 export function fillTemplate(template: string, values: Record<string, string>): string {
-  return template.replace(/\{([a-z_]+)\}/g, (whole, name: string) => {
+  return template.replace(/\{([a-z_]+)\}/g, (_whole, name: string) => {
     const v = values[name];
     if (v === undefined) throw new WrenError(`template placeholder {${name}} has no value`);
     return v;
