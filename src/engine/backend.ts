@@ -45,6 +45,7 @@ type BackendFactory = (arena: Arena, threads: number) => Promise<Backend>;
 const factories = new Map<BackendName, BackendFactory>([
   ['reference', async (arena) => new ReferenceBackend(arena)],
   ['wasm', async (arena, threads) => (await import('./wasm-backend.ts')).createWasmBackend(arena, threads)],
+  ['native', async (arena, threads) => (await import('./native-backend.ts')).createNativeBackend(arena, threads)],
 ]);
 
 /** All cores: navigator.hardwareConcurrency in browsers, os.availableParallelism() in Node. */

@@ -98,8 +98,15 @@ export class NativeBackend implements Backend {
 
 export type NativeBackendOptions = { fanOutNs?: number };
 
+let toldUnavailable = false;
+
 export async function createNativeBackend(arena: Arena, threads: number, opts: NativeBackendOptions = {}): Promise<NativeBackend> {
   const l = load();
-  if ('error' in l) throw new Error(`native backend unavailable: ${l.error}`);
+  if ('error' in l) {
+    // Said once per process: the caller (createBackend's `auto`) falls back to WASM.
+    if (!toldUnavailable) console.warn(`wren: native kernels unavailable (${l.error}); using WebAssembly`);
+    toldUnavailable = true;
+    throw new Error(`native backend unavailable: ${l.error}`);
+  }
   return new NativeBackend(arena, threads, l.addon, opts.fanOutNs);
 }

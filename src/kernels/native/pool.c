@@ -38,7 +38,7 @@ struct wren_pool {
 static void* worker_main(void* arg) {
   wren_pool* p = ((worker_start*)arg)->pool;
   int tid = ((worker_start*)arg)->tid;
-  unsigned seen = atomic_load(&p->seq);
+  unsigned seen = 0; // seq starts at 0: a job (or quit) published before this thread ran is still seen
   for (;;) {
     int spins = 0;
     while (atomic_load(&p->seq) == seen) {
