@@ -22,6 +22,7 @@ const MAPPINGS: Mapping[] = [
   { param: 'w3', hf: LAYER('mlp.up_proj.weight') },
   { param: 'finalNorm', hf: () => 'model.norm.weight' },
   { param: 'lmHead', hf: () => 'lm_head.weight' },
+  { param: 'score', hf: () => 'score.weight' }, // LlamaForSequenceClassification's head
 ];
 
 const STACKED = new Set<ParamName>(['attnNorm', 'wq', 'wk', 'wv', 'wo', 'ffnNorm', 'w1', 'w2', 'w3']);

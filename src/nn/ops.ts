@@ -80,3 +80,14 @@ export function crossEntropy(tape: Tape, logits: Tensor, targets: Ptr, M: number
   tape.run('softmax_cross_entropy', losses.ptr, logits.grad, logits.ptr, targets, M, V, gradScale);
   return losses;
 }
+
+/** out (B,C) = P (B,M) · x (M,C): each output row a weighted sum of x's rows (sequence pooling:
+ *  a one-hot row of P picks the last token, a row of 1/len averages). P carries no gradient. */
+export function poolRows(tape: Tape, P: Ptr, x: Tensor, B: number, M: number, C: number): Tensor {
+  const out = tape.tensor(B * C);
+  tape.run('matmul', out.ptr, P, x.ptr, B, M, C, 0, 0, 0);
+  tape.record(() => {
+    if (x.grad) tape.run('matmul', x.grad, P, out.grad, M, B, C, 1, 0, 1);     // dx (M,C) += Pᵀ·dout
+  });
+  return out;
+}

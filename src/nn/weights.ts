@@ -6,7 +6,8 @@ import type { Arena, Ptr } from '../engine/arena.ts';
 import { headSize, type LlamaConfig } from './config.ts';
 
 export type ParamName =
-  | 'embed' | 'attnNorm' | 'wq' | 'wk' | 'wv' | 'wo' | 'ffnNorm' | 'w1' | 'w2' | 'w3' | 'finalNorm' | 'lmHead';
+  | 'embed' | 'attnNorm' | 'wq' | 'wk' | 'wv' | 'wo' | 'ffnNorm' | 'w1' | 'w2' | 'w3' | 'finalNorm' | 'lmHead'
+  | 'score'; // classification head (numClasses, C) of the sequence classifiers (llama-classifier.ts)
 
 export type ParamEntry = { name: ParamName; shape: number[]; offset: number /* floats from block start */; size: number };
 
