@@ -89,7 +89,11 @@ export async function runQuickstart(o: QuickstartOptions): Promise<QuickstartRep
     ...(o.threads ? { threads: o.threads } : {}),
   }, 'quickstart');
   const t0 = performance.now();
-  const result = await trainModel(cfg, { onProgress: (p) => o.status?.(progressLine(p)) });
+  // Steps are sized from a measured step time; a busier machine than measured still stops by the
+  // hard deadline (the trainer checkpoints on abort), so the whole job keeps to its time budget.
+  const deadline = AbortSignal.timeout(Math.round(o.minutes * 60_000 * 1.3));
+  const result = await trainModel(cfg, { onProgress: (p) => o.status?.(progressLine(p)), signal: deadline });
+  if (result.interrupted) o.log(`    the machine ran slower than measured: stopped at the time budget, step ${result.step} of ${steps}`);
   const trainSeconds = (performance.now() - t0) / 1000;
   o.log(`    ${result.step} steps, ${result.tokens.toLocaleString('en-US')} tokens in ${(trainSeconds / 60).toFixed(1)} min: ` +
     `train loss ${result.loss.toFixed(3)}, val loss ${result.valLoss?.toFixed(3) ?? '-'}`);
