@@ -46,13 +46,22 @@ Trains an educational-value classifier on labelled texts (CSV with text,score co
 options:
   --labels FILE      labels (e.g. ../shared/data/edu-value/fineweb_edu_llama3.3-70b_scored_150.csv)
   --out DIR          classifier directory (classifier.json, weights, metrics.json, metrics.md)
-  --kind KIND        classifier kind (default linear-ngram)
+  --kind KIND        linear-ngram (default) or transformer (the project's own small Llama)
   --threshold T      keep threshold on the 0–5 scale (default 3, FineWeb-Edu's)
   --held-out F       held-out fraction (default 0.2)
   --folds K          cross-validation folds (default 5)
   --seed N           split and training seed (default 1)
+  --epochs N         training epochs (linear-ngram 40, transformer 12)
+linear-ngram:
   --bits B           feature hash bits (default 18)
-  --epochs N         training epochs (default 40)`;
+transformer (a BPE tokenizer is trained on the label texts):
+  --vocab N          tokenizer vocabulary (default 2048)
+  --max-len T        tokens read per document (default 256)
+  --hidden C         hidden size (default 64); --layers L (default 2); --heads H (default 4)
+  --batch B          batch size (default 16)
+  --lr X             peak learning rate (default 0.002); --weight-decay X (default 0.1)
+  --pooling P        last (HF's: the last real token) or mean (default last)
+  --threads N        kernel threads (default: all cores)`;
 
 // parseFlags returns loosely typed values; these narrow them.
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -101,17 +110,33 @@ async function runTrainClassifier(argv: string[]): Promise<void> {
   const { values } = parseFlags(argv, {
     labels: { type: 'string' }, out: { type: 'string' }, kind: { type: 'string' }, threshold: { type: 'string' },
     'held-out': { type: 'string' }, folds: { type: 'string' }, seed: { type: 'string' }, bits: { type: 'string' }, epochs: { type: 'string' },
+    vocab: { type: 'string' }, 'max-len': { type: 'string' }, hidden: { type: 'string' }, layers: { type: 'string' }, heads: { type: 'string' },
+    batch: { type: 'string' }, lr: { type: 'string' }, 'weight-decay': { type: 'string' }, pooling: { type: 'string' }, threads: { type: 'string' },
   }, TRAIN_HELP);
   const trainOptions: Record<string, number> = {};
   if (values.bits !== undefined) trainOptions.bits = intFlag(values.bits, 'bits', 18, 4, 26);
   if (values.epochs !== undefined) trainOptions.epochs = intFlag(values.epochs, 'epochs', 40, 1, 10000);
-  const r = trainEduClassifierFromLabels({
-    labels: requiredFlag(values.labels, 'labels'), out: requiredFlag(values.out, 'out'), kind: str(values.kind),
+  const ints: [string, string, number, number][] = [['vocab', 'vocab', 257, 65536], ['max-len', 'maxLen', 1, 8192], ['hidden', 'hidden', 8, 2048],
+    ['layers', 'layers', 1, 48], ['heads', 'heads', 1, 64], ['batch', 'batch', 1, 1024], ['threads', 'threads', 1, 16]];
+  for (const [flag, key, min, max] of ints) if (values[flag] !== undefined) trainOptions[key] = intFlag(values[flag], flag, min, min, max);
+  if (values.lr !== undefined) trainOptions.lr = numFlag(values.lr, 'lr', 0.002, 1e-7, 1);
+  if (values['weight-decay'] !== undefined) trainOptions.weightDecay = numFlag(values['weight-decay'], 'weight-decay', 0.1, 0, 10);
+  if (values.pooling !== undefined) {
+    if (values.pooling !== 'last' && values.pooling !== 'mean') throw new CliError(`--pooling must be last or mean, got '${values.pooling}'`);
+    trainOptions.meanPool = values.pooling === 'mean' ? 1 : 0;
+  }
+  const linearOnly = ['bits'].filter((k) => k in trainOptions), transformerOnly = Object.keys(trainOptions).filter((k) => !['bits', 'epochs'].includes(k));
+  const kind = str(values.kind) ?? 'linear-ngram';
+  if (kind === 'transformer' && linearOnly.length) throw new CliError(`--${linearOnly[0]} is a linear-ngram option; --kind is transformer`);
+  if (kind === 'linear-ngram' && transformerOnly.length) throw new CliError(`--${transformerOnly[0]} is a transformer option; add --kind transformer`);
+  if (kind === 'transformer') console.error(`training ${1 + intFlag(values.folds, 'folds', 5, 2, 100)} transformer classifiers (the saved one, then one per cross-validation fold)…`);
+  const r = await trainEduClassifierFromLabels({
+    labels: requiredFlag(values.labels, 'labels'), out: requiredFlag(values.out, 'out'), kind,
     threshold: numFlag(values.threshold, 'threshold', 3, 0, 5), heldOutFraction: numFlag(values['held-out'], 'held-out', 0.2, 0.01, 0.99),
     folds: intFlag(values.folds, 'folds', 5, 2, 100), seed: intFlag(values.seed, 'seed', 1), trainOptions,
   });
   const f = (m: typeof r.heldOut) => `P ${m.precision.toFixed(3)} R ${m.recall.toFixed(3)} F1 ${m.f1.toFixed(3)} (keep-all F1 ${m.baselineKeepAll.f1.toFixed(3)}), MAE ${m.mae.toFixed(2)}, Spearman ${m.spearman.toFixed(2)}, n=${m.n}`;
-  console.log(`${r.kind} trained on ${r.train} of ${r.labels.rows} rows in ${r.seconds.toFixed(1)} s; keep = score ≥ ${r.heldOut.threshold}`);
+  console.log(`${r.kind} trained on ${r.train} of ${r.labels.rows} rows in ${r.trainSeconds.toFixed(1)} s (whole run with cross-validation ${r.seconds.toFixed(1)} s); keep = score ≥ ${r.heldOut.threshold}`);
   console.log(`  held-out:            ${f(r.heldOut)}`);
   console.log(`  heuristic, held-out: ${f(r.heuristicHeldOut)}`);
   console.log(`  ${r.crossValidation.folds}-fold CV:           ${f(r.crossValidation)}`);

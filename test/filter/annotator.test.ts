@@ -96,7 +96,7 @@ test('annotate: scores land in a labels file; a rerun asks only for what is miss
   const labels = readLabels(out.replace(/$/, ''));
   assert.equal(labels.examples.length, 13);
   assert.equal(labels.skipped, 1);
-  const trained = trainEduClassifierFromLabels({ labels: out, out: join(dir, 'clf'), heldOutFraction: 0.3, folds: 3 });
+  const trained = await trainEduClassifierFromLabels({ labels: out, out: join(dir, 'clf'), heldOutFraction: 0.3, folds: 3 });
   assert.equal(trained.labels.rows, 13);
   await teacher.close();
 });

@@ -19,9 +19,9 @@ import { sharedData } from './helpers.ts';
 
 const csv = sharedData('edu-value/fineweb_edu_llama3.3-70b_scored_150.csv');
 
-test('train-classifier on the 150 scored FineWeb rows: held-out metrics, saved model reloads to the same scores', { skip: !csv && 'shared data missing' }, () => {
+test('train-classifier on the 150 scored FineWeb rows: held-out metrics, saved model reloads to the same scores', { skip: !csv && 'shared data missing' }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wren-clf-'));
-  const r = trainEduClassifierFromLabels({ labels: csv!, out: join(dir, 'a'), seed: 1 });
+  const r = await trainEduClassifierFromLabels({ labels: csv!, out: join(dir, 'a'), seed: 1 });
   assert.equal(r.labels.rows, 150);
   assert.deepEqual(r.labels.histogram, [0, 0, 16, 39, 77, 18]); // as the data README states
   assert.equal(r.heldOut.n, 30);
@@ -36,9 +36,9 @@ test('train-classifier on the 150 scored FineWeb rows: held-out metrics, saved m
   assert.match(md, /held-out split \(this model\) \| 30 \|/);
   assert.match(md, /keep-all baseline/);
   // Same seed → identical weights; the reloaded model scores exactly as the trained one.
-  trainEduClassifierFromLabels({ labels: csv!, out: join(dir, 'b'), seed: 1 });
+  await trainEduClassifierFromLabels({ labels: csv!, out: join(dir, 'b'), seed: 1 });
   assert.ok(readFileSync(join(dir, 'a', 'weights.f32')).equals(readFileSync(join(dir, 'b', 'weights.f32'))));
-  const model = loadEduClassifier(join(dir, 'a'));
+  const model = await loadEduClassifier(join(dir, 'a'));
   const { examples } = readLabels(csv!);
   const scores = examples.map((e) => Number(model.score(e.text, '')));
   assert.ok(scores.every((s) => s >= 0 && s <= 5));
@@ -51,7 +51,7 @@ test('train-classifier on the 150 scored FineWeb rows: held-out metrics, saved m
 
 test('a trained classifier drives the edu-value stage of a recipe', { skip: !csv && 'shared data missing' }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wren-clf-run-'));
-  trainEduClassifierFromLabels({ labels: csv!, out: join(dir, 'clf') });
+  await trainEduClassifierFromLabels({ labels: csv!, out: join(dir, 'clf') });
   const { examples } = readLabels(csv!);
   writeFileSync(join(dir, 'in.jsonl'), examples.slice(0, 40).map((e, i) => JSON.stringify({ id: `r${i}`, text: e.text, label: e.score })).join('\n') + '\n');
   writeFileSync(join(dir, 'r.yaml'), 'stages:\n  - stage: edu-value\n    scorer: classifier\n    model: clf\n    threshold: 3.9\n');
@@ -64,7 +64,7 @@ test('a trained classifier drives the edu-value stage of a recipe', { skip: !csv
   assert.match(readFileSync(join(dir, 'rep', 'edu-value-histogram.svg'), 'utf8'), /^<svg[\s\S]*keep ≥ 3\.9[\s\S]*<\/svg>\n$/);
 });
 
-test('label files: CSV quoting, bad scores and missing columns are errors with file and line', () => {
+test('label files: CSV quoting, bad scores and missing columns are errors with file and line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wren-labels-'));
   const { rows, lines } = parseCsv('text,score\n"a, ""quoted""\nline",3\nplain,4\n');
   assert.deepEqual(rows, [['text', 'score'], ['a, "quoted"\nline', '3'], ['plain', '4']]);
@@ -77,7 +77,7 @@ test('label files: CSV quoting, bad scores and missing columns are errors with f
   const ok = readLabels(write('e.jsonl', '{"text":"a","score":2}\n{"text":"b","score":null}\n'));
   assert.equal(ok.examples.length, 1);
   assert.equal(ok.skipped, 1);
-  assert.throws(() => trainEduClassifierFromLabels({ labels: join(dir, 'e.jsonl'), out: join(dir, 'o') }), /need at least 10/);
+  await assert.rejects(trainEduClassifierFromLabels({ labels: join(dir, 'e.jsonl'), out: join(dir, 'o') }), /need at least 10/);
 });
 
 test('keep metrics: precision, recall, F1 and the keep-all baseline on a hand-checked case', () => {

@@ -1,7 +1,7 @@
-// Trained educational-value classifiers, saved as a directory and loaded by kind. Today's kind is
-// 'linear-ngram' (linear-classifier.ts); the project's small transformer classifier registers its
-// own kind with `registerEduClassifier` and every caller (the edu-value stage, the CLI) works
-// unchanged.
+// Trained educational-value classifiers, saved as a directory and loaded by kind: 'linear-ngram'
+// (linear-classifier.ts) and 'transformer', the project's own small Llama (transformer-kind.ts).
+// A kind registers with `registerEduClassifier` and every caller (the edu-value stage, the CLI)
+// picks it up. Training and loading may be asynchronous (a kind may start a compute backend).
 //
 // Directory layout: classifier.json = { "format": "wren-edu-classifier", "version": 1, "kind": …,
 // "threshold": keep threshold used for the reported metrics, "metrics": held-out metrics, … kind-
@@ -36,10 +36,10 @@ export interface LabeledText {
 export interface EduClassifierTrainer {
   kind: string;
   defaults: Record<string, number>;
-  train(examples: LabeledText[], options: Record<string, number>): EduClassifier;
+  train(examples: LabeledText[], options: Record<string, number>): EduClassifier | Promise<EduClassifier>;
 }
 
-type Loader = (dir: string, manifest: EduClassifierManifest) => EduClassifier;
+type Loader = (dir: string, manifest: EduClassifierManifest) => EduClassifier | Promise<EduClassifier>;
 const loaders = new Map<string, Loader>();
 const trainers = new Map<string, EduClassifierTrainer>();
 
@@ -54,7 +54,7 @@ export function eduClassifierTrainer(kind: string): EduClassifierTrainer {
   return t;
 }
 
-export function loadEduClassifier(dir: string): EduClassifier {
+export async function loadEduClassifier(dir: string): Promise<EduClassifier> {
   const file = join(dir, 'classifier.json');
   if (!existsSync(file)) throw new WrenError(`${dir}: no classifier.json (train one with 'wren filter train-classifier')`);
   let manifest: EduClassifierManifest;

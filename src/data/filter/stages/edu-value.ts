@@ -10,6 +10,7 @@ import { EduAnnotator } from '../edu/annotator.ts';
 import { loadEduClassifier } from '../edu/classifier.ts';
 import { HeuristicEduScorer, type HeuristicProfile } from '../edu/heuristic-scorer.ts';
 import '../edu/linear-classifier.ts';
+import '../edu/transformer-kind.ts';
 import type { EduScorer } from '../edu/scorer.ts';
 import { checkOneOf, checkRange, type FilterStage, type StageFactory } from '../stage.ts';
 
@@ -63,7 +64,7 @@ export const eduValueStage: StageFactory<EduValueOptions> = {
   defaults: {
     scorer: 'heuristic', threshold: 2.5, profile: 'web', model: '', prompt: 'web', cache: '', maxChars: 8000, field: 'edu_score', reuse: true,
   },
-  create(name, o, ctx) {
+  async create(name, o, ctx) {
     const where = `stage '${name}'`;
     checkOneOf(where, 'scorer', o.scorer, ['heuristic', 'classifier', 'annotator']);
     checkRange(where, 'threshold', o.threshold, 0, 5);
@@ -73,7 +74,7 @@ export const eduValueStage: StageFactory<EduValueOptions> = {
       scorer = new HeuristicEduScorer(o.profile as HeuristicProfile);
     } else if (o.scorer === 'classifier') {
       if (!o.model) throw new WrenError(`${where}: scorer 'classifier' needs 'model' (a directory from 'wren filter train-classifier')`);
-      scorer = loadEduClassifier(resolve(ctx.baseDir, o.model));
+      scorer = await loadEduClassifier(resolve(ctx.baseDir, o.model));
     } else {
       if (!ctx.teacher) throw new WrenError(`${where}: scorer 'annotator' needs a teacher (pass --teacher)`);
       const cacheFile = o.cache ? resolve(ctx.baseDir, o.cache) : ctx.workPrefix ? `${ctx.workPrefix}.annotations.jsonl` : '';
