@@ -8,6 +8,7 @@ import { LlamaTrainModel } from '../src/nn/llama-train.ts';
 import { PRESETS } from '../src/nn/presets.ts';
 import { AdamW, clipScale } from '../src/train/optimizer.ts';
 import { createTrainingBackend } from '../src/train/trainer.ts';
+import type { Backend } from '../src/engine/backend.ts';
 import { TrainRng } from '../src/train/rng.ts';
 import { intFlag, parseFlags } from '../src/cli/args.ts';
 import { machineLine, median } from './_machine.ts';
@@ -23,9 +24,12 @@ export async function run(argv: string[]): Promise<void> {
   const steps = intFlag(values.steps, 'steps', 5, 1, 100);
   const threadList = (values.threads as string[] | undefined)?.map((t) => intFlag(t, 'threads', 1, 1, 16)) ?? [1, 2];
   console.log(machineLine());
+  // One backend per thread count, disposed only at the end (memory is released between cases).
+  const backends = new Map<number, Backend>();
+  for (const threads of threadList) backends.set(threads, await createTrainingBackend((values.backend as 'wasm' | undefined) ?? 'auto', threads));
   for (const c of CASES.filter((c) => !values.case || c.name === values.case)) {
     for (const threads of threadList) {
-      const backend = await createTrainingBackend((values.backend as 'wasm' | undefined) ?? 'auto', threads);
+      const backend = backends.get(threads)!, mark = backend.arena.mark();
       const model = new LlamaTrainModel(c.config, backend, c.B, c.T);
       initParameters(model.params, c.config, 1);
       const opt = new AdamW(backend, model.params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
@@ -45,7 +49,8 @@ export async function run(argv: string[]): Promise<void> {
       }
       const ms = median(times);
       console.log(JSON.stringify({ case: c.name, threads, backend: backend.description, tokens_per_s: Math.round((c.B * c.T) / (ms / 1000)), ms_per_step: Math.round(ms), loss: +loss.toFixed(3), steps }));
-      backend.dispose();
+      backend.arena.release(mark);
     }
   }
+  for (const b of backends.values()) b.dispose();
 }

@@ -68,7 +68,40 @@ void attention(float* out, float* lse, const float* q, const float* k, const flo
 //   p = exp(q·k·scale - lse),  dv_s += p·dout_t,  ds = p·(dout_t·v_s - dout_t·out_t)·scale,
 //   dq_t += ds·k_s,  dk_s += ds·q_t.
 // Threads take whole (batch, kv head) pairs: every query head of the group, so all writes to
-// dk and dv of a pair, and to dq of its heads, come from one thread.
+// dk and dv of a pair, and to dq of its heads, come from one thread. Keys go in blocks of BKB,
+// transposed on the stack (kt, vt: D×BKB) so every step vectorises across the block's keys, and
+// the block's dk, dv accumulate there (dkt, dvt) until all queries have seen it. Head sizes
+// above DB_MAX take the plain row-by-row loop.
+#define BKB 32
+#define DB_MAX 64
+
+static void attention_backward_rows(float* dq, float* dk, float* dv, const float* dout, const float* out, const float* lse,
+                                    const float* q, const float* k, const float* v, int b, int kvh,
+                                    int T, int H, int Hkv, int D, float scale) {
+  int group = H / Hkv;
+  int64_t qs = (int64_t)H * D, ks = (int64_t)Hkv * D;
+  const float* kb = k + (int64_t)b * T * ks + kvh * D;
+  const float* vb = v + (int64_t)b * T * ks + kvh * D;
+  float* dkb = dk + (int64_t)b * T * ks + kvh * D;
+  float* dvb = dv + (int64_t)b * T * ks + kvh * D;
+  for (int h = kvh * group; h < (kvh + 1) * group; h++) {
+    for (int t = 0; t < T; t++) {
+      int64_t row = ((int64_t)b * T + t) * qs + h * D;
+      const float* qr = q + row;
+      const float* gr = dout + row;
+      float delta = dot(gr, out + row, D);
+      float l = lse[((int64_t)b * H + h) * T + t];
+      for (int s = 0; s <= t; s++) {
+        float p = wren_expf(dot(qr, kb + s * ks, D) * scale - l);
+        float ds = p * (dot(gr, vb + s * ks, D) - delta) * scale;
+        scale_add(dvb + s * ks, 1.0f, gr, p, D);
+        scale_add(dkb + s * ks, 1.0f, qr, ds, D);
+        scale_add(dq + row, 1.0f, kb + s * ks, ds, D);
+      }
+    }
+  }
+}
+
 void attention_backward(float* dq, float* dk, float* dv, const float* dout, const float* out, const float* lse,
                         const float* q, const float* k, const float* v,
                         int B, int T, int H, int Hkv, int D, int tid, int nth) {
@@ -77,28 +110,65 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
   int group = H / Hkv, lo, hi;
   int64_t qs = (int64_t)H * D, ks = (int64_t)Hkv * D;
   wren_slice(B * Hkv, 1, tid, nth, &lo, &hi);
+  if (D > DB_MAX) {
+    for (int pair = lo; pair < hi; pair++) attention_backward_rows(dq, dk, dv, dout, out, lse, q, k, v, pair / Hkv, pair % Hkv, T, H, Hkv, D, scale);
+    return;
+  }
+  float kt[DB_MAX * BKB] __attribute__((aligned(64))), vt[DB_MAX * BKB] __attribute__((aligned(64)));
+  float dkt[DB_MAX * BKB] __attribute__((aligned(64))), dvt[DB_MAX * BKB] __attribute__((aligned(64)));
+  float p[BKB] __attribute__((aligned(64))), ds[BKB] __attribute__((aligned(64)));
+  vf vscale = vf_splat(scale);
   for (int pair = lo; pair < hi; pair++) {
     int b = pair / Hkv, kvh = pair % Hkv;
     const float* kb = k + (int64_t)b * T * ks + kvh * D;
     const float* vb = v + (int64_t)b * T * ks + kvh * D;
-    float* dkb = dk + (int64_t)b * T * ks + kvh * D;
-    float* dvb = dv + (int64_t)b * T * ks + kvh * D;
-    for (int h = kvh * group; h < (kvh + 1) * group; h++) {
-      for (int t = 0; t < T; t++) {
-        int64_t row = ((int64_t)b * T + t) * qs + h * D;
-        const float* qr = q + row;
-        const float* gr = dout + row;
-        float* dqr = dq + row;
-        float delta = dot(gr, out + row, D);
-        float l = lse[((int64_t)b * H + h) * T + t];
-        for (int s = 0; s <= t; s++) {
-          const float* kr = kb + s * ks;
-          const float* vr = vb + s * ks;
-          float p = wren_expf(dot(qr, kr, D) * scale - l);
-          float ds = p * (dot(gr, vr, D) - delta) * scale;
-          scale_add(dvb + s * ks, 1.0f, gr, p, D);
-          scale_add(dkb + s * ks, 1.0f, qr, ds, D);
-          scale_add(dqr, 1.0f, kr, ds, D);
+    for (int s0 = 0; s0 < T; s0 += BKB) {
+      int n = T - s0 < BKB ? T - s0 : BKB;
+      for (int d = 0; d < D; d++) {
+        for (int j = 0; j < BKB; j++) {
+          kt[d * BKB + j] = j < n ? kb[(int64_t)(s0 + j) * ks + d] : 0.0f;
+          vt[d * BKB + j] = j < n ? vb[(int64_t)(s0 + j) * ks + d] : 0.0f;
+          dkt[d * BKB + j] = dvt[d * BKB + j] = 0.0f;
+        }
+      }
+      for (int h = kvh * group; h < (kvh + 1) * group; h++) {
+        for (int t = s0; t < T; t++) {
+          int64_t row = ((int64_t)b * T + t) * qs + h * D;
+          const float* qr = q + row;
+          const float* gr = dout + row;
+          float* dqr = dq + row;
+          int visible = t - s0 + 1 < n ? t - s0 + 1 : n;
+          float delta = dot(gr, out + row, D);
+          vf vl = vf_splat(lse[((int64_t)b * H + h) * T + t]), vdelta = vf_splat(delta);
+          for (int j = 0; j < BKB; j += VW) {
+            vf sc = vf_zero(), dp = vf_zero();
+            for (int d = 0; d < D; d++) {
+              sc = vf_fma(sc, vf_splat(qr[d]), vf_load(kt + d * BKB + j));
+              dp = vf_fma(dp, vf_splat(gr[d]), vf_load(vt + d * BKB + j));
+            }
+            vf pv = vf_exp(vf_sub(vf_mul(sc, vscale), vl));
+            vf_store(p + j, pv);
+            vf_store(ds + j, vf_mul(vf_mul(pv, vf_sub(dp, vdelta)), vscale));
+          }
+          for (int j = visible; j < BKB; j++) p[j] = ds[j] = 0.0f; // causal mask and padding
+          for (int d = 0; d < D; d++) {
+            vf g = vf_splat(gr[d]), qd = vf_splat(qr[d]), acc = vf_zero();
+            for (int j = 0; j < BKB; j += VW) {
+              vf pv = vf_load(p + j), dsv = vf_load(ds + j);
+              vf_store(dvt + d * BKB + j, vf_fma(vf_load(dvt + d * BKB + j), pv, g));
+              vf_store(dkt + d * BKB + j, vf_fma(vf_load(dkt + d * BKB + j), dsv, qd));
+              acc = vf_fma(acc, dsv, vf_load(kt + d * BKB + j));
+            }
+            dqr[d] += vf_hsum(acc);
+          }
+        }
+      }
+      float* dkb = dk + (int64_t)b * T * ks + kvh * D;
+      float* dvb = dv + (int64_t)b * T * ks + kvh * D;
+      for (int j = 0; j < n; j++) {
+        for (int d = 0; d < D; d++) {
+          dkb[(int64_t)(s0 + j) * ks + d] += dkt[d * BKB + j];
+          dvb[(int64_t)(s0 + j) * ks + d] += dvt[d * BKB + j];
         }
       }
     }

@@ -78,6 +78,17 @@ const cases: GradCase[] = [
       k.run('attention_backward', dq, dk, dv, dout, out, (k as Backend & { lse?: Ptr }).lse!, q, kk, v, B, T, H, Hkv, D),
   },
   {
+    // head size above the kernels' blocked path (64): the row-by-row backward
+    name: 'attention, head size 66', kernels: ['attention', 'attention_backward'], inputs: [2 * 3 * 2 * 66, 2 * 3 * 66, 2 * 3 * 66], outSize: 2 * 3 * 2 * 66,
+    f64: ([q, kk, v]) => attention64(q, kk, v, 2, 3, 2, 1, 66),
+    forward: (k, out, [q, kk, v]) => {
+      (k as Backend & { lse?: Ptr }).lse = k.arena.allocF32(2 * 2 * 3);
+      k.run('attention', out, (k as Backend & { lse?: Ptr }).lse!, q, kk, v, 2, 3, 3, 2, 1, 66);
+    },
+    backward: (k, [dq, dk, dv], dout, out, [q, kk, v]) =>
+      k.run('attention_backward', dq, dk, dv, dout, out, (k as Backend & { lse?: Ptr }).lse!, q, kk, v, 2, 3, 2, 1, 66),
+  },
+  {
     name: 'swiglu', kernels: ['swiglu', 'swiglu_backward'], inputs: [37, 37], outSize: 37,
     f64: ([g, u]) => swiglu64(g, u),
     forward: (k, out, [g, u]) => k.run('swiglu', out, g, u, 37),

@@ -2,7 +2,7 @@
 // against central finite differences of the float64 reference loss, on each backend.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createBackend, type BackendName } from '../../src/engine/backend.ts';
+import { createBackend, type Backend, type BackendName } from '../../src/engine/backend.ts';
 import { initParameters } from '../../src/nn/init.ts';
 import { LlamaTrainModel } from '../../src/nn/llama-train.ts';
 import type { LlamaConfig } from '../../src/nn/config.ts';
@@ -13,13 +13,21 @@ import { llamaLoss64 } from './f64-model.ts';
 const base: LlamaConfig = { hidden_size: 8, intermediate_size: 12, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2,
   vocab_size: 11, max_position_embeddings: 16, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: false };
 
-for (const backendName of ['reference', 'wasm', 'native'] as BackendName[]) {
+// One backend of each kind for the file: reference and wasm (checked in) always exist; the
+// native addon only where it was built.
+const backends = new Map<BackendName, Backend | null>();
+for (const name of ['reference', 'wasm', 'native'] as BackendName[]) {
+  backends.set(name, await createBackend({ backend: name, threads: 2 }).catch((err) => { if (name !== 'native') throw err; return null; }));
+}
+test.after(() => { for (const b of backends.values()) b?.dispose(); });
+
+for (const backendName of backends.keys()) {
   for (const tied of [false, true]) {
     test(`${backendName}: whole-model gradients match finite differences (tied head: ${tied})`, async (t) => {
       const config = { ...base, tie_word_embeddings: tied };
-      // reference and wasm (checked in) always exist; the native addon only where it was built
-      const backend = await createBackend({ backend: backendName, threads: 2 }).catch((err) => { if (backendName !== 'native') throw err; return null; });
+      const backend = backends.get(backendName);
       if (!backend) return t.skip('native addon not built');
+      const mark = backend.arena.mark();
       const B = 2, T = 5, model = new LlamaTrainModel(config, backend, B, T);
       initParameters(model.params, config, 5, 0.3);
       for (const n of ['attnNorm', 'ffnNorm', 'finalNorm'] as ParamName[]) { const v = model.params.view(n); for (let i = 0; i < v.length; i++) v[i] = 1 + 0.1 * Math.sin(i); }
@@ -53,7 +61,7 @@ for (const backendName of ['reference', 'wasm', 'native'] as BackendName[]) {
         }
       }
       assert.ok(checked >= 60);
-      backend.dispose();
+      backend.arena.release(mark);
     });
   }
 }
