@@ -1,8 +1,11 @@
 // OpenBLAS baseline for `wren bench kernels`: cblas_sgemm on the same matmul shapes (the forward
-// linear, out (M,N) = x (M,K) · Wᵀ with W (N,K) row-major) and cblas_sgemv on the decode case.
-// One JSON line per case, median of repeated runs. Build and run with bench/openblas.sh
-// (Debian: apt-get install -y libopenblas-dev); threads via OPENBLAS_NUM_THREADS.
+// linear, out (M,N) = x (M,K) · Wᵀ with W (N,K) row-major) and cblas_sgemv on the decode case,
+// timed alternately with Wren's native matmul (src/kernels/matmul.c on its pthread pool, the
+// addon's build flags) in the same process, so a busy machine slows both alike.
+// One JSON line per case and library, medians of repeated runs. Build and run with
+// bench/openblas.sh (Debian: apt-get install -y libopenblas-dev).
 #include <cblas.h>
+#include "../src/kernels/native/pool.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -18,6 +21,18 @@ static int cmp(const void* a, const void* b) {
   return x < y ? -1 : x > y;
 }
 
+void matmul(float* out, const float* a, const float* b, int M, int K, int N, int transA, int transB, int accumulate, int tid, int nth);
+
+static void matmul_task(void* ctx, int op, const double* a, int tid, int nth) {
+  float** p = (float**)ctx;
+  matmul(p[0], p[1], p[2], (int)a[0], (int)a[1], (int)a[2], 0, 1, 0, tid, nth);
+}
+
+static double median(double* t, int n) {
+  qsort(t, n, sizeof(double), cmp);
+  return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+}
+
 int main(int argc, char** argv) {
   int threads = argc > 1 ? atoi(argv[1]) : 1;
   double min_ms = argc > 2 ? atof(argv[2]) : 400;
@@ -30,20 +45,28 @@ int main(int argc, char** argv) {
     float* out = malloc(sizeof(float) * M * N);
     for (long i = 0; i < (long)M * K; i++) x[i] = (float)((i * 7919) % 1000) / 1000.0f - 0.5f;
     for (long i = 0; i < (long)N * K; i++) w[i] = (float)((i * 104729) % 1000) / 1000.0f - 0.5f;
-    double times[200];
+    wren_pool* pool = wren_pool_create(threads - 1, matmul_task);
+    float* ptrs[3] = { out, x, w };
+    wren_pool_set_context(pool, ptrs);
+    double args[3] = { M, K, N };
+    double tb[200], tw[200];
     int n = 0;
     double start = now_ms();
-    for (int rep = -1; n < 200 && (n < 3 || now_ms() - start < (M == 1 ? 200 : min_ms)); rep++) {
+    for (int rep = -1; n < 200 && (n < 5 || now_ms() - start < (M == 1 ? 200 : min_ms)); rep++) {
       double t0 = now_ms();
       if (M == 1) cblas_sgemv(CblasRowMajor, CblasNoTrans, N, K, 1.0f, w, K, x, 1, 0.0f, out, 1);
       else cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1.0f, x, K, w, K, 0.0f, out, N);
-      double t = now_ms() - t0;
-      if (rep >= 0) times[n++] = t; // rep -1 warms up
+      double t1 = now_ms();
+      wren_pool_run(pool, 0, args, 3, M == 1 ? 1 : threads); // as the backend: a matvec is too small to split
+      double t2 = now_ms();
+      if (rep >= 0) { tb[n] = t1 - t0; tw[n] = t2 - t1; n++; } // rep -1 warms up
     }
-    qsort(times, n, sizeof(double), cmp);
-    double med = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
-    printf("{\"backend\":\"openblas\",\"kernel\":\"%s\",\"shape\":\"%dx%dx%d\",\"threads\":%d,\"gflops\":%.2f,\"ms\":%.4f}\n",
-           M == 1 ? "sgemv" : "sgemm", M, K, N, threads, 2.0 * M * K * N / med / 1e6, med);
+    wren_pool_destroy(pool);
+    double mb = median(tb, n), mw = median(tw, n), flop = 2.0 * M * K * N;
+    printf("{\"backend\":\"openblas\",\"kernel\":\"%s\",\"shape\":\"%dx%dx%d\",\"threads\":%d,\"gflops\":%.2f}\n",
+           M == 1 ? "sgemv" : "sgemm", M, K, N, threads, flop / mb / 1e6);
+    printf("{\"backend\":\"native-c\",\"kernel\":\"matmul\",\"shape\":\"%dx%dx%d\",\"threads\":%d,\"gflops\":%.2f,\"vs_openblas\":%.3f}\n",
+           M, K, N, threads, flop / mw / 1e6, mb / mw);
     free(x); free(w); free(out);
   }
   return 0;

@@ -16,7 +16,7 @@ const ctl = new Int32Array(control, 0, 16);
 const args = new Float64Array(control, 64, 32);
 parentPort.postMessage('ready');
 
-let seen = Atomics.load(ctl, SEQ);
+let seen = 0; // seq starts at 0: a job published before this line ran is still seen
 for (;;) {
   let spins = 0;
   while (Atomics.load(ctl, SEQ) === seen) {

@@ -6,17 +6,26 @@
 // Threads split the rows (or, when there are few rows, the columns); each writes only its slice.
 #include "wren.h"
 
+#if VW == 16
+#define NR 32            // AVX-512: 6×2 accumulators of 16 (32 registers)
+#define MR 6
+#else
 #define NR 16            // columns per register tile and per packed panel
+#endif
 #define NV (NR / VW)     // vectors per tile row
-#if VW == 8
+#if VW == 16
+#elif VW == 8
 #define MR 6             // AVX2: 6×2 accumulators of 8
 #elif defined(__ARM_NEON)
 #define MR 4             // NEON: 4×4 accumulators of 4 (32 registers)
 #else
 #define MR 2             // WASM SIMD128 (16 registers on x86 hosts): 2×4 accumulators of 4
 #endif
-#define KC 256           // depth of a packed panel: KC·NR·4 = 16 KiB, kept in L1
+#define KC 256           // depth of a packed panel: KC·NR·4 = 16 KiB (32 KiB for AVX-512), kept in L1
 #define MC 96            // rows per block: MC·KC·4 ≈ 96 KiB of a, kept in L2
+#ifndef NC_BYTES
+#define NC_BYTES (512 * 1024) // op(b) bytes per column block, swept by every row block from L2
+#endif
 
 // panel[k·NR + j] = op(b)[k0 + k, n0 + j], zero past column N.
 static void pack_panel(float* panel, const float* b, int K, int N, int transB, int k0, int kc, int n0) {
@@ -72,10 +81,15 @@ static void gemm_block(float* out, const float* a, const float* b, int M, int K,
                        int transA, int transB, int accumulate, int m0, int m1, int n0, int n1) {
   float panel[KC * NR] __attribute__((aligned(64)));
   int64_t rs = transA ? 1 : K, cs = transA ? M : 1;
+  // Columns in blocks whose op(b) slice (K × nc) stays in L2 while every row block sweeps it.
+  int ncb = (int)(NC_BYTES / ((int64_t)(K > 0 ? K : 1) * 4)) / NR * NR;
+  if (ncb < NR) ncb = NR;
+  for (int nc0 = n0; nc0 < n1; nc0 += ncb) {
+  int nc1 = nc0 + ncb < n1 ? nc0 + ncb : n1;
   for (int mb = m0; mb < m1; mb += MC) {
     int me = mb + MC < m1 ? mb + MC : m1;
-    for (int nb = n0; nb < n1; nb += NR) {
-      int nc = n1 - nb < NR ? n1 - nb : NR;
+    for (int nb = nc0; nb < nc1; nb += NR) {
+      int nc = nc1 - nb < NR ? nc1 - nb : NR;
       for (int k0 = 0; k0 < K; k0 += KC) {
         int kc = K - k0 < KC ? K - k0 : KC;
         int add = accumulate || k0 > 0;
@@ -90,6 +104,7 @@ static void gemm_block(float* out, const float* a, const float* b, int M, int K,
         for (; m < me; m++) tile_1(out + (int64_t)m * N + nb, N, ak + m * rs, rs, cs, p, ldp, kc, nc, add);
       }
     }
+  }
   }
   if (K == 0 && !accumulate) for (int m = m0; m < m1; m++) for (int n = n0; n < n1; n++) out[(int64_t)m * N + n] = 0.0f;
 }

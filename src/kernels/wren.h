@@ -1,6 +1,6 @@
 // Shared header for Wren's C kernels. The same sources build two ways:
 //   - WebAssembly (build-wasm.sh): SIMD128, or relaxed SIMD (fused multiply-add) with -mrelaxed-simd;
-//   - the native Node addon (binding.gyp): AVX2/FMA on x86-64, NEON on arm64, portable C otherwise.
+//   - the native Node addon (binding.gyp): AVX-512 or AVX2/FMA on x86-64, NEON on arm64, portable C otherwise.
 // Kernels are written once against the small vector layer below (`vf`: VW floats), so every ISA
 // runs the same loops; only the widths and register-tile sizes differ.
 //
@@ -46,6 +46,27 @@ static inline float vf_hmax(vf v) {
 // exp on a vector: 2^n · p(r); see wren_expf below for the scalar twin.
 #define vf_round(x)      wasm_f32x4_nearest(x)
 #define vf_exp2i(n)      ((v128_t)wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23))
+
+#elif defined(__AVX512F__)
+#include <immintrin.h>
+typedef __m512 vf;
+#define VW 16
+#define WREN_SIMD "avx512f"
+#define vf_zero()        _mm512_setzero_ps()
+#define vf_splat(x)      _mm512_set1_ps(x)
+#define vf_load(p)       _mm512_loadu_ps(p)
+#define vf_store(p, v)   _mm512_storeu_ps((p), (v))
+#define vf_add(a, b)     _mm512_add_ps(a, b)
+#define vf_sub(a, b)     _mm512_sub_ps(a, b)
+#define vf_mul(a, b)     _mm512_mul_ps(a, b)
+#define vf_div(a, b)     _mm512_div_ps(a, b)
+#define vf_max(a, b)     _mm512_max_ps(a, b)
+#define vf_min(a, b)     _mm512_min_ps(a, b)
+#define vf_fma(acc, a, b) _mm512_fmadd_ps((a), (b), (acc))
+static inline float vf_hsum(vf v) { return _mm512_reduce_add_ps(v); }
+static inline float vf_hmax(vf v) { return _mm512_reduce_max_ps(v); }
+#define vf_round(x)      _mm512_roundscale_ps((x), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define vf_exp2i(n)      _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23))
 
 #elif defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>

@@ -178,3 +178,17 @@ test('a WASM kernel given memory past the arena traps instead of corrupting it, 
 test('the table covers more than the reference: at least one compiled backend ran', () => {
   assert.ok(backends.some((b) => b.label.startsWith('wasm')), `backends: ${backends.map((b) => b.label).join(', ')}`);
 });
+
+// A thread that starts after the first job was published must still run it (this once hung).
+test('fresh thread pools run their first job at once, create after create', { timeout: 30_000 }, async () => {
+  const { createWasmBackend } = await import('../../src/engine/wasm-backend.ts');
+  const mark = arena.mark();
+  const a = place(new Float32Array(64).fill(1)), b = place(new Float32Array(64).fill(2));
+  for (let i = 0; i < 10; i++) {
+    const be = await createWasmBackend(arena, 2, { fanOutNs: 0 });
+    be.run('add', a, a, b, 64);
+    be.dispose();
+  }
+  assert.deepEqual(read(a, new Float32Array(64)), new Float32Array(64).fill(21));
+  arena.release(mark);
+});
