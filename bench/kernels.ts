@@ -3,6 +3,7 @@
 // transformer has, then the other kernels' times on decode/prefill-sized inputs. One JSON line per
 // case; each figure is the median of repeated runs (at least 3, for at least --min-ms).
 import { performance } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
 import { machineLine, median } from './_machine.ts';
 import { Arena } from '../src/engine/arena.ts';
 import type { Backend } from '../src/engine/backend.ts';
@@ -32,6 +33,9 @@ function fill(arena: Arena, p: number, n: number, seed: number) {
 }
 
 type Label = { backend: string; simd?: string; threads: number };
+// The 1-minute load average beside each figure: on a shared 2-core machine other work halves
+// 2-thread figures, and the number says when that happened.
+const load = () => +loadavg()[0].toFixed(2);
 
 function benchMatmul(arena: Arena, be: Backend, label: Label, minMs: number) {
   for (const [M, K, N] of MATMUL_SHAPES) {
@@ -39,7 +43,7 @@ function benchMatmul(arena: Arena, be: Backend, label: Label, minMs: number) {
     const x = arena.allocF32(M * K), w = arena.allocF32(N * K), out = arena.allocF32(M * N);
     fill(arena, x, M * K, 1); fill(arena, w, N * K, 2);
     const ms = timeMs(() => be.run('matmul', out, x, w, M, K, N, 0, 1, 0), M === 1 ? Math.min(minMs, 200) : minMs);
-    console.log(JSON.stringify({ ...label, kernel: 'matmul', shape: `${M}x${K}x${N}`, gflops: +((2 * M * K * N) / ms / 1e6).toFixed(2), ms: +ms.toFixed(4) }));
+    console.log(JSON.stringify({ ...label, kernel: 'matmul', shape: `${M}x${K}x${N}`, gflops: +((2 * M * K * N) / ms / 1e6).toFixed(2), ms: +ms.toFixed(4), load: load() }));
     arena.release(mark);
   }
 }
@@ -68,7 +72,7 @@ function benchOthers(arena: Arena, be: Backend, label: Label, minMs: number) {
   for (const [kernel, shape, fn] of cases) {
     if (!be.supports(kernel as Parameters<Backend['supports']>[0])) continue;
     const ms = timeMs(fn, Math.min(minMs, 200));
-    console.log(JSON.stringify({ ...label, kernel, shape, us: +(ms * 1000).toFixed(2) }));
+    console.log(JSON.stringify({ ...label, kernel, shape, us: +(ms * 1000).toFixed(2), load: load() }));
   }
   arena.release(mark);
 }
