@@ -48,6 +48,11 @@ export class TransformerEduClassifier implements EduClassifier {
     if (model.numClasses !== EDU_CLASSES.length) throw new WrenError(`transformer edu classifier: ${model.numClasses} classes, expected ${EDU_CLASSES.length} (scores 0…${EDU_MAX})`);
   }
 
+  /** What computes: e.g. "native avx2-fma, 2 threads" or "wasm relaxed-simd, 2 threads". */
+  get backendDescription(): string {
+    return this.backend.description;
+  }
+
   /** Scores of `texts` now, B at a time. */
   scoreBatch(texts: string[]): number[] {
     const m = this.model, K = m.numClasses, out: number[] = [];
@@ -94,6 +99,7 @@ export class TransformerEduClassifier implements EduClassifier {
       format: CLASSIFIER_FORMAT, version: CLASSIFIER_VERSION, kind: this.kind, threshold: 3, ...extra,
       maxLen: this.maxLen, classes: EDU_CLASSES.map(Number), score: 'expected value of the class distribution',
       pooling: this.model.pooling, trainLoss: this.trainLoss.map((l) => Number(l.toFixed(4))),
+      ...(this.trainLoss.length ? { trainedOnBackend: this.backend.description } : {}),
       files: { config: 'config.json', weights: 'model.safetensors', tokenizer: 'tokenizer.json' },
     };
     writeFileAtomic(join(dir, 'classifier.json'), JSON.stringify(manifest, null, 2) + '\n');

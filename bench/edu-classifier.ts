@@ -1,0 +1,63 @@
+// wren bench edu-classifier [--labels FILE] [--seeds N] [--folds K] [--docs N]
+// The edu-value classifiers on labelled texts (default: the 150 FineWeb rows scored by
+// Llama-3.3-70B): for linear-ngram and the transformer with last-token and mean pooling, over
+// several split/training seeds — training time of the saved model, held-out and k-fold
+// cross-validated keep metrics at threshold 3 beside keep-everything; then scoring throughput
+// (docs/s, median of 3) of each saved model on --docs documents cycled from the label texts.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadEduClassifier } from '../src/data/filter/edu/classifier.ts';
+import { readLabels } from '../src/data/filter/edu/labels.ts';
+import { trainEduClassifierFromLabels } from '../src/data/filter/edu/train-classifier.ts';
+import { TransformerEduClassifier } from '../src/data/filter/edu/transformer-classifier.ts';
+import { intFlag, parseFlags } from '../src/cli/args.ts';
+import { machineLine, median } from './_machine.ts';
+
+const VARIANTS: { name: string; kind: string; trainOptions: Record<string, number> }[] = [
+  { name: 'linear-ngram', kind: 'linear-ngram', trainOptions: {} },
+  { name: 'transformer-last', kind: 'transformer', trainOptions: { meanPool: 0 } },
+  { name: 'transformer-mean', kind: 'transformer', trainOptions: { meanPool: 1 } },
+];
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseFlags(argv, { labels: { type: 'string' }, seeds: { type: 'string' }, folds: { type: 'string' }, docs: { type: 'string' }, only: { type: 'string' } },
+    'usage: wren bench edu-classifier [--labels FILE] [--seeds N] [--folds K] [--docs N] [--only NAME]');
+  const labels = typeof values.labels === 'string' ? values.labels : new URL('../../shared/data/edu-value/fineweb_edu_llama3.3-70b_scored_150.csv', import.meta.url).pathname;
+  const seeds = intFlag(values.seeds, 'seeds', 3, 1, 100), folds = intFlag(values.folds, 'folds', 5, 2, 100), nDocs = intFlag(values.docs, 'docs', 600, 1);
+  console.log(machineLine());
+  const dir = mkdtempSync(join(tmpdir(), 'wren-bench-edu-'));
+  const texts = readLabels(labels).examples.map((e) => e.text);
+  const docs = Array.from({ length: nDocs }, (_, i) => texts[i % texts.length]);
+  const mb = docs.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1e6;
+  try {
+    for (const v of VARIANTS.filter((x) => !values.only || x.name === values.only)) {
+      type Metrics = { p: number; r: number; f1: number; keepAllF1: number; mae: number; spearman: number };
+      const rows: { variant: string; seed: number; trainRows: number; trainSeconds: number; runSeconds: number; heldOut: Metrics; cv: Metrics }[] = [];
+      for (let seed = 1; seed <= seeds; seed++) {
+        const out = join(dir, `${v.name}-${seed}`);
+        const r = await trainEduClassifierFromLabels({ labels, out, kind: v.kind, folds, seed, trainOptions: v.trainOptions });
+        const pick = (m: typeof r.heldOut): Metrics => ({ p: +m.precision.toFixed(3), r: +m.recall.toFixed(3), f1: +m.f1.toFixed(3), keepAllF1: +m.baselineKeepAll.f1.toFixed(3), mae: +m.mae.toFixed(3), spearman: +m.spearman.toFixed(3) });
+        const row = { variant: v.name, seed, trainRows: r.train, trainSeconds: +r.trainSeconds.toFixed(2), runSeconds: +r.seconds.toFixed(1), heldOut: pick(r.heldOut), cv: pick(r.crossValidation) };
+        rows.push(row);
+        console.log(JSON.stringify(row));
+      }
+      const med = (f: (x: (typeof rows)[number]) => number): number => +median(rows.map(f)).toFixed(3);
+      console.log(JSON.stringify({ variant: v.name, seeds, median: { trainSeconds: med((x) => x.trainSeconds), heldOutF1: med((x) => x.heldOut.f1), cvF1: med((x) => x.cv.f1), keepAllCvF1: med((x) => x.cv.keepAllF1), cvSpearman: med((x) => x.cv.spearman), cvMae: med((x) => x.cv.mae) } }));
+
+      const model = await loadEduClassifier(join(dir, `${v.name}-1`));
+      const times: number[] = [];
+      for (let rep = 0; rep < 3; rep++) {
+        const t0 = performance.now();
+        await Promise.all(docs.map((d) => model.score(d, '')));
+        times.push((performance.now() - t0) / 1000);
+      }
+      await model.close?.();
+      const s = median(times);
+      const backend = model instanceof TransformerEduClassifier ? model.backendDescription : 'TypeScript';
+      console.log(JSON.stringify({ variant: v.name, backend, scoring: { docs: nDocs, mb: +mb.toFixed(2), seconds: +s.toFixed(3), docsPerSecond: Math.round(nDocs / s), mbPerSecond: +(mb / s).toFixed(2) } }));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
