@@ -48,7 +48,7 @@ export async function run(argv: string[]): Promise<void> {
         loss = model.meanLoss();
       }
       const ms = median(times);
-      console.log(JSON.stringify({ case: c.name, threads, backend: backend.description, tokens_per_s: Math.round((c.B * c.T) / (ms / 1000)), ms_per_step: Math.round(ms), loss: +loss.toFixed(3), steps }));
+      console.log(JSON.stringify({ case: c.name, threads, backend: backend.description, tokens_per_s: Math.round((c.B * c.T) / (ms / 1000)), ms_per_step: Math.round(ms), activation_mib: Math.round(model.tape.bytes / 2 ** 20), loss: +loss.toFixed(3), steps }));
       backend.arena.release(mark);
     }
   }
