@@ -4,6 +4,9 @@
 // h / (H/Hkv). Online softmax over blocks of BK keys (running max, running sum, rescaled
 // accumulator), so no T×T score matrix exists: memory per row is BK scores plus D accumulators.
 // Threads take rows (b, h, t) round-robin, which balances the causal triangle.
+// Prefill (many queries) takes a tiled path: keys in blocks of TBK, transposed on the stack once
+// per block of TQB queries, so scores for VW keys come from one vector FMA chain (no horizontal
+// sums) and exp runs on vectors; each query's accumulator is its own output row.
 #include "wren.h"
 
 #define BK 64       // keys per block of scores
@@ -25,9 +28,107 @@ static inline void scale_add(float* acc, float alpha, const float* v, float p, i
   for (; d < D; d++) acc[d] = acc[d] * alpha + p * v[d];
 }
 
+#define TBK 32      // keys per block in the tiled path
+#define TQB 32      // queries per block in the tiled path
+#define TDMAX 128   // largest head size for the tiled path (kt is TDMAX·TBK floats of stack)
+#define AV 4        // output vectors kept in registers while summing p·v
+
+// Queries [q0, q1) of head h in batch b; out rows hold the running accumulators.
+static void attention_tile(float* out, float* lse, const float* q, const float* k, const float* v,
+                           int b, int h, int kvh, int q0, int q1, int Tq, int Tk, int H, int Hkv, int D, float scale) {
+  float kt[TDMAX * TBK] __attribute__((aligned(64)));
+  float p[TBK] __attribute__((aligned(64)));
+  float mx[TQB], sum[TQB];
+  int64_t qs = (int64_t)H * D, ks = (int64_t)Hkv * D;
+  const float* kb = k + (int64_t)b * Tk * ks + kvh * D;
+  const float* vb = v + (int64_t)b * Tk * ks + kvh * D;
+  for (int t = q0; t < q1; t++) {
+    float* o = out + ((int64_t)b * Tq + t) * qs + h * D;
+    for (int d = 0; d < D; d++) o[d] = 0.0f;
+    mx[t - q0] = -3.4028235e38f;
+    sum[t - q0] = 0.0f;
+  }
+  int lastKey = Tk - Tq + q1 - 1; // the last key the block's last query sees
+  vf vscale = vf_splat(scale);
+  for (int s0 = 0; s0 <= lastKey; s0 += TBK) {
+    int n = lastKey + 1 - s0 < TBK ? lastKey + 1 - s0 : TBK;
+    for (int j = 0; j < TBK; j++)
+      for (int d = 0; d < D; d++) kt[d * TBK + j] = j < n ? kb[(int64_t)(s0 + j) * ks + d] : 0.0f;
+    for (int t = q0; t < q1; t++) {
+      int last = Tk - Tq + t;
+      if (last < s0) continue;
+      int visible = last + 1 - s0 < n ? last + 1 - s0 : n;
+      const float* qr = q + ((int64_t)b * Tq + t) * qs + h * D;
+      float* o = out + ((int64_t)b * Tq + t) * qs + h * D;
+      vf sc[TBK / VW]; // TBK/VW independent chains, so FMA latency overlaps
+      for (int jv = 0; jv < TBK / VW; jv++) sc[jv] = vf_zero();
+      for (int d = 0; d < D; d++) {
+        vf qd = vf_splat(qr[d]);
+        for (int jv = 0; jv < TBK / VW; jv++) sc[jv] = vf_fma(sc[jv], qd, vf_load(kt + d * TBK + jv * VW));
+      }
+      for (int jv = 0; jv < TBK / VW; jv++) vf_store(p + jv * VW, vf_mul(sc[jv], vscale));
+      float bmax = p[0];
+      for (int j = 1; j < visible; j++) if (p[j] > bmax) bmax = p[j];
+      float m = mx[t - q0];
+      if (bmax > m) {
+        float alpha = wren_expf(m - bmax);
+        sum[t - q0] *= alpha;
+        vf av = vf_splat(alpha);
+        int d = 0;
+        for (; d + VW <= D; d += VW) vf_store(o + d, vf_mul(vf_load(o + d), av));
+        for (; d < D; d++) o[d] *= alpha;
+        mx[t - q0] = m = bmax;
+      }
+      vf vm = vf_splat(m);
+      for (int j = 0; j < TBK; j += VW) vf_store(p + j, vf_exp(vf_sub(vf_load(p + j), vm)));
+      float s = 0.0f;
+      for (int j = 0; j < visible; j++) s += p[j];
+      sum[t - q0] += s;
+      // o += Σ_j p[j]·v_j, AV vectors of o held in registers across the block's keys
+      int d = 0;
+      for (; d + AV * VW <= D; d += AV * VW) {
+        vf acc[AV];
+        for (int i = 0; i < AV; i++) acc[i] = vf_load(o + d + i * VW);
+        for (int j = 0; j < visible; j++) {
+          vf pj = vf_splat(p[j]);
+          const float* vr = vb + (int64_t)(s0 + j) * ks + d;
+          for (int i = 0; i < AV; i++) acc[i] = vf_fma(acc[i], pj, vf_load(vr + i * VW));
+        }
+        for (int i = 0; i < AV; i++) vf_store(o + d + i * VW, acc[i]);
+      }
+      for (; d + VW <= D; d += VW) {
+        vf acc = vf_load(o + d);
+        for (int j = 0; j < visible; j++) acc = vf_fma(acc, vf_splat(p[j]), vf_load(vb + (int64_t)(s0 + j) * ks + d));
+        vf_store(o + d, acc);
+      }
+      for (; d < D; d++) {
+        float a = o[d];
+        for (int j = 0; j < visible; j++) a += p[j] * vb[(int64_t)(s0 + j) * ks + d];
+        o[d] = a;
+      }
+    }
+  }
+  for (int t = q0; t < q1; t++) {
+    float* o = out + ((int64_t)b * Tq + t) * qs + h * D;
+    float inv = 1.0f / sum[t - q0];
+    for (int d = 0; d < D; d++) o[d] *= inv;
+    if (lse) lse[((int64_t)b * H + h) * Tq + t] = (float)((double)mx[t - q0] + wren_log((double)sum[t - q0]));
+  }
+}
+
 void attention(float* out, float* lse, const float* q, const float* k, const float* v,
                int B, int Tq, int Tk, int H, int Hkv, int D, int tid, int nth) {
   if (D > DMAX) return; // the TS op rejects such shapes before calling
+  if (Tq >= 8 && D <= TDMAX && TBK % VW == 0) {
+    int blocks = (Tq + TQB - 1) / TQB, items = B * H * blocks;
+    float scale = 1.0f / wren_sqrtf((float)D);
+    for (int i = tid; i < items; i += nth) { // (b, h, query block), blocks fastest: balances the triangle
+      int qb = i % blocks, h = (i / blocks) % H, b = i / (blocks * H);
+      int q0 = qb * TQB, q1 = q0 + TQB < Tq ? q0 + TQB : Tq;
+      attention_tile(out, lse, q, k, v, b, h, h / (H / Hkv), q0, q1, Tq, Tk, H, Hkv, D, scale);
+    }
+    return;
+  }
   float acc[DMAX] __attribute__((aligned(64)));
   float sc[BK];
   float scale = 1.0f / wren_sqrtf((float)D);
