@@ -14,16 +14,20 @@ import { parseFlags } from '../src/cli/args.ts';
 
 const MATMUL_SHAPES: [number, number, number][] = [[4096, 256, 768], [4096, 256, 256], [4096, 768, 256], [8192, 512, 2048], [1, 288, 768]];
 
-function timeMs(fn: () => void, minMs: number): number {
+/** Median wall time per call, and mean process CPU time per call (on one thread, the kernel's
+ *  own time even when other processes share the cores). */
+function timeMs(fn: () => void, minMs: number): { ms: number; cpuMs: number } {
   fn(); // warm up
   const times: number[] = [];
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   while (times.length < 3 || (performance.now() - start < minMs && times.length < 200)) {
     const t0 = performance.now();
     fn();
     times.push(performance.now() - t0);
   }
-  return median(times);
+  const cpu = process.cpuUsage(cpu0);
+  return { ms: median(times), cpuMs: (cpu.user + cpu.system) / 1000 / times.length };
 }
 
 function fill(arena: Arena, p: number, n: number, seed: number) {
@@ -42,8 +46,10 @@ function benchMatmul(arena: Arena, be: Backend, label: Label, minMs: number) {
     const mark = arena.mark();
     const x = arena.allocF32(M * K), w = arena.allocF32(N * K), out = arena.allocF32(M * N);
     fill(arena, x, M * K, 1); fill(arena, w, N * K, 2);
-    const ms = timeMs(() => be.run('matmul', out, x, w, M, K, N, 0, 1, 0), M === 1 ? Math.min(minMs, 200) : minMs);
-    console.log(JSON.stringify({ ...label, kernel: 'matmul', shape: `${M}x${K}x${N}`, gflops: +((2 * M * K * N) / ms / 1e6).toFixed(2), ms: +ms.toFixed(4), load: load() }));
+    const { ms, cpuMs } = timeMs(() => be.run('matmul', out, x, w, M, K, N, 0, 1, 0), M === 1 ? Math.min(minMs, 200) : minMs);
+    const flop = 2 * M * K * N;
+    console.log(JSON.stringify({ ...label, kernel: 'matmul', shape: `${M}x${K}x${N}`, gflops: +(flop / ms / 1e6).toFixed(2), ms: +ms.toFixed(4),
+      ...(label.threads === 1 ? { cpu_gflops: +(flop / cpuMs / 1e6).toFixed(2) } : {}), load: load() }));
     arena.release(mark);
   }
 }
@@ -71,7 +77,7 @@ function benchOthers(arena: Arena, be: Backend, label: Label, minMs: number) {
   ];
   for (const [kernel, shape, fn] of cases) {
     if (!be.supports(kernel as Parameters<Backend['supports']>[0])) continue;
-    const ms = timeMs(fn, Math.min(minMs, 200));
+    const { ms } = timeMs(fn, Math.min(minMs, 200));
     console.log(JSON.stringify({ ...label, kernel, shape, us: +(ms * 1000).toFixed(2), load: load() }));
   }
   arena.release(mark);
