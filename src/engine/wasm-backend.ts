@@ -47,8 +47,7 @@ export class WasmBackend implements Backend {
       fn(...nums, 0, 1);
       return;
     }
-    const nth = this.threads;
-    this.pool.run(this.ops.get(kernel) ?? -1, nums, () => fn(...nums, 0, nth));
+    this.pool.run(this.ops.get(kernel) ?? -1, nums, (c, chunks) => fn(...nums, c, chunks));
   }
 
   dispose(): void {

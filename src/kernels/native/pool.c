@@ -1,6 +1,11 @@
 // See pool.h. Job hand-off: the caller bumps `seq` (seq_cst), then wakes sleepers under the
 // mutex; a worker registers as a sleeper under the mutex before re-checking `seq`, so no
 // wake-up is lost (one of the two always sees the other's write).
+// A job is cut into chunks (chunk c of `chunks` is the task run as thread c of `chunks`) that the
+// caller and the workers claim one at a time from `claim` = (seq << 8 | next chunk): a worker that
+// wakes late, or is descheduled on a busy machine, delays the caller by at most the chunk it took.
+// A claim also proves its job is still current, so a stale worker can never run a newer job's
+// chunk with an older job's arguments.
 #include "pool.h"
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,6 +21,7 @@
 #endif
 
 #define SPIN 20000 // pauses before sleeping: ~0.1–0.5 ms, longer than the gaps between kernels
+#define CHUNKS_PER_THREAD 4 // at most WREN_POOL_MAX chunks in all: some kernels index per-thread slots
 
 typedef struct { wren_pool* pool; int tid; } worker_start;
 
@@ -29,15 +35,24 @@ struct wren_pool {
   atomic_int done;
   atomic_int sleepers;
   atomic_int quit;
-  int op, nth;
+  atomic_uint claim;
+  int op, chunks;
   const double* args;
   pthread_mutex_t mu;
   pthread_cond_t cv;
 };
 
+// The next chunk of job `seq`, or -1 when it has none left or is no longer the current job.
+static int claim_chunk(wren_pool* p, unsigned seq, int chunks) {
+  unsigned w = atomic_load(&p->claim);
+  for (;;) {
+    if ((w >> 8) != (seq & 0xffffffu) || (int)(w & 0xff) >= chunks) return -1;
+    if (atomic_compare_exchange_weak(&p->claim, &w, w + 1)) return (int)(w & 0xff);
+  }
+}
+
 static void* worker_main(void* arg) {
   wren_pool* p = ((worker_start*)arg)->pool;
-  int tid = ((worker_start*)arg)->tid;
   unsigned seen = 0; // seq starts at 0: a job (or quit) published before this thread ran is still seen
   for (;;) {
     int spins = 0;
@@ -51,8 +66,9 @@ static void* worker_main(void* arg) {
     }
     seen = atomic_load(&p->seq);
     if (atomic_load(&p->quit)) return NULL;
-    if (tid < p->nth) {
-      p->task(p->ctx, p->op, p->args, tid, p->nth);
+    int chunks = p->chunks;
+    for (int c; (c = claim_chunk(p, seen, chunks)) >= 0;) {
+      p->task(p->ctx, p->op, p->args, c, chunks);
       atomic_fetch_add(&p->done, 1);
     }
   }
@@ -95,13 +111,19 @@ void wren_pool_run(wren_pool* p, int op, const double* args, int nargs, int nth)
   (void)nargs;
   if (nth > p->workers + 1) nth = p->workers + 1;
   if (nth <= 1) { p->task(p->ctx, op, args, 0, 1); return; }
+  int chunks = nth * CHUNKS_PER_THREAD < WREN_POOL_MAX ? nth * CHUNKS_PER_THREAD : WREN_POOL_MAX;
+  unsigned seq = atomic_load(&p->seq) + 1;
   p->op = op;
   p->args = args;
-  p->nth = nth;
+  p->chunks = chunks;
   atomic_store(&p->done, 0);
+  atomic_store(&p->claim, (seq & 0xffffffu) << 8);
   publish(p);
-  p->task(p->ctx, op, args, 0, nth);
-  while (atomic_load(&p->done) < nth - 1) cpu_relax();
+  for (int c; (c = claim_chunk(p, seq, chunks)) >= 0;) {
+    p->task(p->ctx, op, args, c, chunks);
+    atomic_fetch_add(&p->done, 1);
+  }
+  while (atomic_load(&p->done) < chunks) cpu_relax();
 }
 
 void wren_pool_destroy(wren_pool* p) {
