@@ -69,7 +69,11 @@ export async function run(argv: string[]): Promise<void> {
     }
   };
   try {
-    const r = await trainModel(cfg, { resume: Boolean(values.resume), onProgress: show, signal: ac.signal });
+    const r = await trainModel(cfg, {
+      resume: Boolean(values.resume), onProgress: show, signal: ac.signal,
+      onStart: (i) => process.stderr.write(`${i.step ? `resuming at step ${i.step}: ` : ''}${(i.parameters / 1e6).toFixed(2)}M parameters on ${i.backend}; ` +
+        `activations ${(i.activationBytes / 2 ** 20).toFixed(0)} MiB; batch ${cfg.batch_size}×${cfg.seq_len}${cfg.grad_accum > 1 ? `×${cfg.grad_accum}` : ''}\n`),
+    });
     if (tty) process.stderr.write('\n');
     console.log(`${r.interrupted ? 'stopped' : 'done'} at step ${r.step} (${r.tokens.toLocaleString()} tokens): train loss ${r.loss.toFixed(4)}` +
       `${r.valLoss !== null ? `, val loss ${r.valLoss.toFixed(4)}` : ''}; checkpoint in ${r.checkpoint}`);

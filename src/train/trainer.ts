@@ -37,6 +37,7 @@ export type TrainOptions = {
   resume?: boolean;
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
+  onStart?: (info: { backend: string; parameters: number; activationBytes: number; step: number }) => void;
   backend?: Backend;       // default: createBackend from the config's backend/threads
   writeFile?: WriteFile;   // for tests: a double that fails like a full disk
 };
@@ -114,6 +115,7 @@ export async function trainModel(cfg: TrainConfig, opts: TrainOptions = {}): Pro
     state: { format: TRAINER_STATE_FORMAT, version: 1, step, tokens, adam_step: opt.step, rng_state: rng.state, tokenizer_sha256: tf.sha256, val_loss: valLoss },
   }, opts.writeFile);
 
+  opts.onStart?.({ backend: backend.description, parameters: model.params.size, activationBytes: model.tape.bytes, step });
   const t0 = performance.now(), step0 = step;
   let loss = NaN, lr = 0, gradNorm = 0, interrupted = false;
   try {
