@@ -22,6 +22,6 @@ export async function run(argv: string[]): Promise<void> {
   console.log(`wasm:     ${wasm.simd}${wasm.fallbackReason ? ` (relaxed SIMD unavailable: ${wasm.fallbackReason})` : ''}`);
   console.log(`native:   ${nativeAvailable() ? `built, ${nativeSimd()}` : `unavailable: ${nativeUnavailableReason()}`}`);
   const backend = await createBackend({ backend: backendFlag as BackendName | 'auto', threads });
-  console.log(`in use:   ${backend.name} — ${backend.description}${process.env.WREN_BACKEND ? ` (WREN_BACKEND=${process.env.WREN_BACKEND})` : ''}`);
+  console.log(`in use:   ${backend.name} — ${backend.description}${backendFlag === 'auto' && process.env.WREN_BACKEND ? ` (WREN_BACKEND=${process.env.WREN_BACKEND})` : ''}`);
   backend.dispose();
 }
