@@ -54,7 +54,9 @@ options:
   --epochs N         training epochs (linear-ngram 40, transformer 12)
 linear-ngram:
   --bits B           feature hash bits (default 18)
-transformer (a BPE tokenizer is trained on the label texts):
+transformer (a BPE tokenizer is trained on the label texts, unless --init gives one):
+  --init DIR         start from a pretrained LM folder (config.json, model.safetensors, tokenizer.json):
+                     its trunk weights, sizes and tokenizer; the classification head starts fresh
   --vocab N          tokenizer vocabulary (default 2048)
   --max-len T        tokens read per document (default 256)
   --hidden C         hidden size (default 64); --layers L (default 2); --heads H (default 4)
@@ -111,7 +113,7 @@ async function runTrainClassifier(argv: string[]): Promise<void> {
     labels: { type: 'string' }, out: { type: 'string' }, kind: { type: 'string' }, threshold: { type: 'string' },
     'held-out': { type: 'string' }, folds: { type: 'string' }, seed: { type: 'string' }, bits: { type: 'string' }, epochs: { type: 'string' },
     vocab: { type: 'string' }, 'max-len': { type: 'string' }, hidden: { type: 'string' }, layers: { type: 'string' }, heads: { type: 'string' },
-    batch: { type: 'string' }, lr: { type: 'string' }, 'weight-decay': { type: 'string' }, pooling: { type: 'string' }, threads: { type: 'string' },
+    batch: { type: 'string' }, lr: { type: 'string' }, 'weight-decay': { type: 'string' }, pooling: { type: 'string' }, threads: { type: 'string' }, init: { type: 'string' },
   }, TRAIN_HELP);
   const trainOptions: Record<string, number> = {};
   if (values.bits !== undefined) trainOptions.bits = intFlag(values.bits, 'bits', 18, 4, 26);
@@ -128,10 +130,11 @@ async function runTrainClassifier(argv: string[]): Promise<void> {
   const linearOnly = ['bits'].filter((k) => k in trainOptions), transformerOnly = Object.keys(trainOptions).filter((k) => !['bits', 'epochs'].includes(k));
   const kind = str(values.kind) ?? 'linear-ngram';
   if (kind === 'transformer' && linearOnly.length) throw new CliError(`--${linearOnly[0]} is a linear-ngram option; --kind is transformer`);
+  if (kind !== 'transformer' && values.init !== undefined) throw new CliError('--init is a transformer option; add --kind transformer');
   if (kind === 'linear-ngram' && transformerOnly.length) throw new CliError(`--${transformerOnly[0]} is a transformer option; add --kind transformer`);
   if (kind === 'transformer') console.error(`training ${1 + intFlag(values.folds, 'folds', 5, 2, 100)} transformer classifiers (the saved one, then one per cross-validation fold)…`);
   const r = await trainEduClassifierFromLabels({
-    labels: requiredFlag(values.labels, 'labels'), out: requiredFlag(values.out, 'out'), kind,
+    labels: requiredFlag(values.labels, 'labels'), out: requiredFlag(values.out, 'out'), kind, init: str(values.init),
     threshold: numFlag(values.threshold, 'threshold', 3, 0, 5), heldOutFraction: numFlag(values['held-out'], 'held-out', 0.2, 0.01, 0.99),
     folds: intFlag(values.folds, 'folds', 5, 2, 100), seed: intFlag(values.seed, 'seed', 1), trainOptions,
   });

@@ -19,6 +19,12 @@ import { runFilter } from '../../src/data/filter/pipeline.ts';
 import { loadRecipe } from '../../src/data/filter/recipe.ts';
 import { readSafetensors } from '../../src/formats/safetensors.ts';
 import { run as filterCli } from '../../src/cli/filter.ts';
+import { createBackend } from '../../src/engine/backend.ts';
+import { initParameters } from '../../src/nn/init.ts';
+import { LlamaModel } from '../../src/nn/llama.ts';
+import { saveModel } from '../../src/nn/load.ts';
+import { saveTokenizerJson } from '../../src/tokenizer/hf-tokenizer-json.ts';
+import { trainTokenizer } from '../../src/tokenizer/train-tokenizer.ts';
 import { sharedData } from './helpers.ts';
 
 const csv = sharedData('edu-value/fineweb_edu_llama3.3-70b_scored_150.csv');
@@ -135,5 +141,43 @@ test('transformer classifier: missing or corrupt folders, wrong kinds and bad op
   await assert.rejects(filterCli([...cli, '--hidden', '32']), /--hidden is a transformer option; add --kind transformer/);
   await assert.rejects(filterCli([...cli, '--kind', 'transformer', '--pooling', 'max']), /--pooling must be last or mean/);
   await assert.rejects(filterCli([...cli, '--kind', 'forest']), /unknown classifier kind 'forest'/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('transformer classifier --init: starts from a pretrained LM folder (its trunk, sizes and tokenizer; a fresh head)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wren-tclf-init-'));
+  const { tokenizer } = await trainTokenizer(tinySet.map((e) => e.text), { vocabSize: 300, specialTokens: ['<|endoftext|>'] });
+  const config = { hidden_size: 16, intermediate_size: 48, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, vocab_size: tokenizer.vocabSize,
+    max_position_embeddings: 64, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: false, eos_token_id: 0 };
+  const backend = await createBackend({ backend: 'reference' });
+  const lm = new LlamaModel(config, backend, 8);
+  initParameters(lm.params, config, 11);
+  saveModel(join(dir, 'lm'), lm);
+  saveTokenizerJson(tokenizer, join(dir, 'lm', 'tokenizer.json'));
+  backend.dispose();
+
+  const clf = await trainTransformerClassifier(tinySet, { maxLen: 32, epochs: 1, lr: 1e-7, batch: 4 }, join(dir, 'lm'));
+  const scores = clf.scoreBatch(tinySet.map((e) => e.text));
+  clf.save(join(dir, 'c'), {});
+  await clf.close();
+  const lmT = readSafetensors(join(dir, 'lm', 'model.safetensors')).tensors, cT = readSafetensors(join(dir, 'c', 'model.safetensors')).tensors;
+  for (const name of ['model.embed_tokens.weight', 'model.layers.0.self_attn.k_proj.weight', 'model.layers.0.mlp.down_proj.weight']) {
+    const a = lmT.get(name)!.data, b = cT.get(name)!.data;
+    assert.equal(a.length, b.length, name);
+    assert.ok(a.every((x, i) => Math.abs(x - b[i]) < 1e-5), `${name} starts from the LM's weights`);
+  }
+  assert.deepEqual(cT.get('score.weight')?.shape, [6, 16]);
+  assert.ok(!cT.has('lm_head.weight'));
+  assert.equal(readFileSync(join(dir, 'c', 'tokenizer.json'), 'utf8'), readFileSync(join(dir, 'lm', 'tokenizer.json'), 'utf8'));
+  assert.equal(JSON.parse(readFileSync(join(dir, 'c', 'config.json'), 'utf8')).pad_token_id, 0, 'pads with the end-of-text id');
+  const loaded = await loadEduClassifier(join(dir, 'c'));
+  assert.deepEqual(await Promise.all(tinySet.map((e) => loaded.score(e.text, ''))), scores);
+  await loaded.close?.();
+
+  await assert.rejects(trainTransformerClassifier(tinySet, {}, join(dir, 'missing')), /missing: no such model file or folder/);
+  rmSync(join(dir, 'lm', 'tokenizer.json'));
+  await assert.rejects(trainTransformerClassifier(tinySet, {}, join(dir, 'lm')), /expected a model folder with config\.json, model\.safetensors and tokenizer\.json/);
+  writeFileSync(join(dir, 'labels.jsonl'), tinySet.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  await assert.rejects(filterCli(['train-classifier', '--labels', join(dir, 'labels.jsonl'), '--out', join(dir, 'x'), '--init', join(dir, 'lm')]), /--init is a transformer option/);
   rmSync(dir, { recursive: true, force: true });
 });

@@ -36,7 +36,8 @@ export interface LabeledText {
 export interface EduClassifierTrainer {
   kind: string;
   defaults: Record<string, number>;
-  train(examples: LabeledText[], options: Record<string, number>): EduClassifier | Promise<EduClassifier>;
+  /** `from`: a pretrained model to start from, for kinds that can (the transformer: an LM folder). */
+  train(examples: LabeledText[], options: Record<string, number>, from?: string): EduClassifier | Promise<EduClassifier>;
 }
 
 type Loader = (dir: string, manifest: EduClassifierManifest) => EduClassifier | Promise<EduClassifier>;

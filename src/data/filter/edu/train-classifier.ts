@@ -21,6 +21,8 @@ export interface TrainClassifierOptions {
   heldOutFraction?: number;
   folds?: number;
   seed?: number;
+  /** Start from this pretrained model (transformer: an LM folder with tokenizer.json). */
+  init?: string;
   /** Kind-specific numeric options (e.g. bits, epochs for linear-ngram; hidden, maxLen for transformer). */
   trainOptions?: Record<string, number>;
 }
@@ -53,13 +55,14 @@ export async function trainEduClassifierFromLabels(o: TrainClassifierOptions): P
   const seed = o.seed ?? 1;
   if (!(heldOutFraction > 0 && heldOutFraction < 1)) throw new WrenError(`--held-out must be in (0, 1), got ${heldOutFraction}`);
   const trainer = eduClassifierTrainer(kind);
+  if (o.init && kind !== 'transformer') throw new WrenError(`--init is for --kind transformer, not ${kind}`);
   const opts = { ...trainer.defaults, ...o.trainOptions, seed };
   const { examples, skipped } = readLabels(o.labels);
   if (examples.length < 10) throw new WrenError(`${o.labels}: ${examples.length} labelled rows; need at least 10 to hold some out`);
 
   const { train, test } = stratifiedSplit(examples, heldOutFraction, seed);
   const tTrain = performance.now();
-  const model = await trainer.train(train, opts);
+  const model = await trainer.train(train, opts, o.init);
   const trainSeconds = (performance.now() - tTrain) / 1000;
   // All texts are handed to the scorer before any is awaited, so a batching scorer sees them together.
   const predict = async (m: typeof model, xs: LabeledText[]) => (await Promise.all(xs.map((e) => m.score(e.text, '')))).map(Number);
@@ -72,7 +75,7 @@ export async function trainEduClassifierFromLabels(o: TrainClassifierOptions): P
   const truth: number[] = [], pred: number[] = [];
   for (let f = 0; f < folds; f++) {
     const tr = all.filter((_, i) => i % folds !== f), te = all.filter((_, i) => i % folds === f);
-    const m = await trainer.train(tr, opts);
+    const m = await trainer.train(tr, opts, o.init);
     truth.push(...te.map((e) => e.score));
     pred.push(...await predict(m, te));
     await m.close?.();
@@ -90,7 +93,7 @@ export async function trainEduClassifierFromLabels(o: TrainClassifierOptions): P
     seconds: (performance.now() - t0) / 1000,
   };
   mkdirSync(o.out, { recursive: true });
-  model.save(o.out, { threshold, trainedOn: o.labels, trainRows: train.length, options: opts, metrics: { heldOut, crossValidation } });
+  model.save(o.out, { threshold, trainedOn: o.labels, trainRows: train.length, options: opts, ...(o.init ? { initFrom: o.init } : {}), metrics: { heldOut, crossValidation } });
   await model.close?.();
   const write = (name: string, body: string) => {
     writeFileSync(join(o.out, `${name}.tmp`), body);

@@ -6,7 +6,8 @@
 //   classifier.json    manifest: kind 'transformer', threshold, maxLen (tokens read per document),
 //                      classes [0…5], metrics and training options
 //   config.json, model.safetensors   HF LlamaForSequenceClassification (llama-classifier-files.ts)
-//   tokenizer.json     byte-level BPE trained on the label texts; '<|pad|>' (id 0) pads batches
+//   tokenizer.json     byte-level BPE trained on the label texts, where '<|pad|>' (id 0) pads
+//                      batches; or the tokenizer of the LM it started from (config.json's pad_token_id)
 //
 // Scoring batches itself: score() queues the text and a flush on the next turn of the event loop
 // runs every queued text through the model B at a time. The pipeline calls score() for a whole
@@ -119,16 +120,13 @@ export async function loadTransformerClassifier(dir: string, m: EduClassifierMan
   const tokFile = join(dir, 'tokenizer.json');
   if (!existsSync(tokFile)) throw new WrenError(`${dir}: transformer classifier has no tokenizer.json`);
   const tokenizer = loadTokenizerJson(tokFile);
-  const padId = tokenizer.specialTokens.get(PAD_TOKEN);
-  if (padId === undefined) throw new WrenError(`${tokFile}: no '${PAD_TOKEN}' special token (the classifier pads with it)`);
   const backend = await createBackend();
   try {
     const { model, setup } = loadClassifierModel(dir, backend, SCORE_BATCH, maxLen);
     if (tokenizer.vocabSize !== setup.config.vocab_size) {
       throw new WrenError(`${tokFile}: ${tokenizer.vocabSize} tokens, config.json says vocab_size ${setup.config.vocab_size}: they do not belong together`);
     }
-    if (setup.padTokenId !== padId) throw new WrenError(`${dir}/config.json: pad_token_id ${setup.padTokenId}, but tokenizer.json has '${PAD_TOKEN}' = ${padId}`);
-    return new TransformerEduClassifier(model, tokenizer, maxLen, padId, backend);
+    return new TransformerEduClassifier(model, tokenizer, maxLen, setup.padTokenId, backend);
   } catch (err) {
     backend.dispose();
     throw err;

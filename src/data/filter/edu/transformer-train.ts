@@ -4,8 +4,16 @@
 // the first 10% of steps and cosine decay to lr/10, global-norm clipping at 1, seeded shuffles.
 // Labels are rounded to the classes 0…5; the loss is the mean cross-entropy of a batch.
 // A batch is as long as its longest text, so short texts cost less.
+// With `from` (an LM folder: config.json, model.safetensors, tokenizer.json, e.g. from `wren
+// train`), the trunk starts from that model's weights and keeps its sizes and tokenizer; only the
+// head starts fresh. Its pad id is the tokenizer's '<|pad|>', else its end-of-text id, else 0.
 import { WrenError } from '../../../errors.ts';
+import { fromHfTensors } from '../../../formats/hf-llama.ts';
+import { readSafetensors } from '../../../formats/safetensors.ts';
 import { checkConsistent, type LlamaConfig } from '../../../nn/config.ts';
+import { readConfigFile, resolveModelFiles } from '../../../nn/load.ts';
+import type { BpeTokenizer } from '../../../tokenizer/bpe-tokenizer.ts';
+import { loadTokenizerJson } from '../../../tokenizer/hf-tokenizer-json.ts';
 import { initParameters } from '../../../nn/init.ts';
 import { LlamaClassifierModel, POOLINGS } from '../../../nn/llama-classifier.ts';
 import { trainTokenizer } from '../../../tokenizer/train-tokenizer.ts';
@@ -70,21 +78,48 @@ export function classifierConfig(o: TransformerTrainOptions, vocabSize: number):
   return c;
 }
 
-/** Train on `examples` (scores 0…5); the classifier keeps its backend until close(). */
-export async function trainTransformerClassifier(examples: LabeledText[], options: Record<string, number>): Promise<TransformerEduClassifier> {
+/** The LM folder `dir` as a starting point: its config, HF tensors (without lm_head) and tokenizer. */
+function readPretrained(dir: string) {
+  const files = resolveModelFiles(dir);
+  if (files.kind !== 'folder' || !files.tokenizer?.endsWith('.json')) {
+    throw new WrenError(`--init ${dir}: expected a model folder with config.json, model.safetensors and tokenizer.json`);
+  }
+  const config: LlamaConfig = { ...readConfigFile(files.config!), tie_word_embeddings: true };
+  const tokenizer = loadTokenizerJson(files.tokenizer);
+  if (tokenizer.vocabSize !== config.vocab_size) throw new WrenError(`${files.tokenizer}: ${tokenizer.vocabSize} tokens, the model's vocabulary is ${config.vocab_size}`);
+  const { tensors } = readSafetensors(files.weights);
+  tensors.delete('lm_head.weight');
+  return { config, tensors, tokenizer, weights: files.weights };
+}
+
+/** Train on `examples` (scores 0…5), from scratch or from the LM folder `from`; the classifier
+ *  keeps its backend until close(). */
+export async function trainTransformerClassifier(examples: LabeledText[], options: Record<string, number>, from?: string): Promise<TransformerEduClassifier> {
   const o = checkOptions(options);
   if (examples.length === 0) throw new WrenError('train-classifier: no labelled examples');
-  const { tokenizer } = await trainTokenizer(examples.map((e) => e.text), { vocabSize: o.vocab, specialTokens: [PAD_TOKEN] });
-  const padId = tokenizer.specialTokens.get(PAD_TOKEN)!;
+  const base = from ? readPretrained(from) : undefined;
+  let tokenizer: BpeTokenizer, padId: number;
+  if (base) {
+    tokenizer = base.tokenizer;
+    padId = tokenizer.specialTokens.get(PAD_TOKEN) ?? tokenizer.eosId ?? 0;
+  } else {
+    tokenizer = (await trainTokenizer(examples.map((e) => e.text), { vocabSize: o.vocab, specialTokens: [PAD_TOKEN] })).tokenizer;
+    padId = tokenizer.specialTokens.get(PAD_TOKEN)!;
+  }
   const seqs = examples.map((e) => encodeForClassifier(tokenizer, e.text, o.maxLen, padId));
   const ys = examples.map((e) => Math.round(clampScore(e.score)));
-  const config = classifierConfig(o, tokenizer.vocabSize);
+  const config = base?.config ?? classifierConfig(o, tokenizer.vocabSize);
 
   const backend = await createTrainingBackend('auto', o.threads || undefined);
   try {
     const B = Math.min(o.batch, examples.length);
     const model = new LlamaClassifierModel(config, EDU_CLASSES.length, POOLINGS[o.meanPool], backend, B, o.maxLen);
     initParameters(model.params, config, o.seed);
+    if (base) {
+      const K = EDU_CLASSES.length, C = config.hidden_size;
+      base.tensors.set('score.weight', { dtype: 'F32', shape: [K, C], data: model.params.view('score').slice() }); // the fresh head
+      fromHfTensors(config, base.tensors, model.params, base.weights);
+    }
     const opt = new AdamW(backend, model.params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: o.weightDecay });
     const stepsPerEpoch = Math.ceil(examples.length / B), totalSteps = o.epochs * stepsPerEpoch;
     const schedule = { lr: o.lr, minLr: o.lr / 10, warmupSteps: Math.max(1, Math.round(totalSteps / 10)), totalSteps };
