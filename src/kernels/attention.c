@@ -28,7 +28,7 @@ static inline void scale_add(float* acc, float alpha, const float* v, float p, i
   for (; d < D; d++) acc[d] = acc[d] * alpha + p * v[d];
 }
 
-#define TBK 32      // keys per block in the tiled path
+#define TBK (VW >= 16 ? 64 : 32) // keys per block in the tiled path: TBK/VW independent FMA chains
 #define TQB 32      // queries per block in the tiled path
 #define TDMAX 128   // largest head size for the tiled path (kt is TDMAX·TBK floats of stack)
 #define AV 4        // output vectors kept in registers while summing p·v
