@@ -133,8 +133,14 @@ async function runTrainClassifier(argv: string[]): Promise<void> {
   if (kind !== 'transformer' && values.init !== undefined) throw new CliError('--init is a transformer option; add --kind transformer');
   if (kind === 'linear-ngram' && transformerOnly.length) throw new CliError(`--${transformerOnly[0]} is a transformer option; add --kind transformer`);
   if (kind === 'transformer') console.error(`training ${1 + intFlag(values.folds, 'folds', 5, 2, 100)} transformer classifiers (the saved one, then one per cross-validation fold)…`);
+  const tty = process.stderr.isTTY === true;
+  const onEpoch = (model: string, p: { epoch: number; epochs: number; loss: number; seconds: number }) => {
+    const line = `  ${model}: epoch ${p.epoch}/${p.epochs}, train loss ${p.loss.toFixed(3)}, ${p.seconds.toFixed(1)} s`;
+    if (tty) process.stderr.write(`\r${line}\x1b[K${p.epoch === p.epochs ? '\n' : ''}`);
+    else if (p.epoch === p.epochs) process.stderr.write(line + '\n');
+  };
   const r = await trainEduClassifierFromLabels({
-    labels: requiredFlag(values.labels, 'labels'), out: requiredFlag(values.out, 'out'), kind, init: str(values.init),
+    labels: requiredFlag(values.labels, 'labels'), out: requiredFlag(values.out, 'out'), kind, init: str(values.init), onEpoch,
     threshold: numFlag(values.threshold, 'threshold', 3, 0, 5), heldOutFraction: numFlag(values['held-out'], 'held-out', 0.2, 0.01, 0.99),
     folds: intFlag(values.folds, 'folds', 5, 2, 100), seed: intFlag(values.seed, 'seed', 1), trainOptions,
   });

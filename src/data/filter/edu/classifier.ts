@@ -32,12 +32,15 @@ export interface LabeledText {
   score: number;
 }
 
+export type EduTrainProgress = { epoch: number; epochs: number; loss: number; seconds: number };
+
 /** A way to train a classifier of one kind; `train-classifier --kind` picks one. Options are numbers. */
 export interface EduClassifierTrainer {
   kind: string;
   defaults: Record<string, number>;
-  /** `from`: a pretrained model to start from, for kinds that can (the transformer: an LM folder). */
-  train(examples: LabeledText[], options: Record<string, number>, from?: string): EduClassifier | Promise<EduClassifier>;
+  /** `from`: a pretrained model to start from, for kinds that can (the transformer: an LM folder).
+   *  `onEpoch`: called after each epoch by kinds that take long enough to need it. */
+  train(examples: LabeledText[], options: Record<string, number>, from?: string, onEpoch?: (p: EduTrainProgress) => void): EduClassifier | Promise<EduClassifier>;
 }
 
 type Loader = (dir: string, manifest: EduClassifierManifest) => EduClassifier | Promise<EduClassifier>;

@@ -6,7 +6,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../../../errors.ts';
-import { eduClassifierTrainer, type LabeledText } from './classifier.ts';
+import { eduClassifierTrainer, type EduTrainProgress, type LabeledText } from './classifier.ts';
 import { keepMetrics, stratifiedSplit, type KeepMetrics } from './evaluate.ts';
 import { scoreWeb } from './heuristic-scorer.ts';
 import { readLabels } from './labels.ts';
@@ -23,6 +23,8 @@ export interface TrainClassifierOptions {
   seed?: number;
   /** Start from this pretrained model (transformer: an LM folder with tokenizer.json). */
   init?: string;
+  /** Progress of each model trained: 'saved model', then 'fold 1/5' … */
+  onEpoch?: (model: string, p: EduTrainProgress) => void;
   /** Kind-specific numeric options (e.g. bits, epochs for linear-ngram; hidden, maxLen for transformer). */
   trainOptions?: Record<string, number>;
 }
@@ -62,7 +64,7 @@ export async function trainEduClassifierFromLabels(o: TrainClassifierOptions): P
 
   const { train, test } = stratifiedSplit(examples, heldOutFraction, seed);
   const tTrain = performance.now();
-  const model = await trainer.train(train, opts, o.init);
+  const model = await trainer.train(train, opts, o.init, (p) => o.onEpoch?.('saved model', p));
   const trainSeconds = (performance.now() - tTrain) / 1000;
   // All texts are handed to the scorer before any is awaited, so a batching scorer sees them together.
   const predict = async (m: typeof model, xs: LabeledText[]) => (await Promise.all(xs.map((e) => m.score(e.text, '')))).map(Number);
@@ -75,7 +77,7 @@ export async function trainEduClassifierFromLabels(o: TrainClassifierOptions): P
   const truth: number[] = [], pred: number[] = [];
   for (let f = 0; f < folds; f++) {
     const tr = all.filter((_, i) => i % folds !== f), te = all.filter((_, i) => i % folds === f);
-    const m = await trainer.train(tr, opts, o.init);
+    const m = await trainer.train(tr, opts, o.init, (p) => o.onEpoch?.(`fold ${f + 1}/${folds}`, p));
     truth.push(...te.map((e) => e.score));
     pred.push(...await predict(m, te));
     await m.close?.();

@@ -5,6 +5,6 @@ import { loadTransformerClassifier } from './transformer-classifier.ts';
 import { trainTransformerClassifier, transformerDefaults } from './transformer-train.ts';
 
 registerEduClassifier(
-  { kind: 'transformer', defaults: { ...transformerDefaults }, train: (examples, opts, from) => trainTransformerClassifier(examples, opts, from) },
+  { kind: 'transformer', defaults: { ...transformerDefaults }, train: (examples, opts, from, onEpoch) => trainTransformerClassifier(examples, opts, from, onEpoch) },
   loadTransformerClassifier,
 );

@@ -20,7 +20,7 @@ import { trainTokenizer } from '../../../tokenizer/train-tokenizer.ts';
 import { AdamW, clipScale, learningRate } from '../../../train/optimizer.ts';
 import { createTrainingBackend } from '../../../train/trainer.ts';
 import { mulberry32 } from '../hash.ts';
-import type { LabeledText } from './classifier.ts';
+import type { EduTrainProgress, LabeledText } from './classifier.ts';
 import { clampScore } from './scorer.ts';
 import { EDU_CLASSES, PAD_TOKEN, TransformerEduClassifier, encodeForClassifier } from './transformer-classifier.ts';
 
@@ -94,7 +94,9 @@ function readPretrained(dir: string) {
 
 /** Train on `examples` (scores 0…5), from scratch or from the LM folder `from`; the classifier
  *  keeps its backend until close(). */
-export async function trainTransformerClassifier(examples: LabeledText[], options: Record<string, number>, from?: string): Promise<TransformerEduClassifier> {
+export async function trainTransformerClassifier(examples: LabeledText[], options: Record<string, number>, from?: string,
+  onEpoch?: (p: EduTrainProgress) => void): Promise<TransformerEduClassifier> {
+  const t0 = performance.now();
   const o = checkOptions(options);
   if (examples.length === 0) throw new WrenError('train-classifier: no labelled examples');
   const base = from ? readPretrained(from) : undefined;
@@ -145,6 +147,7 @@ export async function trainTransformerClassifier(examples: LabeledText[], option
         sum += model.meanLoss() * idx.length;
       }
       epochLoss.push(sum / examples.length);
+      onEpoch?.({ epoch: epoch + 1, epochs: o.epochs, loss: sum / examples.length, seconds: (performance.now() - t0) / 1000 });
     }
     const clf = new TransformerEduClassifier(model, tokenizer, o.maxLen, padId, backend);
     clf.trainLoss = epochLoss;
