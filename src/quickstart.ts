@@ -4,7 +4,7 @@
 // machine's cores, then write stories from fresh seed words. Everything lands in one run folder.
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createBackend } from './engine/backend.ts';
+import type { Backend } from './engine/backend.ts';
 import { WrenError } from './errors.ts';
 import { writeFileAtomic } from './formats/atomic.ts';
 import { loadRecipe } from './data/recipes/recipe.ts';
@@ -17,7 +17,7 @@ import { trainTokenizer } from './tokenizer/train-tokenizer.ts';
 import { saveTokenizerJson } from './tokenizer/hf-tokenizer-json.ts';
 import { tokenizeToShards } from './train/tokenize.ts';
 import { parseTrainConfig } from './train/train-config.ts';
-import { trainModel, type TrainProgress } from './train/trainer.ts';
+import { createTrainingBackend, trainModel, type TrainProgress } from './train/trainer.ts';
 import { lossPlotSvg, readMetrics } from './train/plot.ts';
 import { LlamaTrainModel } from './nn/llama-train.ts';
 import { initParameters } from './nn/init.ts';
@@ -77,8 +77,21 @@ export async function runQuickstart(o: QuickstartOptions): Promise<QuickstartRep
   const trainTokens = index.train.reduce((n, s) => n + s.tokens, 0);
   o.log(`    ${trainTokens.toLocaleString('en-US')} training tokens`);
 
+  // One backend for measuring, training and sampling (each owns a worker pool; making and
+  // disposing several in one process is wasted start-up).
+  const backend = await createTrainingBackend('auto', o.threads);
+  try {
+    return await trainAndSample(o, backend, tokenizerPath, shards);
+  } finally {
+    backend.dispose();
+  }
+}
+
+async function trainAndSample(o: QuickstartOptions, backend: Backend, tokenizerPath: string, shards: string): Promise<QuickstartReport> {
   const model: LlamaConfig = { ...QUICKSTART_MODEL, vocab_size: VOCAB };
-  const msPerStep = await measureStepMs(model, o.threads);
+  const mark = backend.arena.mark();
+  const msPerStep = measureStepMs(model, backend);
+  backend.arena.release(mark);
   const steps = Math.max(20, Math.floor((o.minutes * 60_000) / (msPerStep * 1.08)));
   o.log(`4/5 training a ${(paramCount(model) / 1e6).toFixed(2)}M-parameter model for ${steps} steps (~${o.minutes} min at ${Math.round(msPerStep)} ms/step, batch ${BATCH}×${SEQ})`);
   const runDir = join(o.out, 'train');
@@ -92,7 +105,8 @@ export async function runQuickstart(o: QuickstartOptions): Promise<QuickstartRep
   // Steps are sized from a measured step time; a busier machine than measured still stops by the
   // hard deadline (the trainer checkpoints on abort), so the whole job keeps to its time budget.
   const deadline = AbortSignal.timeout(Math.round(o.minutes * 60_000 * 1.3));
-  const result = await trainModel(cfg, { onProgress: (p) => o.status?.(progressLine(p)), signal: deadline });
+  const result = await trainModel(cfg, { onProgress: (p) => o.status?.(progressLine(p)), signal: deadline, backend });
+  backend.arena.release(mark);
   if (result.interrupted) o.log(`    the machine ran slower than measured: stopped at the time budget, step ${result.step} of ${steps}`);
   const trainSeconds = (performance.now() - t0) / 1000;
   o.log(`    ${result.step} steps, ${result.tokens.toLocaleString('en-US')} tokens in ${(trainSeconds / 60).toFixed(1)} min: ` +
@@ -100,7 +114,7 @@ export async function runQuickstart(o: QuickstartOptions): Promise<QuickstartRep
   writeFileAtomic(join(o.out, 'loss.svg'), lossPlotSvg(readMetrics(runDir), 'quickstart: loss'));
 
   o.log(`5/5 writing ${o.samples} stories from fresh seed words\n`);
-  const samples = await writeSamples(result.checkpoint, o);
+  const samples = await writeSamples(result.checkpoint, o, backend);
   const report: QuickstartReport = {
     out: o.out, parameters: paramCount(model), steps: result.step, tokens: result.tokens,
     trainLoss: result.loss, valLoss: result.valLoss, trainSeconds, samples,
@@ -115,28 +129,23 @@ function paramCount(c: LlamaConfig): number {
   return c.vocab_size * C * (c.tie_word_embeddings ? 1 : 2) + c.num_hidden_layers * layer + C;
 }
 
-/** Time two training steps on random tokens, after one warm-up step, to size the run to the budget. */
-async function measureStepMs(config: LlamaConfig, threads?: number): Promise<number> {
-  const backend = await createBackend({ threads });
-  try {
-    const m = new LlamaTrainModel(config, backend, BATCH, SEQ);
-    initParameters(m.params, config, 1);
-    const opt = new AdamW(backend, m.params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
-    const batch = Int32Array.from({ length: BATCH * (SEQ + 1) }, (_, i) => (i * 7919) % config.vocab_size);
-    const times: number[] = [];
-    for (let s = 0; s < 3; s++) {
-      const t0 = performance.now();
-      m.zeroGrads();
-      m.setBatch(batch);
-      m.forward(1 / (BATCH * SEQ));
-      m.backward();
-      opt.update(m.grads, 1e-4, clipScale(opt.gradNorm(m.grads), 1));
-      if (s > 0) times.push(performance.now() - t0);
-    }
-    return Math.max(...times);
-  } finally {
-    backend.dispose();
+/** Time two training steps on fixed tokens, after one warm-up step, to size the run to the budget. */
+function measureStepMs(config: LlamaConfig, backend: Backend): number {
+  const m = new LlamaTrainModel(config, backend, BATCH, SEQ);
+  initParameters(m.params, config, 1);
+  const opt = new AdamW(backend, m.params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
+  const batch = Int32Array.from({ length: BATCH * (SEQ + 1) }, (_, i) => (i * 7919) % config.vocab_size);
+  const times: number[] = [];
+  for (let s = 0; s < 3; s++) {
+    const t0 = performance.now();
+    m.zeroGrads();
+    m.setBatch(batch);
+    m.forward(1 / (BATCH * SEQ));
+    m.backward();
+    opt.update(m.grads, 1e-4, clipScale(opt.gradNorm(m.grads), 1));
+    if (s > 0) times.push(performance.now() - t0);
   }
+  return Math.max(...times);
 }
 
 function progressLine(p: TrainProgress): string {
@@ -145,29 +154,24 @@ function progressLine(p: TrainProgress): string {
 }
 
 /** Stories from seeds the training data never used (a different seed stream), Instruct-prompted. */
-async function writeSamples(modelDir: string, o: QuickstartOptions): Promise<QuickstartSample[]> {
-  const backend = await createBackend({ threads: o.threads });
-  try {
-    const { model, files } = loadModel(modelDir, backend);
-    const tokenizer = await loadTokenizerFor(files.tokenizer!, model.config);
-    const vocab = defaultVocabulary();
-    const samples: QuickstartSample[] = [];
-    for (let i = 0; i < o.samples; i++) {
-      const seeds = storySeedsForJob(vocab, o.seed + 1_000_003, i);
-      const prompt = `Features: ${seeds.features.join(', ')}\nWords: ${seeds.verb}, ${seeds.noun}, ${seeds.adjective}\n`;
-      const ids = tokenizer.encode(prompt, { bos: true });
-      let text = '';
-      for (const step of generate(model, tokenizer, ids, { maxTokens: model.contextLength - ids.length, temperature: 0.7, topP: 0.9, seed: o.seed + i })) text += step.text;
-      const story = (text.split('Story:')[1] ?? text).trim();
-      const lower = story.toLowerCase();
-      const wordsUsed = [seeds.verb, seeds.noun, seeds.adjective].filter((w) => lower.includes(w.toLowerCase()));
-      samples.push({ seeds, story, wordsUsed });
-      o.log(`— words: ${seeds.verb}, ${seeds.noun}, ${seeds.adjective}${seeds.features.length ? `; features: ${seeds.features.join(', ')}` : ''}\n${story}\n`);
-    }
-    return samples;
-  } finally {
-    backend.dispose();
+async function writeSamples(modelDir: string, o: QuickstartOptions, backend: Backend): Promise<QuickstartSample[]> {
+  const { model, files } = loadModel(modelDir, backend);
+  const tokenizer = await loadTokenizerFor(files.tokenizer!, model.config);
+  const vocab = defaultVocabulary();
+  const samples: QuickstartSample[] = [];
+  for (let i = 0; i < o.samples; i++) {
+    const seeds = storySeedsForJob(vocab, o.seed + 1_000_003, i);
+    const prompt = `Features: ${seeds.features.join(', ')}\nWords: ${seeds.verb}, ${seeds.noun}, ${seeds.adjective}\n`;
+    const ids = tokenizer.encode(prompt, { bos: true });
+    let text = '';
+    for (const step of generate(model, tokenizer, ids, { maxTokens: model.contextLength - ids.length, temperature: 0.7, topP: 0.9, seed: o.seed + i })) text += step.text;
+    const story = (text.split('Story:')[1] ?? text).trim();
+    const lower = story.toLowerCase();
+    const wordsUsed = [seeds.verb, seeds.noun, seeds.adjective].filter((w) => lower.includes(w.toLowerCase()));
+    samples.push({ seeds, story, wordsUsed });
+    o.log(`— words: ${seeds.verb}, ${seeds.noun}, ${seeds.adjective}${seeds.features.length ? `; features: ${seeds.features.join(', ')}` : ''}\n${story}\n`);
   }
+  return samples;
 }
 
 function reportMarkdown(r: QuickstartReport, modelDir: string): string {
