@@ -33,6 +33,7 @@ export type QuickstartOptions = {
   samples: number;        // stories written at the end
   seed: number;
   threads?: number;
+  backend?: 'native' | 'wasm' | 'reference' | 'auto';
   log: (line: string) => void;
   status?: (line: string) => void; // transient progress (a TTY's status line)
 };
@@ -79,7 +80,7 @@ export async function runQuickstart(o: QuickstartOptions): Promise<QuickstartRep
 
   // One backend for measuring, training and sampling (each owns a worker pool; making and
   // disposing several in one process is wasted start-up).
-  const backend = await createTrainingBackend('auto', o.threads);
+  const backend = await createTrainingBackend(o.backend ?? 'auto', o.threads);
   try {
     return await trainAndSample(o, backend, tokenizerPath, shards);
   } finally {
