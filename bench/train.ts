@@ -9,7 +9,7 @@ import { PRESETS } from '../src/nn/presets.ts';
 import { AdamW, clipScale } from '../src/train/optimizer.ts';
 import { createTrainingBackend } from '../src/train/trainer.ts';
 import type { Backend } from '../src/engine/backend.ts';
-import { TrainRng } from '../src/train/rng.ts';
+import { SeededRng } from '../src/util/rng.ts';
 import { intFlag, parseFlags } from '../src/cli/args.ts';
 import { machineLine, median } from './_machine.ts';
 
@@ -33,7 +33,7 @@ export async function run(argv: string[]): Promise<void> {
       const model = new LlamaTrainModel(c.config, backend, c.B, c.T);
       initParameters(model.params, c.config, 1);
       const opt = new AdamW(backend, model.params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
-      const rng = new TrainRng(7), batch = new Int32Array(c.B * (c.T + 1));
+      const rng = new SeededRng(7), batch = new Int32Array(c.B * (c.T + 1));
       const times: number[] = [];
       let loss = 0;
       for (let s = 0; s <= steps; s++) {

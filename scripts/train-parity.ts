@@ -10,7 +10,7 @@ import { encodeSafetensors } from '../src/formats/safetensors.ts';
 import { toHfConfigJson, type LlamaConfig } from '../src/nn/config.ts';
 import { initParameters } from '../src/nn/init.ts';
 import { LlamaTrainModel } from '../src/nn/llama-train.ts';
-import { TrainRng } from '../src/train/rng.ts';
+import { SeededRng } from '../src/util/rng.ts';
 
 const out = process.argv[2] ?? 'parity-out', backendName = (process.argv[3] ?? 'auto') as BackendName | 'auto';
 const config: LlamaConfig = { hidden_size: 64, intermediate_size: 172, num_hidden_layers: 3, num_attention_heads: 8, num_key_value_heads: 4,
@@ -19,7 +19,7 @@ const B = 4, T = 96;
 const backend = await createBackend({ backend: backendName, threads: 2 });
 const model = new LlamaTrainModel(config, backend, B, T);
 initParameters(model.params, config, 11, 0.05);
-const rng = new TrainRng(3), tokens = Array.from({ length: B * (T + 1) }, () => rng.below(config.vocab_size));
+const rng = new SeededRng(3), tokens = Array.from({ length: B * (T + 1) }, () => rng.below(config.vocab_size));
 model.setBatch(tokens);
 model.zeroGrads();
 model.forward(1 / (B * T));

@@ -26,7 +26,7 @@ export type TrainerState = {
   step: number;             // updates done
   tokens: number;           // training tokens seen
   adam_step: number;
-  rng_state: number;        // TrainRng state after the last batch drawn
+  rng_state: number;        // SeededRng state after the last batch drawn
   tokenizer_sha256: string;
   val_loss: number | null;
 };

@@ -4,7 +4,7 @@
 // sees the same tokens. Reads are positioned (TokenShardReader), never whole files.
 import { join } from 'node:path';
 import { WrenError } from '../errors.ts';
-import type { TrainRng } from './rng.ts';
+import type { SeededRng } from '../util/rng.ts';
 import { TokenShardReader, type ShardIndex } from './shards.ts';
 
 export class TokenWindowLoader {
@@ -26,7 +26,7 @@ export class TokenWindowLoader {
   }
 
   /** B random windows of T + 1 tokens into `out` (B·(T+1)). */
-  sample(rng: TrainRng, B: number, out: Int32Array): void {
+  sample(rng: SeededRng, B: number, out: Int32Array): void {
     const total = this.windows.reduce((a, b) => a + b, 0);
     for (let b = 0; b < B; b++) {
       let pos = rng.below(total), s = 0;

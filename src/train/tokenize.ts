@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { WrenError } from '../errors.ts';
 import { writeFileAtomic } from '../formats/atomic.ts';
 import { INDEX_FORMAT, SHARD_VERSION, TokenShardWriter, type ShardEntry, type ShardIndex } from './shards.ts';
-import { TrainRng } from './rng.ts';
+import { SeededRng } from '../util/rng.ts';
 import { loadTokenizerFile } from './tokenizer-file.ts';
 
 export const DOCUMENT_SEPARATOR = '<|endoftext|>';
@@ -63,7 +63,7 @@ export async function tokenizeToShards(o: TokenizeOptions): Promise<ShardIndex> 
   const tf = loadTokenizerFile(o.tokenizer), tok = tf.tokenizer;
   const bytesPerToken: 2 | 4 = tok.vocabSize <= 65536 ? 2 : 4;
   try { mkdirSync(o.out, { recursive: true }); } catch (err) { throw new WrenError(`cannot create ${o.out}: ${(err as Error).message}`); }
-  const rng = new TrainRng(o.seed ?? 1234);
+  const rng = new SeededRng(o.seed ?? 1234);
   const enc = new TextEncoder();
   type Split = { name: 'train' | 'val'; shards: ShardEntry[]; writer: TokenShardWriter | null; docs: number; bytes: number };
   const splits: Record<'train' | 'val', Split> = {

@@ -15,7 +15,7 @@ import { checkpointDir, findCheckpoint, readCheckpoint, writeCheckpoint, TRAINER
 import { evaluateLoss } from './evaluate.ts';
 import { TokenWindowLoader } from './loader.ts';
 import { AdamW, clipScale, learningRate } from './optimizer.ts';
-import { TrainRng } from './rng.ts';
+import { SeededRng } from '../util/rng.ts';
 import { readShardIndex } from './shards.ts';
 import type { TrainConfig } from './train-config.ts';
 import { loadTokenizerFile } from './tokenizer-file.ts';
@@ -90,7 +90,7 @@ export async function trainModel(cfg: TrainConfig, opts: TrainOptions = {}): Pro
   const model = new LlamaTrainModel(cfg.model, backend, B, T);
   initParameters(model.params, cfg.model, cfg.seed, cfg.init_std);
   const opt = new AdamW(backend, model.params, { beta1: cfg.beta1, beta2: cfg.beta2, eps: cfg.eps, weightDecay: cfg.weight_decay });
-  const rng = new TrainRng(cfg.seed ^ 0x5eed);
+  const rng = new SeededRng(cfg.seed ^ 0x5eed);
   let step = 0, tokens = 0, valLoss: number | null = null;
   const metricsPath = join(runDir, 'metrics.jsonl');
   if (opts.resume) {

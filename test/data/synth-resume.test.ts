@@ -64,7 +64,7 @@ async function killMidRun(args: string[], out: string, minRecords: number, extra
 test('builtin: killed at a random moment and resumed, ends with exactly N unique records, the same as an unbroken run', async () => {
   const N = 20_000;
   const rng = new Rng(Number(process.env.WREN_TEST_SEED ?? Date.now() % 100000));
-  const extra = rng.int(500);
+  const extra = rng.below(500);
   const killed = join(dir, 'killed.jsonl');
   const atKill = await killMidRun(['stories', '--count', String(N), '--out', killed, '--seed', '11'], killed, 1, extra);
   assert.ok(atKill > 0 && atKill < N, `killed with ${atKill} records (extra wait ${extra} ms)`);
@@ -99,7 +99,7 @@ test('HTTP teacher with requests in flight: killed and resumed ends with exactly
   const N = 150;
   const out = join(dir, 'http.jsonl');
   const args = ['stories', '--teacher', 'openai:gpt-test', '--base-url', `${s.url}/v1`, '--count', String(N), '--out', out, '--concurrency', '4', '--seed', '5'];
-  const atKill = await killMidRun(args, out, 20, new Rng(7).int(100), { OPENAI_API_KEY: 'k' });
+  const atKill = await killMidRun(args, out, 20, new Rng(7).below(100), { OPENAI_API_KEY: 'k' });
   assert.ok(atKill >= 20 && atKill < N);
   const r = await synthAsync(args, { OPENAI_API_KEY: 'k' });
   assert.equal(r.status, 0, r.stderr);

@@ -5,6 +5,7 @@ import type { Arena } from '../../src/engine/arena.ts';
 import { ReferenceBackend, type Backend } from '../../src/engine/backend.ts';
 import { createWasmBackend } from '../../src/engine/wasm-backend.ts';
 import { createNativeBackend, nativeAvailable, nativeUnavailableReason } from '../../src/engine/native-backend.ts';
+import { mulberry32 } from '../../src/util/rng.ts';
 
 export type TestBackend = { label: string; backend: Backend };
 
@@ -32,15 +33,9 @@ export async function testBackends(arena: Arena): Promise<TestBackend[]> {
 
 /** Seeded uniform floats in [-scale, scale) (mulberry32), so every run draws the same inputs. */
 export function seededFloats(seed: number, n: number, scale = 1): Float32Array {
-  let s = seed >>> 0;
+  const next = mulberry32(seed);
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * scale;
-  }
+  for (let i = 0; i < n; i++) out[i] = (next() * 2 - 1) * scale;
   return out;
 }
 

@@ -4,7 +4,7 @@
 // recall ≥ 0.95 for pairs above 0.8 and ≤ 5% merges for pairs below 0.5.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mulberry32 } from '../../src/data/filter/hash.ts';
+import { mulberry32 } from '../../src/util/rng.ts';
 import { MinHasher, shingleJaccard } from '../../src/data/filter/minhash.ts';
 import { doc, stage, word } from './helpers.ts';
 

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mulberry32 } from '../../src/data/filter/hash.ts';
+import { mulberry32 } from '../../src/util/rng.ts';
 import { WrenError } from '../../src/errors.ts';
 import { loadRecipe } from '../../src/data/filter/recipe.ts';
 import { word } from './helpers.ts';

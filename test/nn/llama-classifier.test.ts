@@ -9,7 +9,7 @@ import type { LlamaConfig } from '../../src/nn/config.ts';
 import { initParameters } from '../../src/nn/init.ts';
 import { LlamaClassifierModel, POOLINGS, type Pooling } from '../../src/nn/llama-classifier.ts';
 import type { ParamName } from '../../src/nn/weights.ts';
-import { TrainRng } from '../../src/train/rng.ts';
+import { SeededRng } from '../../src/util/rng.ts';
 import {
   attention64, crossEntropy64, embedding64, linear64, rmsnorm64, rope64, swiglu64, type F64,
 } from '../train/f64-model.ts';
@@ -72,7 +72,7 @@ for (const backendName of ['reference', 'wasm', 'native'] as BackendName[]) {
       };
       const loss64 = () => classifierLoss64(get, seqs, labels, pooling);
       assert.ok(Math.abs(loss64() - model.meanLoss()) < 1e-5, `loss ${model.meanLoss()} vs float64 ${loss64()}`);
-      const rng = new TrainRng(9);
+      const rng = new SeededRng(9);
       let checked = 0;
       for (const [name, v] of p64) {
         const g = model.grads.view(name);

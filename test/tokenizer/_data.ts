@@ -1,28 +1,4 @@
-// Locating ../shared/data for tokenizer tests: a missing file fails under CI and skips otherwise.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-export const dataDir = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
-
-/** Absolute path of a shared-data file, or a skip reason (throws when CI is set and it is missing). */
-export function sharedData(rel: string): { path: string; skip: false } | { path: string; skip: string } {
-  const path = dataDir + rel;
-  if (existsSync(path)) return { path, skip: false };
-  if (process.env.CI) throw new Error(`shared test data missing under CI: ${path}`);
-  return { path, skip: `shared data not found: ${path}` };
-}
-
-/** Deterministic PRNG (mulberry32) for seeded fuzz sets. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded fuzz text for tokenizer tests (draw it from mulberry32 in src/util/rng.ts).
 
 /** A random string mixing ASCII, whitespace, Latin, CJK, emoji, combining marks and lone surrogates-free astral chars. */
 export function randomUnicode(next: () => number, maxLen: number): string {

@@ -14,10 +14,12 @@ import { PRE_TOKENIZERS } from '../../src/tokenizer/pretokenizer.ts';
 import { bpeSpecToJson } from '../../src/tokenizer/hf-tokenizer-json.ts';
 import { BYTES_IN_ALPHABET_ORDER } from '../../src/tokenizer/byte-level.ts';
 import { WrenError } from '../../src/errors.ts';
-import { sharedData, rng, randomUnicode } from './_data.ts';
+import { sharedFile } from '../_helpers.ts';
+import { mulberry32 } from '../../src/util/rng.ts';
+import { randomUnicode } from './_data.ts';
 
-const cs336 = sharedData('tokenizers/cs336-bpe-fixtures/corpus.en');
-const stories = sharedData('tinystories/TinyStories-train_head2MiB.txt');
+const cs336 = sharedFile('tokenizers/cs336-bpe-fixtures/corpus.en');
+const stories = sharedFile('tinystories/TinyStories-train_head2MiB.txt');
 const EOT = '<|endoftext|>';
 
 test('cs336 reference: vocab 500 on corpus.en gives the reference merges (in order) and vocabulary', { skip: cs336.skip }, async () => {
@@ -95,7 +97,7 @@ test('Llama-3 pre-tokenizer: trains, round-trips, and its tokenizer.json encodes
   const { tokenizer } = await trainTokenizer([text], { vocabSize: 600, specialTokens: [EOT], preTokenizer: 'llama3' });
   assert.ok(tokenizer.encode('12345').length >= 2, 'digits split in groups of at most 3');
   const hf = new HfTokenizer(bpeSpecToJson(tokenizer.spec) as never, {} as never);
-  const next = rng(3);
+  const next = mulberry32(3);
   const inputs = [text.slice(0, 20_000), "I'VE 1234567 he's\r\n\r\n x", ...Array.from({ length: 100 }, () => randomUnicode(next, 50))];
   for (const s of inputs) {
     const ids = tokenizer.encode(s);
@@ -157,7 +159,7 @@ function naiveMerges(counts: Map<string, number>, merges: number, lexGreater: bo
 }
 
 test('incremental trainer equals a recount-every-merge trainer on seeded random corpora (both tie rules)', () => {
-  const next = rng(99);
+  const next = mulberry32(99);
   for (let trial = 0; trial < 12; trial++) {
     const alphabet = trial % 3 === 0 ? 'ab' : trial % 3 === 1 ? 'abc é' : 'aaab\u00e9\u4e2d';
     const counts = new Map<string, number>();

@@ -13,9 +13,11 @@ import { WrenError } from '../../src/errors.ts';
 import { preTokenize } from '../../src/tokenizer/pretokenizer.ts';
 import { loadTokenizer } from '../../src/tokenizer/load-tokenizer.ts';
 import { Llama2cTokenizer } from '../../src/tokenizer/llama2c-tokenizer.ts';
-import { sharedData, rng, randomUnicode } from './_data.ts';
+import { sharedFile } from '../_helpers.ts';
+import { mulberry32 } from '../../src/util/rng.ts';
+import { randomUnicode } from './_data.ts';
 
-const stories = sharedData('tinystories/TinyStories-train_head2MiB.txt');
+const stories = sharedFile('tinystories/TinyStories-train_head2MiB.txt');
 const EOT = '<|endoftext|>';
 const dir = mkdtempSync(join(tmpdir(), 'wren-tokjson-'));
 
@@ -35,7 +37,7 @@ test('a tokenizer.json Wren writes reloads identically and encodes identically i
   const fromPairs = loadTokenizerJson(writeJson('pairs.json', pairsJson));
   assert.deepEqual(fromPairs.spec.merges, tokenizer.spec.merges);
   const hf = new HfTokenizer(JSON.parse(readFileSync(path, 'utf8')), {});
-  const next = rng(11);
+  const next = mulberry32(11);
   const inputs = [readFileSync(stories.path, 'utf8').slice(300_000, 400_000), `x${EOT}y<pad>`, ...Array.from({ length: 150 }, () => randomUnicode(next, 50))];
   for (const s of inputs) {
     const ids = again.encode(s);
@@ -84,7 +86,7 @@ test('GPT-2 vocab.json / merges.txt: bad files name the file and line', () => {
   const v = writeJson('vocab-bad-alphabet.json', { ...vocab, 'a\u2581': 256 });
   const m = writeJson('merges.txt', '#version: 0.2\n');
   assert.throws(() => loadGpt2Tokenizer(v, m), /not a byte-level string/);
-  const realVocab = sharedData('tokenizers/gpt2/gpt2_vocab.json');
+  const realVocab = sharedFile('tokenizers/gpt2/gpt2_vocab.json');
   if (realVocab.skip) return;
   const bad = writeJson('merges-unknown.txt', '#version: 0.2\nĠ t\nĠ zzzzqq\n');
   assert.throws(() => loadGpt2Tokenizer(realVocab.path, bad), (e: unknown) => e instanceof WrenError && e.message.includes(`${bad}:3`) && /zzzzqq/.test(e.message));
@@ -106,8 +108,8 @@ test('a custom Split regex: no hang on empty matches, text between matches is ke
 });
 
 test('loadTokenizer picks the reader from the path', async () => {
-  const gpt2Dir = sharedData('tokenizers/gpt2/gpt2_vocab.json');
-  const tok512 = sharedData('llama2c-stories260K/tok512.bin');
+  const gpt2Dir = sharedFile('tokenizers/gpt2/gpt2_vocab.json');
+  const tok512 = sharedFile('llama2c-stories260K/tok512.bin');
   if (!gpt2Dir.skip) assert.equal(loadTokenizer(gpt2Dir.path.replace(/gpt2_vocab\.json$/, '')).vocabSize, 50257);
   if (!tok512.skip) assert.ok(loadTokenizer(tok512.path) instanceof Llama2cTokenizer);
   const { tokenizer } = await trainTokenizer(['one two three'], { vocabSize: 258 });

@@ -11,12 +11,14 @@ import { BpeEncoderPool, encodeBatch } from '../../src/tokenizer/batch-encode.ts
 import type { BpeTokenizer } from '../../src/tokenizer/bpe-tokenizer.ts';
 import { splitAtPreTokenBoundaries } from '../../src/tokenizer/pretoken-count.ts';
 import { WrenError } from '../../src/errors.ts';
-import { sharedData, rng, randomUnicode } from './_data.ts';
+import { sharedFile } from '../_helpers.ts';
+import { mulberry32 } from '../../src/util/rng.ts';
+import { randomUnicode } from './_data.ts';
 
-const vocab = sharedData('tokenizers/gpt2/gpt2_vocab.json');
-const merges = sharedData('tokenizers/gpt2/gpt2_merges.txt');
-const stories = sharedData('tinystories/TinyStories-train_head2MiB.txt');
-const fixtures = sharedData('tokenizers/cs336-bpe-fixtures/address.txt');
+const vocab = sharedFile('tokenizers/gpt2/gpt2_vocab.json');
+const merges = sharedFile('tokenizers/gpt2/gpt2_merges.txt');
+const stories = sharedFile('tinystories/TinyStories-train_head2MiB.txt');
+const fixtures = sharedFile('tokenizers/cs336-bpe-fixtures/address.txt');
 const skip = vocab.skip || merges.skip || stories.skip || fixtures.skip;
 
 let cached: { wren: BpeTokenizer; hf: HfTokenizer } | undefined;
@@ -47,7 +49,7 @@ test('GPT-2: cs336 round-trip inputs and a seeded Unicode fuzz set match HF and 
   const dir = fixtures.path.replace(/address\.txt$/, '');
   const inputs = ['address.txt', 'german.txt', 'special_token_trailing_newlines.txt', 'special_token_double_newlines_non_whitespace.txt', 'corpus.en']
     .map((f) => readFileSync(dir + f, 'utf8'));
-  const next = rng(20240601);
+  const next = mulberry32(20240601);
   for (let i = 0; i < 400; i++) inputs.push(randomUnicode(next, 60));
   inputs.push('', ' ', '\n\n\n', "I'm   don't  'LL  x\u00a0\u3000y", '12345 6789', '<|endoftext|><|endoftext|>', '<|endoftext', 'a<|endoftext|>b');
   for (const s of inputs) {
@@ -59,7 +61,7 @@ test('GPT-2: cs336 round-trip inputs and a seeded Unicode fuzz set match HF and 
 
 test('any byte string round-trips, including invalid UTF-8', { skip }, () => {
   const { wren } = load();
-  const next = rng(7);
+  const next = mulberry32(7);
   for (let i = 0; i < 200; i++) {
     const bytes = Uint8Array.from({ length: Math.floor(next() * 40) }, () => Math.floor(next() * 256));
     assert.deepEqual(wren.decodeBytes(wren.encodeBytes(bytes)), bytes);

@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import { Llama2cTokenizer, runcPrintable } from '../../src/tokenizer/llama2c-tokenizer.ts';
 import { Utf8Stream, utf8Chunks } from '../../src/tokenizer/utf8-stream.ts';
 import { WrenError } from '../../src/errors.ts';
-import { sharedData, rng, randomUnicode } from './_data.ts';
+import { sharedFile } from '../_helpers.ts';
+import { mulberry32 } from '../../src/util/rng.ts';
+import { randomUnicode } from './_data.ts';
 
-const tok512 = sharedData('llama2c-stories260K/tok512.bin');
-const tok32k = sharedData('tokenizers/llama2c-32k/tokenizer.bin');
-const stories = sharedData('tinystories/TinyStories-train_head2MiB.txt');
+const tok512 = sharedFile('llama2c-stories260K/tok512.bin');
+const tok32k = sharedFile('tokenizers/llama2c-32k/tokenizer.bin');
+const stories = sharedFile('tinystories/TinyStories-train_head2MiB.txt');
 
 /** run.c's encode, transcribed loop for loop (string lookups, full rescan per merge). */
 function runcEncode(t: Llama2cTokenizer, text: string, bos: boolean, eos: boolean): number[] {
@@ -82,7 +84,7 @@ test('stories260K documented greedy ids decode to the documented text', { skip: 
 
 test('heap merge equals run.c transcription on TinyStories and fuzzed Unicode', { skip: tok512.skip || tok32k.skip || stories.skip }, () => {
   const text = readFileSync(stories.path, 'utf8').slice(0, 6000);
-  const next = rng(42);
+  const next = mulberry32(42);
   for (const path of [tok512.path, tok32k.path]) {
     const t = Llama2cTokenizer.load(path);
     const inputs = text.split('\n').filter(Boolean).slice(0, 30);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createBackend, type Backend, type BackendName } from '../../src/engine/backend.ts';
 import type { Ptr } from '../../src/engine/arena.ts';
 import type { KernelName } from '../../src/engine/kernels.ts';
-import { NormalRng } from '../../src/nn/init.ts';
+import { NormalRng } from '../../src/util/rng.ts';
 import {
   attention64, crossEntropy64, embedding64, linear64, rmsnorm64, rope64, swiglu64, type F64,
 } from './f64-model.ts';

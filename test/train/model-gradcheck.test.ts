@@ -7,7 +7,7 @@ import { initParameters } from '../../src/nn/init.ts';
 import { LlamaTrainModel } from '../../src/nn/llama-train.ts';
 import type { LlamaConfig } from '../../src/nn/config.ts';
 import type { ParamName } from '../../src/nn/weights.ts';
-import { TrainRng } from '../../src/train/rng.ts';
+import { SeededRng } from '../../src/util/rng.ts';
 import { llamaLoss64 } from './f64-model.ts';
 
 const base: LlamaConfig = { hidden_size: 8, intermediate_size: 12, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2,
@@ -31,7 +31,7 @@ for (const backendName of backends.keys()) {
       const B = 2, T = 5, model = new LlamaTrainModel(config, backend, B, T);
       initParameters(model.params, config, 5, 0.3);
       for (const n of ['attnNorm', 'ffnNorm', 'finalNorm'] as ParamName[]) { const v = model.params.view(n); for (let i = 0; i < v.length; i++) v[i] = 1 + 0.1 * Math.sin(i); }
-      const rng = new TrainRng(9), batch = Array.from({ length: B * (T + 1) }, () => rng.below(config.vocab_size));
+      const rng = new SeededRng(9), batch = Array.from({ length: B * (T + 1) }, () => rng.below(config.vocab_size));
       model.setBatch(batch);
       model.zeroGrads();
       model.forward(1 / (B * T));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { tokenizeToShards, readDocuments } from '../../src/train/tokenize.ts';
 import { readShardIndex, TokenShardReader, SHARD_HEADER_BYTES } from '../../src/train/shards.ts';
 import { TokenWindowLoader } from '../../src/train/loader.ts';
-import { TrainRng } from '../../src/train/rng.ts';
+import { SeededRng } from '../../src/util/rng.ts';
 import { Llama2cTokenizer } from '../../src/tokenizer/llama2c-tokenizer.ts';
 import { scratchDir, sharedFile } from '../_helpers.ts';
 
@@ -53,11 +53,11 @@ test('shards: header, index, val split by document, exact tokens, seeded windows
   const idx = readShardIndex(join(dir, 'out'));
   const a = new TokenWindowLoader(join(dir, 'out'), idx, 'train', 16), b = new TokenWindowLoader(join(dir, 'out'), idx, 'train', 16);
   const wa = new Int32Array(4 * 17), wb = new Int32Array(4 * 17);
-  a.sample(new TrainRng(9), 4, wa);
-  b.sample(new TrainRng(9), 4, wb);
+  a.sample(new SeededRng(9), 4, wa);
+  b.sample(new SeededRng(9), 4, wb);
   assert.deepEqual(wa, wb);
   const wc = new Int32Array(4 * 17);
-  b.sample(new TrainRng(10), 4, wc);
+  b.sample(new SeededRng(10), 4, wc);
   assert.notDeepEqual(wa, wc);
   a.close(); b.close();
 });

@@ -33,18 +33,6 @@ export function contentHash64(text: string): [number, number] {
   return [d.readUInt32LE(0), d.readUInt32LE(4)];
 }
 
-/** Deterministic 32-bit generator (mulberry32). Every random choice in the filter takes a seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Open-addressing set of 64-bit keys. `add` returns false when the key was present. Keys added since
  * the last `takeNew()` are remembered so a checkpoint can append just those to a log; `addAll`

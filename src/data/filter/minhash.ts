@@ -3,7 +3,8 @@
 // that is not a letter or digit, so punctuation and spacing edits do not change shingles.
 // Hash i of a shingle x is (a_i·x + b_i) mod 2^32 with a_i odd — a bijection of the already
 // well-mixed 32-bit shingle hash, cheap enough for ≥ 5 MB/s per core.
-import { combine, fmix32, mulberry32 } from './hash.ts';
+import { combine, fmix32 } from './hash.ts';
+import { mulberry32 } from '../../util/rng.ts';
 import { hashWords } from './words.ts';
 
 const SIGN = 0x80000000;

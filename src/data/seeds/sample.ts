@@ -20,7 +20,7 @@ export function sampleStorySeeds(vocab: Vocabulary, rng: Rng, opts: FeatureSampl
   const adjective = rng.pick(vocab.adjectives).word;
   const weights = opts.countWeights ?? DEFAULT_COUNT_WEIGHTS;
   const total = weights.reduce((a, b) => a + b, 0);
-  let u = rng.next() * total;
+  let u = rng.uniform() * total;
   let k = 0;
   while (k < weights.length - 1 && u >= weights[k]) u -= weights[k++];
   const allowed = opts.allowed ?? STORY_FEATURES;

@@ -8,7 +8,7 @@ export type Mark = '.' | '!' | '?';
 export function say(rng: Rng, speaker: string, pronoun: string, line: string, mark: Mark): string {
   const verb = mark === '?' ? 'asked' : mark === '!' ? rng.pick(['shouted', 'cried', 'said']) : rng.pick(['said', 'said', 'whispered', 'replied']);
   const text = cap(line);
-  switch (rng.int(3)) {
+  switch (rng.below(3)) {
     case 0:
       return `${cap(speaker)} ${verb}, "${text}${mark}"`;
     case 1:

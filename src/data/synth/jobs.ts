@@ -23,7 +23,7 @@ export function storyPrompt(recipe: Recipe, seeds: StorySeeds): string {
 
 function weightedPick<T>(rng: Rng, items: [T, number][]): T {
   const total = items.reduce((a, [, w]) => a + w, 0);
-  let u = rng.next() * total;
+  let u = rng.uniform() * total;
   for (const [item, w] of items) {
     if (u < w) return item;
     u -= w;

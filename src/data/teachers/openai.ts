@@ -107,7 +107,7 @@ export class OpenAITeacher implements Teacher {
   private backoff(attempt: number, hinted?: number): number {
     if (hinted !== undefined) return Math.min(hinted, this.opts.backoffMaxMs);
     const exp = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** attempt);
-    return exp / 2 + this.jitter.next() * (exp / 2); // "equal jitter": never less than half
+    return exp / 2 + this.jitter.uniform() * (exp / 2); // "equal jitter": never less than half
   }
 
   async complete(request: TeacherRequest): Promise<TeacherReply> {

@@ -2,7 +2,7 @@
 // threshold) against the labels' own keep decision, beside the keep-everything baseline (whose
 // precision is the base rate — with skewed labels a model must beat it to mean anything), MAE,
 // Spearman rank correlation and a confusion matrix of rounded scores.
-import { mulberry32 } from '../hash.ts';
+import { mulberry32 } from '../../../util/rng.ts';
 import type { LabeledText } from './classifier.ts';
 
 export interface KeepMetrics {

@@ -8,7 +8,7 @@
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../../../errors.ts';
-import { mulberry32 } from '../hash.ts';
+import { mulberry32 } from '../../../util/rng.ts';
 import {
   CLASSIFIER_FORMAT, CLASSIFIER_VERSION, registerEduClassifier,
   type EduClassifier, type EduClassifierManifest, type LabeledText,

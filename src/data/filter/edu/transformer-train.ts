@@ -19,7 +19,7 @@ import { LlamaClassifierModel, POOLINGS } from '../../../nn/llama-classifier.ts'
 import { trainTokenizer } from '../../../tokenizer/train-tokenizer.ts';
 import { AdamW, clipScale, learningRate } from '../../../train/optimizer.ts';
 import { createTrainingBackend } from '../../../train/trainer.ts';
-import { mulberry32 } from '../hash.ts';
+import { mulberry32 } from '../../../util/rng.ts';
 import type { EduTrainProgress, LabeledText } from './classifier.ts';
 import { clampScore } from './scorer.ts';
 import { EDU_CLASSES, PAD_TOKEN, TransformerEduClassifier, encodeForClassifier } from './transformer-classifier.ts';
