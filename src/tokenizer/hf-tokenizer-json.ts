@@ -14,7 +14,7 @@
 // (normalizers, other models, prefix spaces) is refused with the field that caused it.
 import { readFileSync } from 'node:fs';
 import { WrenError } from '../errors.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../formats/atomic.ts';
 import { byteLevelToBytes, bytesToByteLevel } from './byte-level.ts';
 import { BpeTokenizer, type BpeSpec } from './bpe-tokenizer.ts';
 import { parseMerges, vocabById } from './gpt2-files.ts';

@@ -7,7 +7,7 @@
 //                    "outBytes", "stateBytes", "stats"} written atomically after the other two
 //                   are flushed, so it never points past data on disk.
 // A checkpoint is written every N input units; a resumed run skips units below `nextUnit` unparsed.
-import { closeSync, existsSync, fsyncSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, readFileSync, writeSync } from 'node:fs';
 import { WrenError } from '../../errors.ts';
 import type { FilterStage } from './stage.ts';
 import type { PassStats } from './stats.ts';
@@ -23,11 +23,6 @@ export interface Checkpoint {
   outBytes: number;
   stateBytes: number;
   stats: PassStats;
-}
-
-export function writeAtomic(path: string, body: string | Uint8Array): void {
-  writeFileSync(`${path}.tmp`, body);
-  renameSync(`${path}.tmp`, path);
 }
 
 export function readCheckpoint(path: string, fingerprint: string): Checkpoint | null {

@@ -8,7 +8,8 @@ import { existsSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, 
 import { resolve } from 'node:path';
 import { WrenError } from '../../errors.ts';
 import type { Teacher } from '../teachers/teacher.ts';
-import { appendKeyLog, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, closeQuietly, readCheckpoint, replayKeyLog, writeAtomic } from './checkpoint.ts';
+import { appendKeyLog, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, closeQuietly, readCheckpoint, replayKeyLog } from './checkpoint.ts';
+import { writeFileAtomic } from '../../formats/atomic.ts';
 import { buildStages, type Recipe } from './recipe.ts';
 import { writeReport } from './report-writer.ts';
 import { inputBytes, readInputs, type ReadOptions } from './sources.ts';
@@ -101,7 +102,7 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
       stats.seconds = (performance.now() - t0) / 1000;
       stats.bytesOut = outBytes;
       const c = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, fingerprint, nextUnit, outBytes, stateBytes, stats };
-      writeAtomic(ckptPath, JSON.stringify(c));
+      writeFileAtomic(ckptPath, JSON.stringify(c));
     };
     const totalBytes = o.progress ? inputBytes(inputs) : 0;
     let lastProgress = performance.now(), sinceCkpt = 0;
@@ -177,7 +178,7 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
     for (const s of stages) await s.close?.();
   }
   const passes = [...priorPasses(inputs), stats];
-  writeAtomic(`${out}.passes.json`, JSON.stringify({ format: 'wren-filter-passes', version: 1, passes }, null, 1) + '\n');
+  writeFileAtomic(`${out}.passes.json`, JSON.stringify({ format: 'wren-filter-passes', version: 1, passes }, null, 1) + '\n');
   if (o.reportDir) writeReport(o.reportDir, passes);
   renameSync(partial, out);
   rmSync(ckptPath, { force: true });

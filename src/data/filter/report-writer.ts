@@ -3,7 +3,7 @@
 // <stage>-histogram.svg per scoring stage of the latest pass.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomic } from './checkpoint.ts';
+import { writeFileAtomic } from '../../formats/atomic.ts';
 import { STAGE_FACTORIES } from './registry.ts';
 import type { PassStats, ReasonStats } from './stats.ts';
 import { funnelSvg, histogramSvg } from './svg.ts';
@@ -83,10 +83,10 @@ export function reportMarkdown(passes: PassStats[]): string {
 export function writeReport(dir: string, passes: PassStats[]): void {
   mkdirSync(dir, { recursive: true });
   const p = passes[passes.length - 1];
-  writeAtomic(join(dir, 'report.json'), JSON.stringify({ format: 'wren-filter-report', version: 1, passes }, null, 1) + '\n');
-  writeAtomic(join(dir, 'report.md'), reportMarkdown(passes));
-  writeAtomic(join(dir, 'funnel.svg'), funnelSvg(p));
+  writeFileAtomic(join(dir, 'report.json'), JSON.stringify({ format: 'wren-filter-report', version: 1, passes }, null, 1) + '\n');
+  writeFileAtomic(join(dir, 'report.md'), reportMarkdown(passes));
+  writeFileAtomic(join(dir, 'funnel.svg'), funnelSvg(p));
   for (const s of p.stages) {
-    if (s.histogram) writeAtomic(join(dir, `${s.name}-histogram.svg`), histogramSvg(`${s.name}: score histogram (${p.recipe.name})`, s.histogram));
+    if (s.histogram) writeFileAtomic(join(dir, `${s.name}-histogram.svg`), histogramSvg(`${s.name}: score histogram (${p.recipe.name})`, s.histogram));
   }
 }

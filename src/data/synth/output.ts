@@ -11,8 +11,9 @@
 //   The output file is the truth about which records exist; the manifest keeps the run's
 //   parameters and what was dropped, so a resumed run neither redoes nor forgets those.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readSync, fstatSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readSync, fstatSync } from 'node:fs';
 import { WrenError } from '../../errors.ts';
+import { writeFileAtomic } from '../../formats/atomic.ts';
 
 export type Manifest = {
   format: 'wren-synth-manifest';
@@ -51,10 +52,7 @@ export function readManifest(out: string): Manifest | undefined {
 }
 
 export function writeManifest(out: string, m: Manifest): void {
-  const path = manifestPath(out);
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(m, null, 2) + '\n');
-  renameSync(tmp, path);
+  writeFileAtomic(manifestPath(out), JSON.stringify(m, null, 2) + '\n');
 }
 
 export function textHash(text: string): string {

@@ -5,9 +5,10 @@
 //
 // Files: classifier.json (manifest with bits, ngrams, thresholds θ) and weights.f32 — 2^bits
 // little-endian float32 weights.
-import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../../../errors.ts';
+import { writeFileAtomic } from '../../../formats/atomic.ts';
 import { mulberry32 } from '../../../util/rng.ts';
 import {
   CLASSIFIER_FORMAT, CLASSIFIER_VERSION, registerEduClassifier,
@@ -51,16 +52,13 @@ export class LinearNgramClassifier implements EduClassifier {
   save(dir: string, extra: Record<string, unknown>): void {
     mkdirSync(dir, { recursive: true });
     const weights = join(dir, 'weights.f32');
-    writeFileSync(`${weights}.tmp`, Buffer.from(this.w.buffer, this.w.byteOffset, this.w.byteLength));
-    renameSync(`${weights}.tmp`, weights);
+    writeFileAtomic(weights, new Uint8Array(this.w.buffer, this.w.byteOffset, this.w.byteLength));
     const manifest = {
       format: CLASSIFIER_FORMAT, version: CLASSIFIER_VERSION, kind: this.kind,
       threshold: 3, ...extra,
       bits: this.bits, ngrams: this.ngrams, theta: [...this.theta], weights: 'weights.f32',
     };
-    const file = join(dir, 'classifier.json');
-    writeFileSync(`${file}.tmp`, JSON.stringify(manifest, null, 2) + '\n');
-    renameSync(`${file}.tmp`, file);
+    writeFileAtomic(join(dir, 'classifier.json'), JSON.stringify(manifest, null, 2) + '\n');
   }
 }
 

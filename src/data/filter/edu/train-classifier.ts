@@ -3,9 +3,10 @@
 // keep-everything baseline and the built-in heuristic on the same rows. With few labels a single
 // split is noisy, so k-fold cross-validated metrics (every row held out once) are reported too.
 // The saved model is the one trained on the training split: the held-out numbers describe it.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../../../errors.ts';
+import { writeFileAtomic } from '../../../formats/atomic.ts';
 import { eduClassifierTrainer, type EduTrainProgress, type LabeledText } from './classifier.ts';
 import { keepMetrics, stratifiedSplit, type KeepMetrics } from './evaluate.ts';
 import { scoreWeb } from './heuristic-scorer.ts';
@@ -97,12 +98,8 @@ export async function trainEduClassifierFromLabels(o: TrainClassifierOptions): P
   mkdirSync(o.out, { recursive: true });
   model.save(o.out, { threshold, trainedOn: o.labels, trainRows: train.length, options: opts, ...(o.init ? { initFrom: o.init } : {}), metrics: { heldOut, crossValidation } });
   await model.close?.();
-  const write = (name: string, body: string) => {
-    writeFileSync(join(o.out, `${name}.tmp`), body);
-    renameSync(join(o.out, `${name}.tmp`), join(o.out, name));
-  };
-  write('metrics.json', JSON.stringify(result, null, 2) + '\n');
-  write('metrics.md', metricsMarkdown(result));
+  writeFileAtomic(join(o.out, 'metrics.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileAtomic(join(o.out, 'metrics.md'), metricsMarkdown(result));
   return result;
 }
 
