@@ -1,13 +1,12 @@
 // `wren data stats` on small files whose numbers can be worked out by hand, plus the CLI.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { datasetStats, formatStats } from '../../src/data/stats/dataset-stats.ts';
 import { Rng } from '../../src/data/seeds/rng.ts';
+import { runCli } from '../_helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wren-stats-'));
 const write = (name: string, recs: unknown[]): string => {
@@ -63,14 +62,13 @@ test('a bad line is named; the CLI prints the report and JSON', async () => {
   const notJson = join(dir, 'notjson.jsonl');
   writeFileSync(notJson, '{"text": "ok"}\n{oops\n');
   await assert.rejects(datasetStats(notJson), /notjson\.jsonl:2: not valid JSON/);
-  const repo = fileURLToPath(new URL('../../', import.meta.url));
   const file = write('cli.jsonl', [{ text: 'The dog ran to the park.', seeds: { noun: 'dog', verb: 'run', adjective: 'big', features: [] } }]);
-  const r = spawnSync(process.execPath, ['bin/wren.js', 'data', 'stats', file, '--json'], { cwd: repo, encoding: 'utf8' });
+  const r = runCli(['data', 'stats', file, '--json']);
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.records, 1);
   assert.equal(j.seeds.recordsUsingAllSeeds, 0, '"big" is not in the text');
-  const e = spawnSync(process.execPath, ['bin/wren.js', 'data', 'stats', bad], { cwd: repo, encoding: 'utf8' });
+  const e = runCli(['data', 'stats', bad]);
   assert.equal(e.status, 2);
   assert.match(e.stderr, /bad\.jsonl:2/);
 });

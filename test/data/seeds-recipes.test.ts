@@ -2,10 +2,9 @@
 // prompt recipes (the TinyStories prompt word for word, Instruct layout, textbook, bad recipes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defaultVocabulary, loadVocabulary, parseVocabulary, wordForms } from '../../src/data/seeds/vocabulary.ts';
 import { readWordList, vocabularyCoverage } from '../../src/data/seeds/coverage.ts';
 import { storySeedsForJob } from '../../src/data/seeds/sample.ts';
@@ -15,15 +14,10 @@ import { makeJob, storyPrompt } from '../../src/data/synth/jobs.ts';
 import { instructText, pickRandomSentence } from '../../src/data/synth/instruct.ts';
 import { Rng } from '../../src/data/seeds/rng.ts';
 import { WrenError } from '../../src/errors.ts';
+import { sharedFile } from '../_helpers.ts';
 
-const shared = fileURLToPath(new URL('../../../shared/data/tinystories/', import.meta.url));
-function sharedFile(name: string, t: { skip(msg: string): void }): string | undefined {
-  const p = join(shared, name);
-  if (existsSync(p)) return p;
-  if (process.env.CI) throw new Error(`${p} is missing (needed in CI)`);
-  t.skip(`${p} not found (../shared/data is beside the project checkout)`);
-  return undefined;
-}
+const seedWords = sharedFile('tinystories/tinystories_seed_words_from_5_shards.txt');
+const exampleRecord = sharedFile('tinystories/TinyStories_all_data_example_record.json');
 const vocab = defaultVocabulary();
 
 test('the vocabulary: ~1,500+ words, tagged, with inflections', () => {
@@ -48,10 +42,8 @@ test('the vocabulary: ~1,500+ words, tagged, with inflections', () => {
   for (const list of [vocab.nouns, vocab.verbs, vocab.adjectives]) assert.equal(new Set(list.map((x) => x.word)).size, list.length);
 });
 
-test('coverage against the TinyStories generation seed words', (t) => {
-  const path = sharedFile('tinystories_seed_words_from_5_shards.txt', t);
-  if (!path) return;
-  const c = vocabularyCoverage(vocab, readWordList(path));
+test('coverage against the TinyStories generation seed words', { skip: seedWords.skip }, (t) => {
+  const c = vocabularyCoverage(vocab, readWordList(seedWords.path));
   assert.equal(c.theirs, 1603);
   // written independently, the two lists should still share most everyday words
   assert.ok(c.oursInTheirs > 0.55, `${(c.oursInTheirs * 100).toFixed(1)}% of ours are TinyStories seed words`);
@@ -90,10 +82,8 @@ test('seeded sampling: same seed and index give the same seeds; features drawn f
   assert.deepEqual(none.features, []);
 });
 
-test('the stories recipe renders the TinyStories prompt word for word', (t) => {
-  const path = sharedFile('TinyStories_all_data_example_record.json', t);
-  if (!path) return;
-  const record = JSON.parse(readFileSync(path, 'utf8'))[0];
+test('the stories recipe renders the TinyStories prompt word for word', { skip: exampleRecord.skip }, () => {
+  const record = JSON.parse(readFileSync(exampleRecord.path, 'utf8'))[0];
   const [verb, noun, adjective] = record.instruction.words as string[];
   const expected = record.instruction['prompt:'] as string;
   const recipe = loadRecipe('stories');

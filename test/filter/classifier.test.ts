@@ -15,13 +15,13 @@ import { keepMetrics, spearman } from '../../src/data/filter/edu/evaluate.ts';
 import { runFilter } from '../../src/data/filter/pipeline.ts';
 import { loadRecipe } from '../../src/data/filter/recipe.ts';
 import { scoreCode, scoreStory, scoreWeb } from '../../src/data/filter/edu/heuristic-scorer.ts';
-import { sharedData } from './helpers.ts';
+import { sharedFile } from '../_helpers.ts';
 
-const csv = sharedData('edu-value/fineweb_edu_llama3.3-70b_scored_150.csv');
+const csv = sharedFile('edu-value/fineweb_edu_llama3.3-70b_scored_150.csv');
 
-test('train-classifier on the 150 scored FineWeb rows: held-out metrics, saved model reloads to the same scores', { skip: !csv && 'shared data missing' }, async () => {
+test('train-classifier on the 150 scored FineWeb rows: held-out metrics, saved model reloads to the same scores', { skip: csv.skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wren-clf-'));
-  const r = await trainEduClassifierFromLabels({ labels: csv!, out: join(dir, 'a'), seed: 1 });
+  const r = await trainEduClassifierFromLabels({ labels: csv.path, out: join(dir, 'a'), seed: 1 });
   assert.equal(r.labels.rows, 150);
   assert.deepEqual(r.labels.histogram, [0, 0, 16, 39, 77, 18]); // as the data README states
   assert.equal(r.heldOut.n, 30);
@@ -36,10 +36,10 @@ test('train-classifier on the 150 scored FineWeb rows: held-out metrics, saved m
   assert.match(md, /held-out split \(this model\) \| 30 \|/);
   assert.match(md, /keep-all baseline/);
   // Same seed → identical weights; the reloaded model scores exactly as the trained one.
-  await trainEduClassifierFromLabels({ labels: csv!, out: join(dir, 'b'), seed: 1 });
+  await trainEduClassifierFromLabels({ labels: csv.path, out: join(dir, 'b'), seed: 1 });
   assert.ok(readFileSync(join(dir, 'a', 'weights.f32')).equals(readFileSync(join(dir, 'b', 'weights.f32'))));
   const model = await loadEduClassifier(join(dir, 'a'));
-  const { examples } = readLabels(csv!);
+  const { examples } = readLabels(csv.path);
   const scores = examples.map((e) => Number(model.score(e.text, '')));
   assert.ok(scores.every((s) => s >= 0 && s <= 5));
   const saved = JSON.parse(readFileSync(join(dir, 'a', 'metrics.json'), 'utf8'));
@@ -49,10 +49,10 @@ test('train-classifier on the 150 scored FineWeb rows: held-out metrics, saved m
   assert.ok(spearman(examples.map((e) => e.score), scores) > 0.3, 'ranks its own training data');
 });
 
-test('a trained classifier drives the edu-value stage of a recipe', { skip: !csv && 'shared data missing' }, async () => {
+test('a trained classifier drives the edu-value stage of a recipe', { skip: csv.skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wren-clf-run-'));
-  await trainEduClassifierFromLabels({ labels: csv!, out: join(dir, 'clf') });
-  const { examples } = readLabels(csv!);
+  await trainEduClassifierFromLabels({ labels: csv.path, out: join(dir, 'clf') });
+  const { examples } = readLabels(csv.path);
   writeFileSync(join(dir, 'in.jsonl'), examples.slice(0, 40).map((e, i) => JSON.stringify({ id: `r${i}`, text: e.text, label: e.score })).join('\n') + '\n');
   writeFileSync(join(dir, 'r.yaml'), 'stages:\n  - stage: edu-value\n    scorer: classifier\n    model: clf\n    threshold: 3.9\n');
   const { pass } = await runFilter({ inputs: [join(dir, 'in.jsonl')], output: join(dir, 'out.jsonl'), recipe: loadRecipe(join(dir, 'r.yaml')), reportDir: join(dir, 'rep') });
@@ -89,8 +89,9 @@ test('keep metrics: precision, recall, F1 and the keep-all baseline on a hand-ch
   assert.equal(m.confusion[4][2], 1);
 });
 
-test('the embedded FineWeb-Edu prompt is the published one; replies parse to scores', { skip: !sharedData('edu-value/fineweb_edu_prompt_paper_appendix.txt') && 'shared data missing' }, () => {
-  const published = readFileSync(sharedData('edu-value/fineweb_edu_prompt_paper_appendix.txt')!, 'utf8');
+const promptPaper = sharedFile('edu-value/fineweb_edu_prompt_paper_appendix.txt');
+test('the embedded FineWeb-Edu prompt is the published one; replies parse to scores', { skip: promptPaper.skip }, () => {
+  const published = readFileSync(promptPaper.path, 'utf8');
   assert.equal(FINEWEB_EDU_PROMPT.trim(), published.trim());
   assert.equal(parseEduScore('The extract is basic.\nEducational score: 3'), 3);
   assert.equal(parseEduScore('… Educational score: **4**'), 4);
@@ -123,8 +124,8 @@ test('heuristic scorer: orders obvious cases (textbook > chatter > shop spam; do
   assert.ok(scoreStory(story) > scoreStory(dense) + 1);
 });
 
-test('heuristic scorer vs Llama-3.3-70B on the 150 rows: measured, not assumed (printed for the record)', { skip: !csv && 'shared data missing' }, () => {
-  const { examples } = readLabels(csv!);
+test('heuristic scorer vs Llama-3.3-70B on the 150 rows: measured, not assumed (printed for the record)', { skip: csv.skip }, () => {
+  const { examples } = readLabels(csv.path);
   const rho = spearman(examples.map((e) => e.score), examples.map((e) => scoreWeb(e.text)));
   // These rows are all mid-quality web pages (labels 2–5): surface rules barely rank them. The
   // number is reported, not tuned for (tuning on the evaluation rows would only overfit them).

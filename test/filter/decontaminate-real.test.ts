@@ -5,17 +5,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readEvalTexts } from '../../src/data/filter/stages/decontaminate.ts';
-import { sharedData, stage } from './helpers.ts';
+import { sharedFile } from '../_helpers.ts';
+import { stage } from './helpers.ts';
 
-const prompts = sharedData('tinystories/TinyStories_Evaluation_prompts.yaml');
-const train = sharedData('tinystories/TinyStories-train_head2MiB.txt');
+const prompts = sharedFile('tinystories/TinyStories_Evaluation_prompts.yaml');
+const train = sharedFile('tinystories/TinyStories-train_head2MiB.txt');
 const norm = (t: string) => ` ${t.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ')} `;
 
-test('decontaminate: TinyStories train stories sharing a 13-gram with the evaluation prompts', { skip: !(prompts && train) && 'shared data missing' }, async () => {
-  const evalTexts = readEvalTexts(prompts!).map(norm);
+test('decontaminate: TinyStories train stories sharing a 13-gram with the evaluation prompts', { skip: prompts.skip || train.skip }, async () => {
+  const evalTexts = readEvalTexts(prompts.path).map(norm);
   assert.equal(evalTexts.length, 44);
-  const s = await stage('decontaminate', { evalSets: [prompts!] });
-  const stories = readFileSync(train!, 'utf8').split('\n<|endoftext|>\n').slice(0, 2300);
+  const s = await stage('decontaminate', { evalSets: [prompts.path] });
+  const stories = readFileSync(train.path, 'utf8').split('\n<|endoftext|>\n').slice(0, 2300);
   let dropped = 0;
   for (const story of stories) {
     const v = await s.apply({ id: 'x', text: story, meta: {}, origin: 'x' });

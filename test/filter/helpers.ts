@@ -1,6 +1,4 @@
 // Shared helpers for the filter tests: hand-made documents with exactly known counts.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { FilterDoc, StageVerdict } from '../../src/data/filter/document.ts';
 import type { FilterStage } from '../../src/data/filter/stage.ts';
 import { STAGE_FACTORIES } from '../../src/data/filter/registry.ts';
@@ -36,12 +34,4 @@ export async function verdict(s: FilterStage, text: string, extra: Partial<Filte
 
 export function reason(v: StageVerdict): string {
   return v.keep ? 'keep' : v.reason;
-}
-
-/** ../shared/data/<rel> from the repo, or null (test must skip; fails under CI). */
-export function sharedData(rel: string): string | null {
-  const p = fileURLToPath(new URL(`../../../shared/data/${rel}`, import.meta.url));
-  if (existsSync(p)) return p;
-  if (process.env.CI) throw new Error(`shared data missing: ${p}`);
-  return null;
 }

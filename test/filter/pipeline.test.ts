@@ -2,18 +2,17 @@
 // folder, unknown recipe keys, a second stricter pass over the first pass's output, sharding.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../../src/util/rng.ts';
 import { WrenError } from '../../src/errors.ts';
 import { loadRecipe } from '../../src/data/filter/recipe.ts';
+import { repoRoot, runCli } from '../_helpers.ts';
 import { word } from './helpers.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const wren = (args: string[]) => spawnSync(process.execPath, ['bin/wren.js', 'filter', ...args], { cwd: root, encoding: 'utf8' });
+const wren = (args: string[]) => runCli(['filter', ...args]);
 
 /** A JSONL corpus of short stories with planted exact and near duplicates. */
 function corpus(path: string, n: number, seed = 1): void {
@@ -42,7 +41,7 @@ test('a run killed midway and resumed writes the same output as an uninterrupted
   assert.equal(full.status, 0, full.stderr);
 
   const out = join(dir, 'resumed.jsonl');
-  const child = spawn(process.execPath, ['bin/wren.js', 'filter', ...args(out)], { cwd: root, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['bin/wren.js', 'filter', ...args(out)], { cwd: repoRoot, stdio: 'ignore' });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const started = Date.now();
   let killedAt = -1;
@@ -179,7 +178,7 @@ test('the code recipe on this checkout\'s node_modules: binaries skipped, real c
   const { runFilter } = await import('../../src/data/filter/pipeline.ts');
   const { reportMarkdown } = await import('../../src/data/filter/report-writer.ts');
   const dir = mkdtempSync(join(tmpdir(), 'wren-nm-'));
-  const { pass, passes } = await runFilter({ inputs: [join(root, 'node_modules')], output: join(dir, 'code.jsonl'), recipe: loadRecipe('code') });
+  const { pass, passes } = await runFilter({ inputs: [join(repoRoot, 'node_modules')], output: join(dir, 'code.jsonl'), recipe: loadRecipe('code') });
   const skipped = pass.input.skipped;
   assert.ok((skipped.binary?.count ?? 0) >= 1, 'the esbuild executable is named a binary');
   assert.ok(skipped.binary.examples.some((e: { origin: string }) => /esbuild/.test(e.origin)));

@@ -25,9 +25,9 @@ import { LlamaModel } from '../../src/nn/llama.ts';
 import { saveModel } from '../../src/nn/load.ts';
 import { saveTokenizerJson } from '../../src/tokenizer/hf-tokenizer-json.ts';
 import { trainTokenizer } from '../../src/tokenizer/train-tokenizer.ts';
-import { sharedData } from './helpers.ts';
+import { sharedFile } from '../_helpers.ts';
 
-const csv = sharedData('edu-value/fineweb_edu_llama3.3-70b_scored_150.csv');
+const csv = sharedFile('edu-value/fineweb_edu_llama3.3-70b_scored_150.csv');
 const TINY = { hidden: 32, layers: 1, heads: 2, maxLen: 48, vocab: 320, batch: 6, threads: 2 };
 
 // Two texts per score, each score with its own vocabulary: learnable, and nothing else is.
@@ -73,9 +73,9 @@ test('transformer classifier: overfits a tiny labelled set, trains deterministic
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('transformer classifier end to end on the 150 scored FineWeb rows (held-out metrics printed)', { skip: !csv && 'shared data missing' }, async () => {
+test('transformer classifier end to end on the 150 scored FineWeb rows (held-out metrics printed)', { skip: csv.skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wren-tclf-150-'));
-  const r = await trainEduClassifierFromLabels({ labels: csv!, out: join(dir, 'm'), kind: 'transformer', folds: 2, seed: 1, trainOptions: { ...TINY, batch: 16, epochs: 4 } });
+  const r = await trainEduClassifierFromLabels({ labels: csv.path, out: join(dir, 'm'), kind: 'transformer', folds: 2, seed: 1, trainOptions: { ...TINY, batch: 16, epochs: 4 } });
   assert.equal(r.kind, 'transformer');
   assert.equal(r.heldOut.n, 30);
   assert.equal(r.heldOut.n - r.heldOut.positives, 3);
@@ -88,7 +88,7 @@ test('transformer classifier end to end on the 150 scored FineWeb rows (held-out
   console.log(`transformer (tiny test settings, ${r.trainSeconds.toFixed(1)} s): held-out ${f(r.heldOut)}; 2-fold CV ${f(r.crossValidation)}`);
   assert.match(readFileSync(join(dir, 'm', 'metrics.md'), 'utf8'), /# Edu-value classifier \(transformer\)[\s\S]*held-out split \(this model\) \| 30 \|/);
   // The saved model reproduces the reported held-out metrics exactly (same split, same scores).
-  const { examples } = readLabels(csv!);
+  const { examples } = readLabels(csv.path);
   const { test: heldOut } = stratifiedSplit(examples, 0.2, 1);
   const model = await loadEduClassifier(join(dir, 'm'));
   const scores = await Promise.all(heldOut.map((e) => model.score(e.text, '')));

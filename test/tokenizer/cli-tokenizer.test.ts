@@ -1,15 +1,13 @@
 // `wren tokenizer train|encode|decode` end to end through bin/wren.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadTokenizerJson } from '../../src/tokenizer/hf-tokenizer-json.ts';
+import { runCli } from '../_helpers.ts';
 
-const wren = fileURLToPath(new URL('../../bin/wren.js', import.meta.url));
-const run = (...args: string[]) => spawnSync(process.execPath, [wren, 'tokenizer', ...args], { encoding: 'utf8' });
+const run = (...args: string[]) => runCli(['tokenizer', ...args]);
 
 test('wren tokenizer train writes a loadable tokenizer.json; encode/decode use it; bad flags exit 2', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wren-cli-tok-'));
