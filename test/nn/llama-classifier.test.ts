@@ -11,7 +11,7 @@ import { LlamaClassifierModel, POOLINGS, type Pooling } from '../../src/nn/llama
 import type { ParamName } from '../../src/nn/weights.ts';
 import { SeededRng } from '../../src/util/rng.ts';
 import {
-  attention64, crossEntropy64, embedding64, linear64, rmsnorm64, rope64, swiglu64, type F64,
+  attention64, centralDifference, crossEntropy64, embedding64, float64Params, linear64, rmsnorm64, rope64, swiglu64, type F64,
 } from '../train/f64-model.ts';
 
 const config: LlamaConfig = { hidden_size: 8, intermediate_size: 12, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2,
@@ -63,13 +63,7 @@ for (const backendName of ['reference', 'wasm', 'native'] as BackendName[]) {
       model.zeroGrads();
       model.forward(true, 1 / seqs.length);
       model.backward();
-      const p64 = new Map<ParamName, Float64Array>([...model.params.entries.keys()].map((n) => [n, Float64Array.from(model.params.view(n))]));
-      const get = (name: string, layer?: number) => {
-        const e = model.params.entry(name as ParamName), v = p64.get(name as ParamName)!;
-        if (layer === undefined) return v;
-        const per = e.size / e.shape[0];
-        return v.subarray(layer * per, (layer + 1) * per);
-      };
+      const { p64, get } = float64Params(model.params);
       const loss64 = () => classifierLoss64(get, seqs, labels, pooling);
       assert.ok(Math.abs(loss64() - model.meanLoss()) < 1e-5, `loss ${model.meanLoss()} vs float64 ${loss64()}`);
       const rng = new SeededRng(9);
@@ -79,11 +73,7 @@ for (const backendName of ['reference', 'wasm', 'native'] as BackendName[]) {
         // every weight of the head and the final norm; a sample of the rest
         const js = name === 'score' || name === 'finalNorm' ? v.map((_, j) => j) : Array.from({ length: 6 }, () => rng.below(v.length));
         for (const j of js) {
-          const save = v[j], h = 1e-5;
-          v[j] = save + h; const fp = loss64();
-          v[j] = save - h; const fm = loss64();
-          v[j] = save;
-          const num = (fp - fm) / (2 * h);
+          const num = centralDifference(v, j, loss64);
           assert.ok(Math.abs(g[j] - num) <= 2e-4 + 1e-3 * Math.abs(num), `${name}[${j}]: tape ${g[j]}, finite difference ${num}`);
           checked++;
         }

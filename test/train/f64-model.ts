@@ -1,6 +1,8 @@
 // Float64 reference of the training math (each op, and the whole Llama loss), written
 // independently of the kernels: the oracle for the finite-difference gradient checks.
 // Shapes as in src/nn/ops.ts. Arrays are plain Float64Array, row-major.
+import type { ParameterBlock, ParamName } from '../../src/nn/weights.ts';
+
 export type F64 = Float64Array;
 
 export function linear64(x: F64, w: F64, M: number, K: number, N: number): F64 {
@@ -100,4 +102,25 @@ export function llamaLoss64(s: Llama64Shape, p: (name: string, layer?: number) =
   const losses = crossEntropy64(logits, targets, s.V);
   const n = targets.filter((t) => t >= 0).length;
   return losses.reduce((a, b) => a + b, 0) / n;
+}
+
+/** A float64 copy of every parameter, and `get(name, layer?)` over it (one layer's slice) for the losses above. */
+export function float64Params(params: ParameterBlock): { p64: Map<ParamName, F64>; get: (name: string, layer?: number) => F64 } {
+  const p64 = new Map<ParamName, F64>([...params.entries.keys()].map((n) => [n, Float64Array.from(params.view(n))]));
+  const get = (name: string, layer?: number) => {
+    const e = params.entry(name as ParamName), v = p64.get(name as ParamName)!;
+    if (layer === undefined) return v;
+    const per = e.size / e.shape[0];
+    return v.subarray(layer * per, (layer + 1) * per);
+  };
+  return { p64, get };
+}
+
+/** Central finite difference of loss() in v[j]; v[j] is restored. */
+export function centralDifference(v: F64, j: number, loss: () => number, h = 1e-5): number {
+  const save = v[j];
+  v[j] = save + h; const fp = loss();
+  v[j] = save - h; const fm = loss();
+  v[j] = save;
+  return (fp - fm) / (2 * h);
 }

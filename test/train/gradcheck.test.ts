@@ -8,7 +8,7 @@ import type { Ptr } from '../../src/engine/arena.ts';
 import type { KernelName } from '../../src/engine/kernels.ts';
 import { NormalRng } from '../../src/util/rng.ts';
 import {
-  attention64, crossEntropy64, embedding64, linear64, rmsnorm64, rope64, swiglu64, type F64,
+  attention64, centralDifference, crossEntropy64, embedding64, linear64, rmsnorm64, rope64, swiglu64, type F64,
 } from './f64-model.ts';
 
 async function backends(): Promise<Backend[]> {
@@ -140,11 +140,7 @@ function check(k: Backend, c: GradCase) {
   c.inputs.forEach((n, i) => {
     const dx = a.f32At(dxs[i], n);
     for (let j = 0; j < n; j++) {
-      const save = x64[i][j];
-      x64[i][j] = save + h; const fp = obj(x64);
-      x64[i][j] = save - h; const fm = obj(x64);
-      x64[i][j] = save;
-      const num = (fp - fm) / (2 * h), ana = dx[j] - 0.25;
+      const num = centralDifference(x64[i], j, () => obj(x64), h), ana = dx[j] - 0.25;
       assert.ok(Math.abs(ana - num) <= 1e-3 * (1 + Math.abs(num)), `${c.name} ∂input${i}[${j}]: kernel ${ana}, finite difference ${num}`);
     }
   });

@@ -8,7 +8,7 @@ import { LlamaTrainModel } from '../../src/nn/llama-train.ts';
 import type { LlamaConfig } from '../../src/nn/config.ts';
 import type { ParamName } from '../../src/nn/weights.ts';
 import { SeededRng } from '../../src/util/rng.ts';
-import { llamaLoss64 } from './f64-model.ts';
+import { centralDifference, float64Params, llamaLoss64 } from './f64-model.ts';
 
 const base: LlamaConfig = { hidden_size: 8, intermediate_size: 12, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2,
   vocab_size: 11, max_position_embeddings: 16, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: false };
@@ -37,13 +37,7 @@ for (const backendName of backends.keys()) {
       model.forward(1 / (B * T));
       model.backward();
       const ids = batch.filter((_, i) => i % (T + 1) !== T), targets = batch.filter((_, i) => i % (T + 1) !== 0);
-      const p64 = new Map<ParamName, Float64Array>([...model.params.entries.keys()].map((n) => [n, Float64Array.from(model.params.view(n))]));
-      const get = (name: string, layer?: number) => {
-        const e = model.params.entry(name as ParamName), v = p64.get(name as ParamName)!;
-        if (layer === undefined) return v;
-        const per = e.size / e.shape[0];
-        return v.subarray(layer * per, (layer + 1) * per);
-      };
+      const { p64, get } = float64Params(model.params);
       const shape = { C: 8, F: 12, L: 2, H: 4, Hkv: 2, V: 11, eps: 1e-5, theta: 10000, tied };
       const loss64 = () => llamaLoss64(shape, get, ids, targets, B, T);
       assert.ok(Math.abs(loss64() - model.meanLoss()) < 1e-5, `loss ${model.meanLoss()} vs float64 ${loss64()}`);
@@ -51,11 +45,7 @@ for (const backendName of backends.keys()) {
       for (const [name, v] of p64) {
         const g = model.grads.view(name);
         for (let k = 0; k < 6; k++) {
-          const j = rng.below(v.length), save = v[j], h = 1e-5;
-          v[j] = save + h; const fp = loss64();
-          v[j] = save - h; const fm = loss64();
-          v[j] = save;
-          const num = (fp - fm) / (2 * h);
+          const j = rng.below(v.length), num = centralDifference(v, j, loss64);
           assert.ok(Math.abs(g[j] - num) <= 2e-4 + 1e-3 * Math.abs(num), `${name}[${j}]: tape ${g[j]}, finite difference ${num}`);
           checked++;
         }
