@@ -1,8 +1,8 @@
 // `wren train --config FILE [--data DIR] [--out DIR] [--resume] [--threads N] [--backend B] [overrides]`
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CliError, parseFlags, requiredFlag } from './args.ts';
 import { WrenError } from '../errors.ts';
+import { readJsonFile } from '../util/json-file.ts';
 import { parseTrainConfig } from '../train/train-config.ts';
 import { trainModel, type TrainProgress } from '../train/trainer.ts';
 
@@ -31,12 +31,7 @@ export async function run(argv: string[]): Promise<void> {
   for (const o of OVERRIDES) spec[o] = { type: 'string' };
   const { values } = parseFlags(argv, spec, HELP);
   const path = requiredFlag(values.config, 'config');
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new WrenError(`${path}: ${(err as Error).name === 'SyntaxError' ? 'not valid JSON' : (err as Error).message}`);
-  }
+  const raw = readJsonFile(path) as Record<string, unknown>;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new WrenError(`${path}: expected a JSON object`);
   if (values.data) raw.data = resolve(values.data as string);
   if (values.out) raw.out = resolve(values.out as string);

@@ -1,7 +1,7 @@
 // Load and save whole models. A model is either
 //   a folder: config.json (HF LlamaConfig) + model.safetensors (HF tensor names) [+ tokenizer.json | tokenizer.bin]
 //   a llama2.c checkpoint file (.bin), whose tokenizer comes separately (--tokenizer).
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Backend } from '../engine/backend.ts';
 import { WrenError } from '../errors.ts';
@@ -9,6 +9,7 @@ import { readLlama2cCheckpoint } from '../formats/llama2c.ts';
 import { fromHfTensors, toHfTensors } from '../formats/hf-llama.ts';
 import { readSafetensors, writeSafetensors } from '../formats/safetensors.ts';
 import { writeFileAtomic } from '../formats/atomic.ts';
+import { readJsonFile } from '../util/json-file.ts';
 import { parseLlamaConfig, toHfConfigJson, type LlamaConfig } from './config.ts';
 import { LlamaModel } from './llama.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
@@ -35,13 +36,7 @@ export function resolveModelFiles(path: string): ModelFiles {
 }
 
 export function readConfigFile(path: string): LlamaConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new WrenError(`${path}: ${(err as Error).name === 'SyntaxError' ? 'not valid JSON' : (err as Error).message}`);
-  }
-  return parseLlamaConfig(raw, path);
+  return parseLlamaConfig(readJsonFile(path), path);
 }
 
 export type LoadOptions = { maxT?: number };

@@ -1,9 +1,9 @@
 // The training config (`wren train --config FILE`): JSON with snake_case keys, every key known
 // (a typo is an error that names it), paths relative to the config file. `model` is an HF
 // LlamaConfig object or the name of a preset (src/nn/presets.ts).
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { WrenError } from '../errors.ts';
+import { readJsonFile } from '../util/json-file.ts';
 import { parseLlamaConfig, type LlamaConfig } from '../nn/config.ts';
 import { PRESETS } from '../nn/presets.ts';
 
@@ -92,11 +92,5 @@ export function parseTrainConfig(raw: unknown, source = 'train config', baseDir 
 }
 
 export function readTrainConfig(path: string): TrainConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new WrenError(`${path}: ${(err as Error).name === 'SyntaxError' ? 'not valid JSON' : (err as Error).message}`);
-  }
-  return parseTrainConfig(raw, path, dirname(resolve(path)));
+  return parseTrainConfig(readJsonFile(path), path, dirname(resolve(path)));
 }
