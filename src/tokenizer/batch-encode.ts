@@ -6,7 +6,7 @@ import type { BpeTokenizer } from './bpe-tokenizer.ts';
 import { splitAtPreTokenBoundaries } from './pretoken-count.ts';
 import type { EncodeOptions } from './tokenizer.ts';
 import type { TokenizerTask } from './tokenizer-worker.ts';
-import { WorkerPool } from './worker-pool.ts';
+import { WorkerPool } from '../util/worker-pool.ts';
 
 const workerModule = new URL('./tokenizer-worker.ts', import.meta.url);
 

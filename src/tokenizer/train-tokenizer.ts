@@ -8,7 +8,7 @@ import { checkTrainOptions, trainBpeFromCounts, type BpeTrainOptions } from './b
 import { countPreTokens, splitAtPreTokenBoundaries } from './pretoken-count.ts';
 import { PRE_TOKENIZERS, type PreTokenizerSpec } from './pretokenizer.ts';
 import type { TokenizerTask } from './tokenizer-worker.ts';
-import { WorkerPool } from './worker-pool.ts';
+import { WorkerPool } from '../util/worker-pool.ts';
 
 export interface TrainTokenizerOptions extends Omit<BpeTrainOptions, 'preTokenizer'> {
   /** 'gpt2' (default), 'llama3', or a spec. */
