@@ -25,6 +25,7 @@ const utf8 = new TextEncoder();
 const CACHE_LIMIT = 200_000;   // entries; cleared when full (real text rarely gets there)
 const CACHE_MAX_CHARS = 256;   // longer pre-tokens are not cached
 
+/** A byte string as a JS string of char codes 0..255: a cheap, exact Map key. */
 export function binaryKey(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);

@@ -19,6 +19,7 @@
 // the best pair with a heap over a linked list instead of rescanning the whole array each merge.
 import { readFileSync } from 'node:fs';
 import { WrenError } from '../errors.ts';
+import { binaryKey } from './bpe-tokenizer.ts';
 import type { EncodeOptions, Tokenizer } from './tokenizer.ts';
 
 const utf8 = new TextEncoder();
@@ -27,13 +28,6 @@ const MIN_SCORE = -1e10; // run.c's initial best_score: pairs scoring at or belo
 export const LLAMA2C_UNK = 0;
 export const LLAMA2C_BOS = 1;
 export const LLAMA2C_EOS = 2;
-
-/** A byte string as a JS string of char codes 0..255: a cheap, exact Map key. */
-function binaryKey(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-  return s;
-}
 
 /** run.c's `sscanf(piece, "<0x%02hhX>", &b) == 1`: '<0x', optional whitespace, 1-2 hex digits. */
 function parseBytePiece(piece: Uint8Array): number {
