@@ -6,6 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { WrenError } from '../../errors.ts';
+import { fnv1a } from '../filter/hash.ts';
 import { STORY_FEATURES } from '../seeds/features.ts';
 import { defaultVocabulary, knownWordSet, wordForms, type Vocabulary } from '../seeds/vocabulary.ts';
 import { containsWord } from '../synth/validate.ts';
@@ -29,15 +30,8 @@ export function wordsOf(text: string): string[] {
   return text.toLowerCase().match(/[a-z]+(?:['’-][a-z]+)*/g) ?? [];
 }
 
-/** 32-bit FNV-1a of a string, seeded (different seeds give independent hashes). */
-function fnv(s: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+/** 32-bit FNV-1a of a string, its basis xored with `seed` (different seeds give independent hashes). */
+const fnv = (s: string, seed: number): number => fnv1a(s, 0, s.length, 0x811c9dc5 ^ seed);
 /** ~53-bit hash for counting distinct n-grams without keeping their text. */
 function hash53(s: string): number {
   return fnv(s, 0) * 2097152 + (fnv(s, 0x9e3779b9) >>> 11);
