@@ -7,12 +7,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, appendFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Rng } from '../../src/data/seeds/rng.ts';
 import { startChatServer, type ChatServer } from './chat-server.ts';
+import { repoRoot } from '../_helpers.ts';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-const wren = join(repo, 'bin/wren.js');
+const wren = join(repoRoot, 'bin/wren.js');
 const dir = mkdtempSync(join(tmpdir(), 'wren-synth-'));
 const servers: ChatServer[] = [];
 after(async () => {
@@ -26,12 +25,12 @@ function env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv 
 }
 
 function synth(args: string[], extraEnv?: Record<string, string>) {
-  return spawnSync(process.execPath, [wren, 'synth', ...args], { cwd: repo, env: env(extraEnv), encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, [wren, 'synth', ...args], { cwd: repoRoot, env: env(extraEnv), encoding: 'utf8', timeout: 120_000 });
 }
 
 /** Like synth, without blocking this process (the test's HTTP server must keep answering). */
 function synthAsync(args: string[], extraEnv?: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [wren, 'synth', ...args], { cwd: repo, env: env(extraEnv) });
+  const child = spawn(process.execPath, [wren, 'synth', ...args], { cwd: repoRoot, env: env(extraEnv) });
   let stdout = '', stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
@@ -46,7 +45,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts the CLI, waits until it has written `minRecords`, waits a random extra moment, SIGKILLs it. */
 async function killMidRun(args: string[], out: string, minRecords: number, extraMs: number, extraEnv?: Record<string, string>): Promise<number> {
-  const child = spawn(process.execPath, [wren, 'synth', ...args], { cwd: repo, env: env(extraEnv), stdio: 'ignore' });
+  const child = spawn(process.execPath, [wren, 'synth', ...args], { cwd: repoRoot, env: env(extraEnv), stdio: 'ignore' });
   let exited = false;
   child.on('exit', () => (exited = true));
   const t0 = Date.now();
@@ -186,7 +185,7 @@ test('Ctrl-C (SIGINT) stops cleanly: complete records only, a "stopped" report, 
   s.latencyMs = 40;
   const out = join(dir, 'sigint.jsonl');
   const args = ['stories', '--teacher', 'ollama:tiny', '--base-url', `${s.url}/v1`, '--count', '60', '--out', out, '--concurrency', '3'];
-  const child = spawn(process.execPath, [wren, 'synth', ...args], { cwd: repo, env: env() });
+  const child = spawn(process.execPath, [wren, 'synth', ...args], { cwd: repoRoot, env: env() });
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   while (!existsSync(out) || readFileSync(out, 'utf8').split('\n').length - 1 < 10) await sleep(5);

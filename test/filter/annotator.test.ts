@@ -10,13 +10,12 @@ import { createServer, type Server } from 'node:http';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { annotateDocuments } from '../../src/data/filter/edu/annotate-run.ts';
 import { readLabels } from '../../src/data/filter/edu/labels.ts';
 import { trainEduClassifierFromLabels } from '../../src/data/filter/edu/train-classifier.ts';
 import { createTeacher } from '../../src/data/teachers/create.ts';
+import { repoRoot } from '../_helpers.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 let server: Server;
 let baseUrl = '';
 let requests = 0;
@@ -52,7 +51,7 @@ after(() => {
 /** The CLI as a child process, asynchronously: the test double runs in this process's event loop. */
 function wren(args: string[]): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/wren.js', ...args], { cwd: root });
+    const child = spawn(process.execPath, ['bin/wren.js', ...args], { cwd: repoRoot });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
     child.on('exit', (status) => resolve({ status, stderr }));
