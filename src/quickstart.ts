@@ -65,16 +65,25 @@ export async function runQuickstart(o: QuickstartOptions): Promise<QuickstartRep
   });
   o.log(`    ${synth.records} stories in ${synth.elapsedS.toFixed(1)} s`);
 
+  // Train on the Instruct fields that steer the story (features, seed words) right before it:
+  // the summary and random sentence cost tokens a 6-minute budget cannot spare, and the seed words
+  // next to the story are the copy a small model learns first.
+  const trainPath = join(o.out, 'data', 'train.jsonl');
+  const texts = readFileSync(storiesPath, 'utf8').split('\n').filter(Boolean).map((l) => {
+    const r = JSON.parse(l) as { text: string; seeds: StorySeeds };
+    return instructPrompt(r.seeds) + r.text.slice(r.text.indexOf('Story:') + 'Story:'.length).trim();
+  });
+  writeFileAtomic(trainPath, texts.map((text) => JSON.stringify({ text })).join('\n') + '\n');
+
   o.log(`2/5 training a ${VOCAB}-token byte-level BPE tokenizer`);
-  const texts = readFileSync(storiesPath, 'utf8').split('\n').filter(Boolean).slice(0, TOKENIZER_DOCS).map((l) => (JSON.parse(l) as { text: string }).text);
-  const tok = await trainTokenizer(texts, { vocabSize: VOCAB, specialTokens: ['<|endoftext|>'] });
+  const tok = await trainTokenizer(texts.slice(0, TOKENIZER_DOCS), { vocabSize: VOCAB, specialTokens: ['<|endoftext|>'] });
   const tokenizerPath = join(o.out, 'tokenizer.json');
   saveTokenizerJson(tok.tokenizer, tokenizerPath);
   o.log(`    ${tok.tokenizer.vocabSize} tokens in ${(tok.countSeconds + tok.mergeSeconds).toFixed(1)} s`);
 
   o.log('3/5 tokenizing into shards (2% held out for validation)');
   const shards = join(o.out, 'shards');
-  const index = await tokenizeToShards({ tokenizer: tokenizerPath, inputs: [storiesPath], out: shards, valFraction: 0.02, seed: o.seed });
+  const index = await tokenizeToShards({ tokenizer: tokenizerPath, inputs: [trainPath], out: shards, valFraction: 0.02, seed: o.seed });
   const trainTokens = index.train.reduce((n, s) => n + s.tokens, 0);
   o.log(`    ${trainTokens.toLocaleString('en-US')} training tokens`);
 
@@ -124,6 +133,11 @@ async function trainAndSample(o: QuickstartOptions, backend: Backend, tokenizerP
   return report;
 }
 
+/** The instruction the model learns to follow: TinyStories-Instruct's Features and Words lines. */
+export function instructPrompt(seeds: StorySeeds): string {
+  return `Features: ${seeds.features.join(', ')}\nWords: ${seeds.verb}, ${seeds.noun}, ${seeds.adjective}\nStory:\n`;
+}
+
 function paramCount(c: LlamaConfig): number {
   const C = c.hidden_size, kv = (C / c.num_attention_heads) * c.num_key_value_heads;
   const layer = 2 * C + C * C * 2 + 2 * C * kv + 3 * C * c.intermediate_size;
@@ -162,11 +176,11 @@ async function writeSamples(modelDir: string, o: QuickstartOptions, backend: Bac
   const samples: QuickstartSample[] = [];
   for (let i = 0; i < o.samples; i++) {
     const seeds = storySeedsForJob(vocab, o.seed + 1_000_003, i);
-    const prompt = `Features: ${seeds.features.join(', ')}\nWords: ${seeds.verb}, ${seeds.noun}, ${seeds.adjective}\n`;
+    const prompt = instructPrompt(seeds);
     const ids = tokenizer.encode(prompt, { bos: true });
     let text = '';
     for (const step of generate(model, tokenizer, ids, { maxTokens: model.contextLength - ids.length, temperature: 0.7, topP: 0.9, seed: o.seed + i })) text += step.text;
-    const story = (text.split('Story:')[1] ?? text).trim();
+    const story = text.trim();
     const lower = story.toLowerCase();
     const wordsUsed = [seeds.verb, seeds.noun, seeds.adjective].filter((w) => lower.includes(w.toLowerCase()));
     samples.push({ seeds, story, wordsUsed });
