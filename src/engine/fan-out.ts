@@ -14,10 +14,11 @@ export const FAN_OUT_NS = 30_000;
 export function estimateNs<K extends KernelName>(kernel: K, args: KernelArgs[K]): number {
   const a: readonly number[] = args;
   switch (kernel) {
-    // M·K·N multiply-adds at ~10/ns. A matrix-vector product (M = 1, decoding) is memory-bound:
-    // on the 2-core machine measured, a second thread made even 288×32000 slower (0.84 → 1.33 ms
-    // native), so only products over 16M weights are split.
-    case 'matmul': return a[3] === 1 && a[4] * a[5] < 16 << 20 ? 0 : (a[3] * a[4] * a[5]) / 10;
+    // M·K·N multiply-adds at ~10/ns. A matrix-vector product (M = 1, decoding) is split from 256K
+    // weights (the classifier of a 15M model, not its 288×768 layers): on an idle 2-core machine
+    // that took WASM decode from 576 to 676 tok/s (vocab 4096) and 246 to 338 (vocab 32000). On a
+    // machine whose other core is busy, a split matvec is slower (288×32000 native 0.84 → 1.33 ms).
+    case 'matmul': return a[3] === 1 && a[4] * a[5] < 1 << 18 ? 0 : (a[3] * a[4] * a[5]) / 10;
     case 'attention': return (a[5] * a[6] * a[7] * a[8] * a[10]) / 4; // B·Tq·Tk·H·D
     case 'rmsnorm': return a[3] < 2 ? 0 : (a[3] * a[4]) / 2;
     case 'rope': return a[1] < 2 ? 0 : a[1] * (a[3] * a[4] / 2 + a[4] * 10);
