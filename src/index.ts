@@ -55,3 +55,18 @@ export { LlamaClassifierModel, classifierParameterTable, type Pooling } from './
 export { saveClassifierModel, loadClassifierModel, readClassifierConfig } from './nn/llama-classifier-files.ts';
 export { TransformerEduClassifier, loadTransformerClassifier } from './data/filter/edu/transformer-classifier.ts';
 export { trainTransformerClassifier, transformerDefaults, type TransformerTrainOptions } from './data/filter/edu/transformer-train.ts';
+// Engine, model, generation, formats, the quickstart
+export { Arena, type Ptr } from './engine/arena.ts';
+export { createBackend, type Backend, type BackendName, type BackendOptions } from './engine/backend.ts';
+export { KERNEL_NAMES, type KernelArgs, type KernelName } from './engine/kernels.ts';
+export { parseLlamaConfig, toHfConfigJson, type LlamaConfig } from './nn/config.ts';
+export { LlamaModel } from './nn/llama.ts';
+export { loadModel, saveModel, loadTokenizerFor, resolveModelFiles } from './nn/load.ts';
+export { initParameters } from './nn/init.ts';
+export { PRESETS } from './nn/presets.ts';
+export { generate, pieceBytes, type GenerateOptions, type GenerateStep, type FinishReason } from './generate/generate.ts';
+export { Sampler, type SamplerOptions } from './generate/sampler.ts';
+export { readLlama2cCheckpoint, encodeLlama2cCheckpoint } from './formats/llama2c.ts';
+export { readSafetensors, writeSafetensors, encodeSafetensors, parseSafetensors } from './formats/safetensors.ts';
+export { writeFileAtomic } from './formats/atomic.ts';
+export { runQuickstart, type QuickstartOptions, type QuickstartReport } from './quickstart.ts';
