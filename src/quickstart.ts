@@ -171,7 +171,7 @@ function progressLine(p: TrainProgress): string {
 /** Stories from seeds the training data never used (a different seed stream), Instruct-prompted. */
 async function writeSamples(modelDir: string, o: QuickstartOptions, backend: Backend): Promise<QuickstartSample[]> {
   const { model, files } = loadModel(modelDir, backend);
-  const tokenizer = await loadTokenizerFor(files.tokenizer!, model.config);
+  const tokenizer = loadTokenizerFor(files.tokenizer!, model.config);
   const vocab = defaultVocabulary();
   const samples: QuickstartSample[] = [];
   for (let i = 0; i < o.samples; i++) {

@@ -11,7 +11,7 @@ test('load, tokenize and generate through the public API', { skip: model.skip ||
   const backend = await wren.createBackend({ backend: 'wasm', threads: 1 });
   try {
     const { model: m } = wren.loadModel(model.path, backend);
-    const tokenizer = await wren.loadTokenizerFor(tok.path, m.config);
+    const tokenizer = wren.loadTokenizerFor(tok.path, m.config);
     let text = '';
     for (const step of wren.generate(m, tokenizer, tokenizer.encode('Once upon a time', { bos: true }), { maxTokens: 12, temperature: 0 })) text += step.text;
     assert.equal(text, ', there was a little girl named Lily. She');

@@ -47,7 +47,7 @@ export async function run(argv: string[]): Promise<void> {
     const { model, files } = loadModel(modelPath, backend);
     const tokenizerPath = (v.tokenizer as string | undefined) ?? files.tokenizer;
     if (!tokenizerPath) throw new CliError(`${modelPath}: no tokenizer in the model folder; pass --tokenizer PATH`);
-    const tokenizer = await loadTokenizerFor(tokenizerPath, model.config);
+    const tokenizer = loadTokenizerFor(tokenizerPath, model.config);
     const prompt = (v.prompt as string | undefined) ?? '';
     const ids = tokenizer.encode(prompt, { bos: tokenizer.bosId !== undefined, special: 'text' });
     if (ids.length === 0) throw new CliError('the tokenizer has no BOS token; pass a non-empty --prompt');

@@ -37,7 +37,7 @@ export async function run(argv: string[]): Promise<void> {
     initParameters(model.params, config, seed);
     if (v.tokenizer) {
       const tokPath = v.tokenizer as string;
-      await loadTokenizerFor(tokPath, config); // fails early if it does not fit
+      loadTokenizerFor(tokPath, config); // fails early if it does not fit
       saveModel(out, model, { wren_init_seed: String(seed) });
       copyFileSync(tokPath, join(out, tokPath.endsWith('.json') ? 'tokenizer.json' : 'tokenizer.bin'));
     } else {

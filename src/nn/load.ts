@@ -13,7 +13,7 @@ import { readJsonFile } from '../util/json-file.ts';
 import { parseLlamaConfig, toHfConfigJson, type LlamaConfig } from './config.ts';
 import { LlamaModel } from './llama.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
-import { Llama2cTokenizer } from '../tokenizer/llama2c-tokenizer.ts';
+import { loadTokenizer } from '../tokenizer/load-tokenizer.ts';
 
 export type ModelFiles = { kind: 'folder' | 'llama2c'; weights: string; config?: string; tokenizer?: string };
 
@@ -68,15 +68,9 @@ export function saveModel(dir: string, model: LlamaModel, metadata: Record<strin
   writeFileAtomic(join(dir, 'config.json'), JSON.stringify(toHfConfigJson(model.config), null, 2) + '\n');
 }
 
-/** Load the tokenizer at `path` (tokenizer.bin from llama2.c, or HF tokenizer.json) and check it fits `config`. */
-export async function loadTokenizerFor(path: string, config: LlamaConfig): Promise<Tokenizer> {
-  let tokenizer: Tokenizer;
-  if (path.endsWith('.json')) {
-    const { loadTokenizerJson } = await import('../tokenizer/hf-tokenizer-json.ts');
-    tokenizer = loadTokenizerJson(path);
-  } else {
-    tokenizer = Llama2cTokenizer.load(path);
-  }
+/** Load the tokenizer at `path` (see loadTokenizer) and check it belongs to a model of `config`. */
+export function loadTokenizerFor(path: string, config: LlamaConfig): Tokenizer {
+  const tokenizer = loadTokenizer(path);
   if (tokenizer.vocabSize !== config.vocab_size) {
     throw new WrenError(`${path}: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary is ${config.vocab_size}: they do not belong together`);
   }

@@ -4,14 +4,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { WrenError } from '../errors.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
-import { Llama2cTokenizer } from '../tokenizer/llama2c-tokenizer.ts';
-import { loadTokenizerJson } from '../tokenizer/hf-tokenizer-json.ts';
+import { loadTokenizer } from '../tokenizer/load-tokenizer.ts';
 
 export type TokenizerFile = { tokenizer: Tokenizer; path: string; sha256: string };
 
 export function loadTokenizerFile(path: string): TokenizerFile {
   if (!existsSync(path)) throw new WrenError(`${path}: no such tokenizer file (expected tokenizer.json or a llama2.c tokenizer.bin)`);
   const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
-  const tokenizer: Tokenizer = path.endsWith('.json') ? loadTokenizerJson(path) : Llama2cTokenizer.load(path);
+  const tokenizer: Tokenizer = loadTokenizer(path);
   return { tokenizer, path, sha256 };
 }
