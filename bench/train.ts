@@ -3,13 +3,10 @@
 // (B 32, T 256), at 1 and 2 threads. Prints the median over several steps after a warm-up step.
 // Options: --backend wasm|native|reference (default auto), --steps N (timed steps, default 5),
 // --case NAME (one case only).
-import { initParameters } from '../src/nn/init.ts';
-import { LlamaTrainModel } from '../src/nn/llama-train.ts';
 import { PRESETS } from '../src/nn/presets.ts';
-import { AdamW, clipScale } from '../src/train/optimizer.ts';
+import { timeTrainSteps } from '../src/train/time-step.ts';
 import { createTrainingBackend } from '../src/train/trainer.ts';
 import type { Backend } from '../src/engine/backend.ts';
-import { SeededRng } from '../src/util/rng.ts';
 import { intFlag, parseFlags } from '../src/cli/args.ts';
 import { machineLine, median } from './_machine.ts';
 
@@ -29,27 +26,10 @@ export async function run(argv: string[]): Promise<void> {
   for (const threads of threadList) backends.set(threads, await createTrainingBackend((values.backend as 'wasm' | undefined) ?? 'auto', threads));
   for (const c of CASES.filter((c) => !values.case || c.name === values.case)) {
     for (const threads of threadList) {
-      const backend = backends.get(threads)!, mark = backend.arena.mark();
-      const model = new LlamaTrainModel(c.config, backend, c.B, c.T);
-      initParameters(model.params, c.config, 1);
-      const opt = new AdamW(backend, model.params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
-      const rng = new SeededRng(7), batch = new Int32Array(c.B * (c.T + 1));
-      const times: number[] = [];
-      let loss = 0;
-      for (let s = 0; s <= steps; s++) {
-        for (let i = 0; i < batch.length; i++) batch[i] = rng.below(c.config.vocab_size);
-        const t0 = performance.now();
-        model.zeroGrads();
-        model.setBatch(batch);
-        model.forward(1 / (c.B * c.T));
-        model.backward();
-        opt.update(model.grads, 1e-3, clipScale(opt.gradNorm(model.grads), 1));
-        if (s > 0) times.push(performance.now() - t0); // step 0 warms up
-        loss = model.meanLoss();
-      }
-      const ms = median(times);
-      console.log(JSON.stringify({ case: c.name, threads, backend: backend.description, tokens_per_s: Math.round((c.B * c.T) / (ms / 1000)), ms_per_step: Math.round(ms), activation_mib: Math.round(model.tape.bytes / 2 ** 20), loss: +loss.toFixed(3), steps }));
-      backend.arena.release(mark);
+      const backend = backends.get(threads)!;
+      const t = timeTrainSteps(c.config, backend, c.B, c.T, steps);
+      const ms = median(t.ms);
+      console.log(JSON.stringify({ case: c.name, threads, backend: backend.description, tokens_per_s: Math.round((c.B * c.T) / (ms / 1000)), ms_per_step: Math.round(ms), activation_mib: Math.round(t.activationBytes / 2 ** 20), loss: +t.loss.toFixed(3), steps }));
     }
   }
   for (const b of backends.values()) b.dispose();

@@ -19,9 +19,7 @@ import { tokenizeToShards } from './train/tokenize.ts';
 import { parseTrainConfig } from './train/train-config.ts';
 import { createTrainingBackend, trainModel, type TrainProgress } from './train/trainer.ts';
 import { lossPlotSvg, readMetrics } from './train/plot.ts';
-import { LlamaTrainModel } from './nn/llama-train.ts';
-import { initParameters } from './nn/init.ts';
-import { AdamW, clipScale } from './train/optimizer.ts';
+import { timeTrainSteps } from './train/time-step.ts';
 import { loadModel, loadTokenizerFor } from './nn/load.ts';
 import { generate } from './generate/generate.ts';
 import type { LlamaConfig } from './nn/config.ts';
@@ -99,9 +97,8 @@ export async function runQuickstart(o: QuickstartOptions): Promise<QuickstartRep
 
 async function trainAndSample(o: QuickstartOptions, backend: Backend, tokenizerPath: string, shards: string): Promise<QuickstartReport> {
   const model: LlamaConfig = { ...QUICKSTART_MODEL, vocab_size: VOCAB };
+  const msPerStep = Math.max(...timeTrainSteps(model, backend, BATCH, SEQ, 2).ms);
   const mark = backend.arena.mark();
-  const msPerStep = measureStepMs(model, backend);
-  backend.arena.release(mark);
   const steps = Math.max(20, Math.floor((o.minutes * 60_000) / (msPerStep * 1.08)));
   o.log(`4/5 training a ${(paramCount(model) / 1e6).toFixed(2)}M-parameter model for ${steps} steps (~${o.minutes} min at ${Math.round(msPerStep)} ms/step, batch ${BATCH}×${SEQ})`);
   const runDir = join(o.out, 'train');
@@ -142,25 +139,6 @@ function paramCount(c: LlamaConfig): number {
   const C = c.hidden_size, kv = (C / c.num_attention_heads) * c.num_key_value_heads;
   const layer = 2 * C + C * C * 2 + 2 * C * kv + 3 * C * c.intermediate_size;
   return c.vocab_size * C * (c.tie_word_embeddings ? 1 : 2) + c.num_hidden_layers * layer + C;
-}
-
-/** Time two training steps on fixed tokens, after one warm-up step, to size the run to the budget. */
-function measureStepMs(config: LlamaConfig, backend: Backend): number {
-  const m = new LlamaTrainModel(config, backend, BATCH, SEQ);
-  initParameters(m.params, config, 1);
-  const opt = new AdamW(backend, m.params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
-  const batch = Int32Array.from({ length: BATCH * (SEQ + 1) }, (_, i) => (i * 7919) % config.vocab_size);
-  const times: number[] = [];
-  for (let s = 0; s < 3; s++) {
-    const t0 = performance.now();
-    m.zeroGrads();
-    m.setBatch(batch);
-    m.forward(1 / (BATCH * SEQ));
-    m.backward();
-    opt.update(m.grads, 1e-4, clipScale(opt.gradNorm(m.grads), 1));
-    if (s > 0) times.push(performance.now() - t0);
-  }
-  return Math.max(...times);
 }
 
 function progressLine(p: TrainProgress): string {
