@@ -64,7 +64,7 @@ export { LlamaModel } from './nn/llama.ts';
 export { loadModel, saveModel, loadTokenizerFor, resolveModelFiles } from './nn/load.ts';
 export { initParameters } from './nn/init.ts';
 export { PRESETS } from './nn/presets.ts';
-export { generate, pieceBytes, type GenerateOptions, type GenerateStep, type FinishReason } from './generate/generate.ts';
+export { generate, complete, pieceBytes, type GenerateOptions, type GenerateStep, type FinishReason, type Completion } from './generate/generate.ts';
 export { Sampler, type SamplerOptions } from './generate/sampler.ts';
 export { readLlama2cCheckpoint, encodeLlama2cCheckpoint } from './formats/llama2c.ts';
 export { readSafetensors, writeSafetensors, encodeSafetensors, parseSafetensors } from './formats/safetensors.ts';

@@ -12,6 +12,7 @@ import { createTeacher } from './data/teachers/create.ts';
 import { synthesize } from './data/synth/run.ts';
 import { defaultVocabulary } from './data/seeds/vocabulary.ts';
 import { storySeedsForJob } from './data/seeds/sample.ts';
+import { seedWordsUsed } from './data/synth/validate.ts';
 import type { StorySeeds } from './data/teachers/teacher.ts';
 import { trainTokenizer } from './tokenizer/train-tokenizer.ts';
 import { saveTokenizerJson } from './tokenizer/hf-tokenizer-json.ts';
@@ -21,7 +22,7 @@ import { createTrainingBackend, trainModel, type TrainProgress } from './train/t
 import { lossPlotSvg, readMetrics } from './train/plot.ts';
 import { timeTrainSteps } from './train/time-step.ts';
 import { loadModel, loadTokenizerFor } from './nn/load.ts';
-import { generate } from './generate/generate.ts';
+import { complete } from './generate/generate.ts';
 import type { LlamaConfig } from './nn/config.ts';
 
 export type QuickstartOptions = {
@@ -156,11 +157,8 @@ async function writeSamples(modelDir: string, o: QuickstartOptions, backend: Bac
     const seeds = storySeedsForJob(vocab, o.seed + 1_000_003, i);
     const prompt = instructPrompt(seeds);
     const ids = tokenizer.encode(prompt, { bos: true });
-    let text = '';
-    for (const step of generate(model, tokenizer, ids, { maxTokens: model.contextLength - ids.length, temperature: 0.7, topP: 0.9, seed: o.seed + i })) text += step.text;
-    const story = text.trim();
-    const lower = story.toLowerCase();
-    const wordsUsed = [seeds.verb, seeds.noun, seeds.adjective].filter((w) => lower.includes(w.toLowerCase()));
+    const story = complete(model, tokenizer, ids, { maxTokens: model.contextLength - ids.length, temperature: 0.7, topP: 0.9, seed: o.seed + i }).text.trim();
+    const wordsUsed = seedWordsUsed(story, seeds, vocab);
     samples.push({ seeds, story, wordsUsed });
     o.log(`— words: ${seeds.verb}, ${seeds.noun}, ${seeds.adjective}${seeds.features.length ? `; features: ${seeds.features.join(', ')}` : ''}\n${story}\n`);
   }

@@ -20,9 +20,13 @@ test('quickstart runs every stage and writes a usable run folder', () => {
   const report = readFileSync(join(out, 'report.md'), 'utf8');
   assert.match(report, /1\.12M parameters/);
   assert.match(report, /validation loss (\d+\.\d+|-)/); // "-" when a loaded machine hits the deadline before the last eval
-  const gen = runCli(['generate', '--model', join(out, 'train/checkpoint'), '--prompt', 'Words: run, dog, happy\n', '--max-tokens', '20', '--seed', '1']);
+  const gen = runCli(['generate', '--model', join(out, 'train/checkpoint'), '--prompt', 'Words: run, dog, happy\n', '--max-tokens', '20', '--seed', '1', '--stats']);
   assert.equal(gen.status, 0, gen.stderr);
-  assert.ok(gen.stdout.length > 'Words: run, dog, happy\n'.length);
+  assert.ok(gen.stdout.startsWith('Words: run, dog, happy\n'), 'the prompt is echoed');
+  const stats = /^(\d+) tokens in .* finish_reason: (stop|length)$/m.exec(gen.stderr);
+  assert.ok(stats && (stats[2] === 'length' ? Number(stats[1]) === 20 : Number(stats[1]) < 20), gen.stderr);
+  const used = /samples used (\d+) of 3 seed words/.exec(report);
+  assert.ok(used && Number(used[1]) <= 3, 'the report counts seed words used');
 });
 
 test('quickstart refuses a folder that already holds files and leaves it untouched', () => {

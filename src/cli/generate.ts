@@ -18,7 +18,7 @@ const HELP = `usage: wren generate --model PATH [options]
   --max-tokens N          new tokens at most (default 256)
   --threads N             compute threads (default: all cores)
   --backend NAME          native | wasm | reference (default: fastest available)
-  --stats                 print tokens/s to stderr`;
+  --stats                 print tokens/s and why it stopped (finish_reason: stop | length) to stderr`;
 
 export async function run(argv: string[]): Promise<void> {
   const { values: v } = parseFlags(argv, {
@@ -63,17 +63,20 @@ export async function run(argv: string[]): Promise<void> {
     const maxTokens = Math.min(opts.maxTokens, model.contextLength - ids.length);
     const t0 = performance.now();
     let count = 0, tFirst = 0;
-    for (const step of generate(model, tokenizer, ids, { ...opts, maxTokens })) {
-      if (step.id >= 0) count++;
+    const steps = generate(model, tokenizer, ids, { ...opts, maxTokens });
+    let r = steps.next();
+    for (; !r.done; r = steps.next()) {
+      if (r.value.id >= 0) count++;
       if (count === 1 && !tFirst) tFirst = performance.now();
-      out.write(step.text);
+      out.write(r.value.text);
     }
     out.write('\n');
     if (v.stats) {
       const secs = (performance.now() - t0) / 1000;
       const decodeSecs = (performance.now() - tFirst) / 1000;
       process.stderr.write(`${count} tokens in ${secs.toFixed(2)} s: ${(count / secs).toFixed(1)} tokens/s ` +
-        `(decode ${count > 1 ? ((count - 1) / decodeSecs).toFixed(1) : '-'} tokens/s, prompt ${ids.length} tokens; ${backend.description})\n`);
+        `(decode ${count > 1 ? ((count - 1) / decodeSecs).toFixed(1) : '-'} tokens/s, prompt ${ids.length} tokens; ${backend.description}); ` +
+        `finish_reason: ${r.value}\n`);
     }
   } finally {
     backend.dispose();

@@ -1,6 +1,8 @@
 // Streaming generation: prefill the prompt in one batched forward, then sample one token at a
 // time against the KV cache, yielding text as soon as it is complete UTF-8. Stops at the token
-// budget, a stop token (EOS, or BOS as llama2.c's run.c does), a stop string, or the context end.
+// budget, a stop token (EOS, or BOS as llama2.c's run.c does), a stop string, or the context end,
+// and returns why, in OpenAI's words: 'stop' (a stop token or string) or 'length' (the budget or
+// the context ran out; OpenAI says 'length' for both).
 import type { LlamaModel } from '../nn/llama.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { Utf8Stream } from '../tokenizer/utf8-stream.ts';
@@ -14,7 +16,8 @@ export type GenerateOptions = SamplerOptions & {
 };
 
 export type GenerateStep = { id: number; text: string };
-export type FinishReason = 'length' | 'stop' | 'context';
+export type FinishReason = 'stop' | 'length';
+export type Completion = { text: string; ids: number[]; finishReason: FinishReason };
 
 /** Bytes of `token` as it appears after `prev` (llama2.c tokenizers strip the space after BOS). */
 export function pieceBytes(tokenizer: Tokenizer, prev: number, token: number): Uint8Array {
@@ -59,12 +62,24 @@ export function* generate(model: LlamaModel, tokenizer: Tokenizer, promptIds: nu
       pending = '';
     }
     if (n + 1 === opts.maxTokens) break;
-    if (model.pos >= model.contextLength) return 'context';
+    if (model.pos >= model.contextLength) break;
     logits = model.forward([id]);
   }
   const rest = pending + utf8.flush();
   if (rest) yield { id: -1, text: rest };
   return 'length';
+}
+
+/** Runs `generate` to the end: the text, the new token ids and why it stopped. */
+export function complete(model: LlamaModel, tokenizer: Tokenizer, promptIds: number[], opts: GenerateOptions): Completion {
+  const it = generate(model, tokenizer, promptIds, opts);
+  const ids: number[] = [];
+  let text = '';
+  for (let r = it.next(); ; r = it.next()) {
+    if (r.done) return { text, ids, finishReason: r.value };
+    if (r.value.id >= 0) ids.push(r.value.id);
+    text += r.value.text;
+  }
 }
 
 function firstStop(text: string, stops: string[]): number {

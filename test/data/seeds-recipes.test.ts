@@ -11,6 +11,7 @@ import { storySeedsForJob } from '../../src/data/seeds/sample.ts';
 import { STORY_FEATURES } from '../../src/data/seeds/features.ts';
 import { loadRecipe, parseRecipe } from '../../src/data/recipes/recipe.ts';
 import { makeJob, storyPrompt } from '../../src/data/synth/jobs.ts';
+import { seedWordsUsed } from '../../src/data/synth/validate.ts';
 import { instructText, pickRandomSentence } from '../../src/data/synth/instruct.ts';
 import { Rng } from '../../src/data/seeds/rng.ts';
 import { WrenError } from '../../src/errors.ts';
@@ -40,6 +41,13 @@ test('the vocabulary: ~1,500+ words, tagged, with inflections', () => {
   assert.deepEqual([verb('tie')?.ing, verb('see')?.ing], ['tying', 'seeing']);
   // no word twice within a part of speech
   for (const list of [vocab.nouns, vocab.verbs, vocab.adjectives]) assert.equal(new Set(list.map((x) => x.word)).size, list.length);
+});
+
+test('seed words used: whole words in any inflection, never inside another word', () => {
+  const seeds = { noun: 'ant', verb: 'run', adjective: 'happy', features: [] };
+  assert.deepEqual(seedWordsUsed('Then the hen wanted to rerun the race. Unhappy, she went home.', seeds, vocab), []);
+  assert.deepEqual(seedWordsUsed('The ants ran home. They were happy!', seeds, vocab), ['run', 'ant', 'happy']);
+  assert.deepEqual(seedWordsUsed('Running, the Ant smiled.', seeds, vocab), ['run', 'ant']);
 });
 
 test('coverage against the TinyStories generation seed words', { skip: seedWords.skip }, (t) => {

@@ -16,6 +16,11 @@ export function containsWord(text: string, forms: string[]): boolean {
   return re.test(text);
 }
 
+/** The seed words `text` uses, each as a whole word in any of its inflections (`ant` is not in `want`). */
+export function seedWordsUsed(text: string, seeds: StorySeeds, vocab: Vocabulary): string[] {
+  return (['verb', 'noun', 'adjective'] as const).filter((pos) => containsWord(text, wordForms(vocab, seeds[pos], pos))).map((pos) => seeds[pos]);
+}
+
 export function checkStory(text: string, seeds: StorySeeds, vocab: Vocabulary): Invalid | undefined {
   if (text.trim() === '') return { reason: 'empty', detail: 'the teacher answered with no text' };
   for (const pos of ['noun', 'verb', 'adjective'] as const) {
