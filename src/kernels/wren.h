@@ -1,6 +1,7 @@
 // Shared header for Wren's C kernels. The same sources build two ways:
 //   - WebAssembly (build-wasm.sh): SIMD128, or relaxed SIMD (fused multiply-add) with -mrelaxed-simd;
-//   - the native Node addon (binding.gyp): AVX-512 or AVX2/FMA on x86-64, NEON on arm64, portable C otherwise.
+//   - the native Node addon (binding.gyp): AVX-512 or AVX2/FMA on x86-64, NEON on arm64, portable C otherwise
+//     (or where WREN_PORTABLE is defined: WREN_NATIVE_ISA=portable).
 // Kernels are written once against the small vector layer below (`vf`: VW floats), so every ISA
 // runs the same loops; only the widths and register-tile sizes differ.
 //
@@ -47,7 +48,7 @@ static inline float vf_hmax(vf v) {
 #define vf_round(x)      wasm_f32x4_nearest(x)
 #define vf_exp2i(n)      ((v128_t)wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23))
 
-#elif defined(__AVX512F__)
+#elif defined(__AVX512F__) && !defined(WREN_PORTABLE)
 #include <immintrin.h>
 typedef __m512 vf;
 #define VW 16
@@ -68,7 +69,7 @@ static inline float vf_hmax(vf v) { return _mm512_reduce_max_ps(v); }
 #define vf_round(x)      _mm512_roundscale_ps((x), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 #define vf_exp2i(n)      _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23))
 
-#elif defined(__AVX2__) && defined(__FMA__)
+#elif defined(__AVX2__) && defined(__FMA__) && !defined(WREN_PORTABLE)
 #include <immintrin.h>
 typedef __m256 vf;
 #define VW 8
@@ -99,7 +100,7 @@ static inline float vf_hmax(vf v) {
 #define vf_round(x)      _mm256_round_ps((x), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 #define vf_exp2i(n)      _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23))
 
-#elif defined(__ARM_NEON)
+#elif defined(__ARM_NEON) && !defined(WREN_PORTABLE)
 #include <arm_neon.h>
 typedef float32x4_t vf;
 #define VW 4
