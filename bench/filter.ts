@@ -46,8 +46,8 @@ export async function run(argv: string[]): Promise<void> {
             const t0 = performance.now();
             const cpu0 = process.cpuUsage();
             const passes = pool
-              ? await pool.run({ inputs, output: out, recipe: 'web', overwrite: true })
-              : [(await runFilter({ inputs, output: out, recipe: loadRecipe('web'), overwrite: true })).pass];
+              ? await pool.run({ inputs, output: out, recipe: 'web', force: true })
+              : [(await runFilter({ inputs, output: out, recipe: loadRecipe('web'), force: true })).pass];
             if (r < 0) continue;
             secs.push((performance.now() - t0) / 1000);
             const cpu = process.cpuUsage(cpu0);

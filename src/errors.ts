@@ -6,3 +6,33 @@ export class WrenError extends Error {
     this.name = 'WrenError';
   }
 }
+
+const FILE_PROBLEMS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EISDIR: 'it is a folder, not a file',
+  ENOTDIR: 'a part of the path is not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exhausted',
+  EEXIST: 'it already exists',
+  EMFILE: 'too many open files',
+};
+
+/** A file-system error as one line naming the path and the problem (`cannot write F: the disk is full`). */
+export function fileError(path: string, err: unknown, verb: 'read' | 'write' | 'open' | 'create' = 'open'): WrenError {
+  if (err instanceof WrenError) return err;
+  const e = err as NodeJS.ErrnoException;
+  return new WrenError(`cannot ${verb} ${path}: ${(e.code && FILE_PROBLEMS[e.code]) ?? e.message}`);
+}
+
+const WRITE_CALLS = new Set(['write', 'mkdir', 'rename', 'copyfile', 'unlink', 'rmdir', 'rm', 'ftruncate', 'fsync', 'symlink', 'link']);
+
+/** A Node system error (fs, net) that escaped a command, as a WrenError; undefined for anything else. */
+export function systemError(err: unknown): WrenError | undefined {
+  const e = err as NodeJS.ErrnoException;
+  if (!(err instanceof Error) || typeof e.code !== 'string' || !(e.code in FILE_PROBLEMS) || typeof e.path !== 'string') return undefined;
+  const syscall = e.syscall ?? '';
+  return fileError(e.path, err, WRITE_CALLS.has(syscall) ? 'write' : syscall === 'open' || syscall === 'scandir' ? 'open' : 'read');
+}

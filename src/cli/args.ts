@@ -13,10 +13,24 @@ export function parseFlags(argv: string[], spec: FlagSpec, help: string) {
     process.exit(0);
   }
   try {
-    return parseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
+    return parseArgs({ args: joinNegativeValues(argv, spec), options: spec, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new CliError(`${(err as Error).message}\n\n${help}`);
+    const command = /^usage: (wren [\w-]+(?: [a-z][\w-]*)?)/.exec(help)?.[1] ?? 'wren <command>';
+    const message = (err as Error).message.split('\n')[0];
+    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    throw new CliError(`${unknown ? `unknown option '${unknown[1]}'` : message} (run '${command} --help' for the options)`);
   }
+}
+
+/** `--top-k -3` → `--top-k=-3`: parseArgs would take `-3` for a flag, so the range check names the value instead. */
+function joinNegativeValues(argv: string[], spec: FlagSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : undefined;
+    if (name && spec[name]?.type === 'string' && /^-\d/.test(argv[i + 1] ?? '')) out.push(`${argv[i]}=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
 }
 
 export function intFlag(value: unknown, name: string, fallback: number, min = -Infinity, max = Infinity): number {

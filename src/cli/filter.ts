@@ -28,7 +28,7 @@ options:
   --shard i/n          process units with number % n == i (units: JSONL lines, text docs, files)
   --skip-bad           skip malformed JSONL lines (reported) instead of stopping
   --eval FILE          decontaminate against this eval set (repeatable; JSONL/JSON/YAML/text)
-  --overwrite          replace an existing --out
+  --force              replace an existing --out
   --text-field NAME    JSONL field holding the text (default text)
   --separator LINE     document separator line in .txt inputs (default <|endoftext|>)
   --max-file-bytes N   skip larger files/documents (default 1048576)
@@ -80,7 +80,7 @@ function parseShard(v: unknown): { shardIndex: number; shardCount: number } {
 async function runFilterCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseFlags(argv, {
     in: { type: 'string', multiple: true }, out: { type: 'string' }, recipe: { type: 'string' }, report: { type: 'string' },
-    shard: { type: 'string' }, 'skip-bad': { type: 'boolean' }, eval: { type: 'string', multiple: true }, overwrite: { type: 'boolean' },
+    shard: { type: 'string' }, 'skip-bad': { type: 'boolean' }, eval: { type: 'string', multiple: true }, force: { type: 'boolean' },
     'text-field': { type: 'string' }, separator: { type: 'string' }, 'max-file-bytes': { type: 'string' },
     'checkpoint-every': { type: 'string' }, quiet: { type: 'boolean' }, concurrency: { type: 'string' }, ...TEACHER_FLAGS,
   }, HELP);
@@ -91,7 +91,7 @@ async function runFilterCommand(argv: string[]): Promise<void> {
   const concurrency = intFlag(values.concurrency, 'concurrency', 16, 1, 1024);
   const teacher = await teacherFromFlags(values, concurrency);
   const { pass } = await runFilter({
-    inputs, output: out, recipe, teacher, concurrency, reportDir: str(values.report), overwrite: bool(values.overwrite), progress: !bool(values.quiet),
+    inputs, output: out, recipe, teacher, concurrency, reportDir: str(values.report), force: bool(values.force), progress: !bool(values.quiet),
     checkpointEvery: intFlag(values['checkpoint-every'], 'checkpoint-every', 5000, 1),
     read: {
       ...parseShard(values.shard), skipBad: bool(values['skip-bad']),

@@ -1,6 +1,7 @@
 // `wren <command> [args]`: a thin dispatcher. Each command lives in its own file and is loaded
 // lazily, so `wren generate` never pays for the tokenizer trainer's imports.
 import { CliError } from './args.ts';
+import { systemError } from '../errors.ts';
 
 type CommandModule = { run(argv: string[]): Promise<void> };
 
@@ -45,8 +46,19 @@ async function main(argv: string[]): Promise<number> {
       console.error(`wren ${name}: ${err.message}`);
       return 2;
     }
+    // A file error no command caught (a folder given as a file, a full disk): one line, not a stack.
+    const sys = systemError(err);
+    if (sys) {
+      console.error(`wren ${name}: ${sys.message}`);
+      return 2;
+    }
     throw err;
   }
 }
 
+// `wren … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 process.exitCode = await main(process.argv.slice(2));

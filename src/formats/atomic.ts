@@ -1,8 +1,8 @@
 // Atomic file writes: write a temp file beside the target, fsync, rename. A crash leaves either
 // the old file or the new one, never a half-written file that looks complete.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { WrenError } from '../errors.ts';
+import { fileError } from '../errors.ts';
 
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
@@ -18,7 +18,18 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   } catch (err) {
     if (fd >= 0) closeSync(fd);
     rmSync(tmp, { force: true });
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new WrenError(`cannot write ${path}: ${code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EROFS' ? 'the folder is not writable' : (err as Error).message}`);
+    throw fileError(path, err, 'write');
+  }
+}
+
+/** Creates `dir` if needed and proves it writable now, before a long job would fail at its end. */
+export function ensureWritableDir(dir: string): void {
+  const probe = join(dir, `.wren-write-test-${process.pid}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    closeSync(openSync(probe, 'w'));
+    rmSync(probe);
+  } catch (err) {
+    throw fileError(dir, err, 'write');
   }
 }

@@ -9,7 +9,7 @@
 // The folder is written whole under a temporary name and renamed into place; the previous
 // checkpoint is removed only after that, so a failure at any point (a full disk included) leaves
 // the last good checkpoint as it was.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../errors.ts';
 import { writeFileAtomic } from '../formats/atomic.ts';
@@ -51,7 +51,8 @@ export function writeCheckpoint(runDir: string, parts: CheckpointParts, writeFil
   const final = checkpointDir(runDir), tmp = join(runDir, `.checkpoint-tmp-${process.pid}`), old = join(runDir, '.checkpoint-old');
   try {
     mkdirSync(runDir, { recursive: true });
-    rmSync(tmp, { recursive: true, force: true });
+    // Temporary folders of runs killed mid-write (any pid) are never a checkpoint: clear them.
+    for (const name of readdirSync(runDir)) if (name.startsWith('.checkpoint-tmp-')) rmSync(join(runDir, name), { recursive: true, force: true });
     mkdirSync(tmp);
   } catch (err) {
     throw new WrenError(`cannot write a checkpoint in ${runDir}: ${(err as NodeJS.ErrnoException).code === 'EACCES' ? 'the folder is not writable' : (err as Error).message}`);

@@ -1,12 +1,14 @@
 // Corpus → token shards (`wren tokenize`): documents from plain text (separated by lines or text
 // `<|endoftext|>`, as in the TinyStories files) or JSONL (`text` field), each encoded as
 // [BOS] tokens [EOS], split into train and val by document with a seeded draw, written as shards
-// (format in shards.ts) of at most `shardTokens` tokens. Files appear atomically: shards are
-// written under temporary names and renamed, and index.json is written last.
-import { createReadStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+// (format in shards.ts) of at most `shardTokens` tokens. A folder holds shards when it has an
+// index.json: shards are written under temporary names, renamed into place only once all are
+// done, and index.json comes last, so a killed run leaves no index and a rerun starts over (its
+// debris is cleared). Shards already there (an index.json) are replaced only with `force`.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { WrenError } from '../errors.ts';
+import { readLines } from '../util/read-lines.ts';
+import { fileError, WrenError } from '../errors.ts';
 import { writeFileAtomic } from '../formats/atomic.ts';
 import { INDEX_FORMAT, SHARD_VERSION, TokenShardWriter, type ShardEntry, type ShardIndex } from './shards.ts';
 import { SeededRng } from '../util/rng.ts';
@@ -21,14 +23,19 @@ export type TokenizeOptions = {
   valFraction?: number;         // share of documents held out (default 0.05)
   seed?: number;
   shardTokens?: number;         // tokens per shard file (default 2^26)
+  force?: boolean;              // replace the shards a folder already holds
   onProgress?: (p: { documents: number; tokens: number; file: string }) => void;
 };
+
+const SHARD_FILE = /^(train|val)-\d{5}\.bin$/, TEMP_FILE = /^\.(train|val)-\d{5}\.bin\.tmp-\d+$/;
 
 /** Documents of one input file, in order. */
 export async function* readDocuments(path: string): AsyncGenerator<string> {
   if (!existsSync(path)) throw new WrenError(`${path}: no such input file`);
+  if (statSync(path).isDirectory()) throw new WrenError(`${path}: is a folder; pass the text or JSONL files in it`);
+  if (statSync(path).size === 0) throw new WrenError(`${path}: the file is empty`);
   const jsonl = path.endsWith('.jsonl') || path.endsWith('.json');
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  const lines = readLines(path);
   let lineNo = 0, doc: string[] = [];
   for await (const line of lines) {
     lineNo++;
@@ -62,7 +69,11 @@ export async function tokenizeToShards(o: TokenizeOptions): Promise<ShardIndex> 
   if (o.inputs.length === 0) throw new WrenError('no input files');
   const tf = loadTokenizerFile(o.tokenizer), tok = tf.tokenizer;
   const bytesPerToken: 2 | 4 = tok.vocabSize <= 65536 ? 2 : 4;
-  try { mkdirSync(o.out, { recursive: true }); } catch (err) { throw new WrenError(`cannot create ${o.out}: ${(err as Error).message}`); }
+  if (existsSync(join(o.out, 'index.json')) && !o.force) {
+    throw new WrenError(`--out ${o.out} already holds token shards (index.json); pass --force to replace them, or choose another folder`);
+  }
+  try { mkdirSync(o.out, { recursive: true }); } catch (err) { throw fileError(o.out, err, 'create'); }
+  for (const name of readdirSync(o.out)) if (TEMP_FILE.test(name)) rmSync(join(o.out, name)); // a killed run's
   const rng = new SeededRng(o.seed ?? 1234);
   const enc = new TextEncoder();
   type Split = { name: 'train' | 'val'; shards: ShardEntry[]; writer: TokenShardWriter | null; docs: number; bytes: number };
@@ -75,7 +86,6 @@ export async function tokenizeToShards(o: TokenizeOptions): Promise<ShardIndex> 
     if (!s.writer) return;
     s.writer.finish();
     const file = `${s.name}-${String(s.shards.length).padStart(5, '0')}.bin`;
-    renameSync(s.writer.path, join(o.out, file));
     s.shards.push({ file, tokens: s.writer.count, documents: s.docs });
     s.writer = null;
     s.docs = 0;
@@ -107,10 +117,22 @@ export async function tokenizeToShards(o: TokenizeOptions): Promise<ShardIndex> 
     close(splits.train);
     close(splits.val);
   } catch (err) {
-    for (const s of Object.values(splits)) if (s.writer) { s.writer.abort(); rmSync(s.writer.path, { force: true }); }
+    for (const s of Object.values(splits)) if (s.writer) s.writer.abort();
+    for (const name of readdirSync(o.out)) if (TEMP_FILE.test(name)) rmSync(join(o.out, name), { force: true });
     throw err;
   }
   if (documents === 0) throw new WrenError(`no documents found in ${o.inputs.join(', ')}`);
+  // Into place: the old index goes first (from here until the new one is written the folder is
+  // incomplete, never a mix that looks whole), then the shards, then shards the new index lacks.
+  rmSync(join(o.out, 'index.json'), { force: true });
+  const files = new Set<string>();
+  for (const sp of Object.values(splits)) {
+    sp.shards.forEach((e, i) => {
+      renameSync(join(o.out, `.${sp.name}-${String(i).padStart(5, '0')}.bin.tmp-${process.pid}`), join(o.out, e.file));
+      files.add(e.file);
+    });
+  }
+  for (const name of readdirSync(o.out)) if (SHARD_FILE.test(name) && !files.has(name)) rmSync(join(o.out, name));
   const index: ShardIndex = {
     format: INDEX_FORMAT, version: SHARD_VERSION,
     tokenizer: { file: basename(tf.path), sha256: tf.sha256, vocab_size: tok.vocabSize },

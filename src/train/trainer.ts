@@ -3,12 +3,13 @@
 // metrics as JSONL, stop cleanly on a signal (checkpoint first) or on a non-finite loss (keeping
 // the last good checkpoint). Resume restores weights, moments, step and RNG state, so a resumed
 // run continues bit for bit as if it had never stopped (same backend and thread count).
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { AppendLog, readLog } from '../formats/append-log.ts';
 import { join } from 'node:path';
 import { createBackend, type Backend } from '../engine/backend.ts';
 import { KERNEL_NAMES } from '../engine/kernels.ts';
 import { WrenError } from '../errors.ts';
-import { writeFileAtomic } from '../formats/atomic.ts';
+import { ensureWritableDir, writeFileAtomic } from '../formats/atomic.ts';
 import { initParameters } from '../nn/init.ts';
 import { LlamaTrainModel } from '../nn/llama-train.ts';
 import { checkpointDir, findCheckpoint, readCheckpoint, writeCheckpoint, TRAINER_STATE_FORMAT, type WriteFile } from './checkpoint.ts';
@@ -71,15 +72,10 @@ export async function trainModel(cfg: TrainConfig, opts: TrainOptions = {}): Pro
     throw new WrenError(`${cfg.data}: these shards were made with tokenizer '${index.tokenizer.file}' (sha256 ${index.tokenizer.sha256.slice(0, 12)}…), not ${cfg.tokenizer} (sha256 ${tf.sha256.slice(0, 12)}…); re-run 'wren tokenize' with this tokenizer`);
   }
   const runDir = cfg.out;
-  try {
-    mkdirSync(runDir, { recursive: true });
-    writeFileAtomic(join(runDir, '.write-test'), 'ok');
-    rmSync(join(runDir, '.write-test'));
-  } catch (err) {
-    throw new WrenError(`cannot write to the run folder ${runDir}: ${(err as Error).message}`);
-  }
+  ensureWritableDir(runDir);
   const existing = findCheckpoint(runDir);
-  if (opts.resume && !existing) throw new WrenError(`${runDir}: no checkpoint to resume from`);
+  // A run killed before its first checkpoint left only metrics: resuming it starts it over.
+  if (opts.resume && !existing && !existsSync(join(runDir, 'metrics.jsonl'))) throw new WrenError(`${runDir}: no checkpoint to resume from`);
   if (!opts.resume && existing) throw new WrenError(`${runDir} already holds a checkpoint; pass --resume to continue it, or choose another --out`);
 
   const backend = opts.backend ?? await createTrainingBackend(cfg.backend, cfg.threads);
@@ -93,23 +89,28 @@ export async function trainModel(cfg: TrainConfig, opts: TrainOptions = {}): Pro
   const rng = new SeededRng(cfg.seed ^ 0x5eed);
   let step = 0, tokens = 0, valLoss: number | null = null;
   const metricsPath = join(runDir, 'metrics.jsonl');
-  if (opts.resume) {
-    const st = readCheckpoint(existing!, cfg.model, model.params, opt.m, opt.v);
+  if (opts.resume && existing) {
+    const st = readCheckpoint(existing, cfg.model, model.params, opt.m, opt.v);
     if (st.tokenizer_sha256 !== tf.sha256) throw new WrenError(`${existing}: the checkpoint was trained with another tokenizer than ${cfg.tokenizer}`);
     step = st.step; tokens = st.tokens; opt.step = st.adam_step; rng.state = st.rng_state; valLoss = st.val_loss;
-    if (existsSync(metricsPath)) { // drop metrics written after the checkpoint
-      const keep = readFileSync(metricsPath, 'utf8').split('\n').filter((l) => l && JSON.parse(l).step <= step);
-      writeFileAtomic(metricsPath, keep.map((l) => l + '\n').join(''));
-    }
-  } else {
-    writeFileAtomic(metricsPath, '');
+    // Keep the metrics up to the checkpoint; rows after it (and a row torn by a kill or a full disk) go.
+    const rows = readLog(metricsPath, 'line').records.map((r) => r.toString('utf8'));
+    const keep = rows.filter((l, i) => {
+      try {
+        return l !== '' && (JSON.parse(l) as { step: number }).step <= step;
+      } catch {
+        throw new WrenError(`${metricsPath}:${i + 1}: not a JSON metrics row; fix or delete that line to resume`);
+      }
+    });
+    writeFileAtomic(metricsPath, keep.map((l) => l + '\n').join(''));
   }
+  const metrics = AppendLog.open(metricsPath, 'line', { fresh: !existing });
 
   const train = new TokenWindowLoader(cfg.data, index, 'train', T);
   const val = index.val.length ? new TokenWindowLoader(cfg.data, index, 'val', T) : null;
   const batch = new Int32Array(B * (T + 1));
   const sched = { lr: cfg.lr, minLr: cfg.min_lr, warmupSteps: cfg.warmup_steps, totalSteps: cfg.steps };
-  const metric = (row: Record<string, unknown>) => appendFileSync(metricsPath, JSON.stringify(row) + '\n');
+  const metric = (row: Record<string, unknown>) => metrics.append(JSON.stringify(row));
   const save = () => writeCheckpoint(runDir, {
     config: cfg.model, params: model.params, m: opt.m, v: opt.v, tokenizerPath: cfg.tokenizer,
     state: { format: TRAINER_STATE_FORMAT, version: 1, step, tokens, adam_step: opt.step, rng_state: rng.state, tokenizer_sha256: tf.sha256, val_loss: valLoss },
@@ -158,6 +159,7 @@ export async function trainModel(cfg: TrainConfig, opts: TrainOptions = {}): Pro
       await new Promise((r) => setImmediate(r)); // let a signal handler run
     }
   } finally {
+    metrics.close();
     train.close();
     val?.close();
     if (!opts.backend) backend.dispose();

@@ -155,10 +155,10 @@ test('a second, stricter pass over the first pass output: the report shows both 
   const md = readFileSync(join(dir, 'rep', 'report.md'), 'utf8');
   assert.match(md, /## Passes/);
   assert.match(md, /\| 2 \| stories-strict/);
-  // An existing output is not replaced without --overwrite.
+  // An existing output is not replaced without --force.
   const again = wren(['--in', input, '--out', join(dir, 'p1.jsonl'), '--recipe', 'stories', '--quiet']);
   assert.equal(again.status, 2);
-  assert.match(again.stderr, /p1\.jsonl exists; pass --overwrite/);
+  assert.match(again.stderr, /p1\.jsonl exists; pass --force/);
 });
 
 test('shards 0/2 and 1/2 split the input units between them', () => {

@@ -85,5 +85,9 @@ test('missing model and bad flags', () => {
   assertCleanError(runCli(['generate', '--model', 'x', '--temperature', 'hot']), '--temperature must be a number');
   assertCleanError(runCli(['generate', '--model', 'x', '--top-p', '2']), '--top-p must be a number in [0, 1]');
   assertCleanError(runCli(['generate', '--model', 'x', '--threads', '0']), '--threads must be an integer');
-  assertCleanError(runCli(['generate', '--model', 'x', '--bogus']), "Unknown option '--bogus'");
+  assertCleanError(runCli(['generate', '--model', 'x', '--bogus']), "unknown option '--bogus'");
+  // negative numbers are values, not flags: one line naming the flag and its range (issue 20, fault 6)
+  assertCleanError(runCli(['generate', '--model', 'x', '--max-tokens', '-1']), "--max-tokens must be an integer in [0, 1048576], got '-1'");
+  assertCleanError(runCli(['generate', '--model', 'x', '--temperature', '-1']), "--temperature must be a number in [0, 100], got '-1'");
+  assertCleanError(runCli(['generate', '--model', 'x', '--top-k', '-3']), "--top-k must be an integer in [0, Infinity], got '-3'");
 });

@@ -1,19 +1,20 @@
 // Crash-safe progress for a filter run writing OUT:
-//   OUT.partial     the output so far (JSONL); truncated to `outBytes` on resume
-//   OUT.state       append-only log of dedup index keys, truncated to `stateBytes` on resume.
-//                   Record: u32 stage index, u32 key-set index, u32 pair count n, then n × (u32 hi,
-//                   u32 lo), all little-endian.
-//   OUT.ckpt.json   {"format": "wren-filter-checkpoint", "version": 1, "fingerprint", "nextUnit",
+//   OUT.partial     the output so far (JSONL, an AppendLog of lines); cut to `outBytes` on resume
+//   OUT.state       the dedup index keys (an AppendLog of CRC-checked frames), cut to `stateBytes`
+//                   on resume. Frame payload: u32 stage index, u32 key-set index, u32 pair count n,
+//                   then n × (u32 hi, u32 lo), all little-endian.
+//   OUT.ckpt.json   {"format": "wren-filter-checkpoint", "version": 2, "fingerprint", "nextUnit",
 //                    "outBytes", "stateBytes", "stats"} written atomically after the other two
-//                   are flushed, so it never points past data on disk.
+//                   are synced, so it never points past data on disk.
 // A checkpoint is written every N input units; a resumed run skips units below `nextUnit` unparsed.
-import { closeSync, existsSync, fsyncSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { readLog, type AppendLog } from '../../formats/append-log.ts';
 import { WrenError } from '../../errors.ts';
 import type { FilterStage } from './stage.ts';
 import type { PassStats } from './stats.ts';
 
 export const CHECKPOINT_FORMAT = 'wren-filter-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2; // 1 wrote the key log unframed
 
 export interface Checkpoint {
   format: string;
@@ -42,9 +43,9 @@ export function readCheckpoint(path: string, fingerprint: string): Checkpoint | 
   return c;
 }
 
-/** Appends every key added since the last call to the state log; returns bytes written. */
-export function appendKeyLog(fd: number, stages: FilterStage[]): number {
-  let written = 0;
+/** Appends every key added since the last call to the state log and syncs it; returns its new length. */
+export function appendKeyLog(log: AppendLog, stages: FilterStage[]): number {
+  const frames: Buffer[] = [];
   stages.forEach((stage, si) => {
     stage.keySets?.forEach((set, ki) => {
       const pairs = set.takeNew();
@@ -54,32 +55,29 @@ export function appendKeyLog(fd: number, stages: FilterStage[]): number {
       buf.writeUInt32LE(ki, 4);
       buf.writeUInt32LE(pairs.length / 2, 8);
       for (let i = 0; i < pairs.length; i++) buf.writeUInt32LE(pairs[i], 12 + 4 * i);
-      writeSync(fd, buf);
-      written += buf.length;
+      frames.push(buf);
     });
   });
-  fsyncSync(fd);
-  return written;
+  if (frames.length) log.append(...frames);
+  log.sync();
+  return log.bytes;
 }
 
-/** Replays the first `bytes` of a state log into the stages' key sets. */
+/** Replays the first `bytes` of a state log (whole frames, as a checkpoint recorded) into the stages' key sets. */
 export function replayKeyLog(path: string, bytes: number, stages: FilterStage[]): void {
   if (bytes === 0) return;
-  const buf = readFileSync(path).subarray(0, bytes);
-  if (buf.length < bytes) throw new WrenError(`${path}: ${buf.length} bytes, the checkpoint needs ${bytes}; delete the checkpoint to start over`);
+  const log = readLog(path, 'frame');
+  if (log.validBytes < bytes) throw new WrenError(`${path}: ${log.validBytes} bytes of whole records, the checkpoint needs ${bytes}; delete the checkpoint to start over`);
   let at = 0;
-  while (at < bytes) {
-    const si = buf.readUInt32LE(at), ki = buf.readUInt32LE(at + 4), n = buf.readUInt32LE(at + 8);
+  for (const buf of log.records) {
+    if (at >= bytes) break;
+    const si = buf.readUInt32LE(0), ki = buf.readUInt32LE(4), n = buf.readUInt32LE(8);
     const set = stages[si]?.keySets?.[ki];
-    if (!set) throw new WrenError(`${path}: record for stage ${si} set ${ki}, which this recipe does not have`);
+    if (!set || buf.length !== 12 + 8 * n) throw new WrenError(`${path}: record for stage ${si} set ${ki}, which this recipe does not have; delete the checkpoint to start over`);
     const pairs = new Uint32Array(2 * n);
-    for (let i = 0; i < 2 * n; i++) pairs[i] = buf.readUInt32LE(at + 12 + 4 * i);
+    for (let i = 0; i < 2 * n; i++) pairs[i] = buf.readUInt32LE(12 + 4 * i);
     set.addAll(pairs);
-    at += 12 + 8 * n;
+    at += 8 + buf.length;
   }
+  if (at !== bytes) throw new WrenError(`${path}: the checkpoint's ${bytes} bytes end inside a record; delete the checkpoint to start over`);
 }
-
-export function closeQuietly(fd: number | undefined): void {
-  if (fd !== undefined) closeSync(fd);
-}
-

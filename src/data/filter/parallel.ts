@@ -11,7 +11,7 @@ export interface ShardTask {
   recipe: string;
   shardIndex: number;
   shardCount: number;
-  overwrite: boolean;
+  force: boolean;
 }
 
 /** Worker side (WorkerPool's entry point): one shard of a pass. */
@@ -19,7 +19,7 @@ export async function handle(t: ShardTask): Promise<PassStats> {
   const { runFilter } = await import('./pipeline.ts');
   const { loadRecipe } = await import('./recipe.ts');
   const { pass } = await runFilter({
-    inputs: t.inputs, output: t.output, recipe: loadRecipe(t.recipe), overwrite: t.overwrite,
+    inputs: t.inputs, output: t.output, recipe: loadRecipe(t.recipe), force: t.force,
     read: { shardIndex: t.shardIndex, shardCount: t.shardCount },
   });
   return pass;
@@ -40,10 +40,10 @@ export class FilterWorkers {
     return new FilterWorkers(await WorkerPool.create(new URL(import.meta.url), threads));
   }
 
-  run(o: { inputs: string[]; output: string; recipe: string; overwrite?: boolean }): Promise<PassStats[]> {
+  run(o: { inputs: string[]; output: string; recipe: string; force?: boolean }): Promise<PassStats[]> {
     const n = this.pool.size;
     return Promise.all(Array.from({ length: n }, (_, i) => this.pool.runOn<PassStats>(i, {
-      inputs: o.inputs, output: shardOutput(o.output, i, n), recipe: o.recipe, shardIndex: i, shardCount: n, overwrite: o.overwrite ?? false,
+      inputs: o.inputs, output: shardOutput(o.output, i, n), recipe: o.recipe, shardIndex: i, shardCount: n, force: o.force ?? false,
     } satisfies ShardTask)));
   }
 
@@ -53,7 +53,7 @@ export class FilterWorkers {
 }
 
 /** Runs one pass as `threads` shards on fresh worker threads; resolves with each shard's stats. */
-export async function runFilterInWorkers(o: { inputs: string[]; output: string; recipe: string; threads: number; overwrite?: boolean }): Promise<PassStats[]> {
+export async function runFilterInWorkers(o: { inputs: string[]; output: string; recipe: string; threads: number; force?: boolean }): Promise<PassStats[]> {
   const pool = await FilterWorkers.create(o.threads);
   try {
     return await pool.run(o);

@@ -4,12 +4,13 @@
 // Progress is checkpointed (checkpoint.ts) so a killed run resumes to the same output; the output
 // appears under its final name only when the pass is complete.
 import { createHash } from 'node:crypto';
-import { existsSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, writeSync, fsyncSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { AppendLog } from '../../formats/append-log.ts';
+import { dirname, resolve } from 'node:path';
 import { WrenError } from '../../errors.ts';
 import type { Teacher } from '../teachers/teacher.ts';
-import { appendKeyLog, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, closeQuietly, readCheckpoint, replayKeyLog } from './checkpoint.ts';
-import { writeFileAtomic } from '../../formats/atomic.ts';
+import { appendKeyLog, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, readCheckpoint, replayKeyLog } from './checkpoint.ts';
+import { ensureWritableDir, writeFileAtomic } from '../../formats/atomic.ts';
 import { buildStages, type Recipe } from './recipe.ts';
 import { writeReport } from './report-writer.ts';
 import { inputBytes, readInputs, type ReadOptions } from './sources.ts';
@@ -26,7 +27,7 @@ export interface FilterRunOptions {
   checkpointEvery?: number;
   teacher?: Teacher;
   /** Replace an existing output. */
-  overwrite?: boolean;
+  force?: boolean;
   /** Print progress lines to stderr (rate, ETA). */
   progress?: boolean;
   /** Documents in flight together (matters for async stages such as the annotator; default 16). */
@@ -55,13 +56,17 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
   const windowSize = Math.max(1, o.concurrency ?? 16);
   const inputs = o.inputs.map((p) => resolve(p));
   if (inputs.includes(out)) throw new WrenError(`--out ${o.output} is also an input`);
+  for (const p of o.inputs) if (existsSync(p) && statSync(p).isFile() && statSync(p).size === 0) throw new WrenError(`--in ${p}: the file is empty`);
+  // Prove the output and report folders writable now, not after the whole pass.
+  ensureWritableDir(dirname(out));
+  if (o.reportDir) ensureWritableDir(o.reportDir);
   const read = { ...o.read };
   const shard = `${read.shardIndex ?? 0}/${read.shardCount ?? 1}`;
   const fingerprint = createHash('md5')
     .update(JSON.stringify({ inputs, stages: o.recipe.stages, read: { ...read, startUnit: 0, skipBad: false } })) // adding --skip-bad after a bad line may resume
     .digest('hex');
   const ckpt = readCheckpoint(ckptPath, fingerprint);
-  if (!ckpt && existsSync(out) && !o.overwrite) throw new WrenError(`--out ${o.output} exists; pass --overwrite to replace it`);
+  if (!ckpt && existsSync(out) && !o.force) throw new WrenError(`--out ${o.output} exists; pass --force to replace it`);
   if (ckpt && !existsSync(partial)) throw new WrenError(`${ckptPath}: its partial output ${partial} is missing; delete the checkpoint to start over`);
 
   const stages = await buildStages(o.recipe, { teacher: o.teacher, workPrefix: out });
@@ -72,36 +77,30 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
     input: { units: 0, docs: 0, bytes: 0, docBytes: 0, skipped: {} },
     stages: stages.map(newStageStats), docsOut: 0, bytesOut: 0,
   };
-  let outFd: number | undefined, stateFd: number | undefined;
+  let outLog: AppendLog | undefined, stateLog: AppendLog | undefined;
   const t0 = performance.now() - stats.seconds * 1000;
   try {
-    outFd = openSync(partial, ckpt ? 'r+' : 'w');
-    stateFd = openSync(statePath, ckpt ? 'r+' : 'w');
-    let outBytes = 0, stateBytes = 0, nextUnit = 0;
-    if (ckpt) {
-      ftruncateSync(outFd, ckpt.outBytes);
-      ftruncateSync(stateFd, ckpt.stateBytes);
-      replayKeyLog(statePath, ckpt.stateBytes, stages);
-      ({ outBytes, stateBytes, nextUnit } = ckpt);
-      if (o.progress) process.stderr.write(`resuming ${o.output} at input unit ${nextUnit} (${stats.docsOut} documents kept so far)\n`);
-    }
+    // Both logs restart exactly where the checkpoint says (what a killed run wrote after it is cut).
+    if (ckpt) replayKeyLog(statePath, ckpt.stateBytes, stages);
+    outLog = AppendLog.open(partial, 'line', ckpt ? { at: ckpt.outBytes } : { fresh: true });
+    stateLog = AppendLog.open(statePath, 'frame', ckpt ? { at: ckpt.stateBytes } : { fresh: true });
+    let nextUnit = ckpt?.nextUnit ?? 0;
+    if (ckpt && o.progress) process.stderr.write(`resuming ${o.output} at input unit ${nextUnit} (${stats.docsOut} documents kept so far)\n`);
     let pending: string[] = [];
     let pendingChars = 0;
     const flush = () => {
       if (pending.length === 0) return;
-      const buf = Buffer.from(pending.join(''));
-      writeSync(outFd!, buf, 0, buf.length, outBytes);
-      outBytes += buf.length;
+      outLog!.append(...pending);
       pending = [];
       pendingChars = 0;
     };
     const checkpoint = () => {
       flush();
-      fsyncSync(outFd!);
-      stateBytes += appendKeyLog(stateFd!, stages);
+      outLog!.sync();
+      const stateBytes = appendKeyLog(stateLog!, stages);
       stats.seconds = (performance.now() - t0) / 1000;
-      stats.bytesOut = outBytes;
-      const c = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, fingerprint, nextUnit, outBytes, stateBytes, stats };
+      stats.bytesOut = outLog!.bytes;
+      const c = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, fingerprint, nextUnit, outBytes: outLog!.bytes, stateBytes, stats };
       writeFileAtomic(ckptPath, JSON.stringify(c));
     };
     const totalBytes = o.progress ? inputBytes(inputs) : 0;
@@ -129,7 +128,7 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
         alive = next;
       }
       for (const doc of alive) {
-        const line = JSON.stringify({ ...(doc.meta.id === undefined ? { id: doc.id } : {}), text: doc.text, ...doc.meta }) + '\n';
+        const line = JSON.stringify({ ...(doc.meta.id === undefined ? { id: doc.id } : {}), text: doc.text, ...doc.meta });
         pending.push(line);
         pendingChars += line.length;
         stats.docsOut++;
@@ -168,13 +167,13 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
     }
     await runWindow();
     flush();
-    fsyncSync(outFd);
+    outLog.sync();
     if (o.progress && tty) process.stderr.write('\r\x1b[K');
-    stats.bytesOut = outBytes;
+    stats.bytesOut = outLog.bytes;
     stats.seconds = (performance.now() - t0) / 1000;
   } finally {
-    closeQuietly(outFd);
-    closeQuietly(stateFd);
+    outLog?.close();
+    stateLog?.close();
     for (const s of stages) await s.close?.();
   }
   const passes = [...priorPasses(inputs), stats];

@@ -10,10 +10,9 @@
 //                        not followed; binary files (a NUL byte or invalid UTF-8) and files over
 //                        maxFileBytes are skipped and reported.
 //   any other file       one document (a source file).
-import { createReadStream, lstatSync, openSync, readdirSync, readSync, closeSync, statSync } from 'node:fs';
+import { lstatSync, openSync, readdirSync, readSync, closeSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
+import { readLines } from '../../util/read-lines.ts';
 import { WrenError } from '../../errors.ts';
 import type { FilterDoc } from './document.ts';
 
@@ -48,12 +47,6 @@ export function inputBytes(paths: string[]): number {
   return total;
 }
 
-function lines(path: string): AsyncIterable<string> {
-  const raw = createReadStream(path);
-  const stream = /\.gz$/i.test(path) ? raw.pipe(createGunzip()) : raw;
-  return createInterface({ input: stream, crlfDelay: Infinity });
-}
-
 export async function* readInputs(paths: string[], options: Partial<ReadOptions> = {}): AsyncGenerator<InputItem> {
   const o = { ...defaultReadOptions, ...options };
   const counter = { unit: 0 };
@@ -81,7 +74,7 @@ function mine(unit: number, o: ReadOptions): boolean {
 async function* readJsonl(path: string, o: ReadOptions, counter: { unit: number }): AsyncGenerator<InputItem> {
   const name = basename(path);
   let lineNo = 0;
-  for await (const line of lines(path)) {
+  for await (const line of readLines(path)) {
     lineNo++;
     const unit = counter.unit++;
     if (!mine(unit, o) || line.length === 0) continue;
@@ -133,7 +126,7 @@ async function* readText(path: string, o: ReadOptions, counter: { unit: number }
     tooLarge = false;
     startLine = lineNo + 1;
   }
-  for await (const line of lines(path)) {
+  for await (const line of readLines(path)) {
     lineNo++;
     if (line.trim() === o.separator) {
       yield* emit();

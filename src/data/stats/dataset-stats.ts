@@ -3,8 +3,7 @@
 // near-duplicate rate (MinHash over word 5-grams) and the words outside the seed vocabulary.
 // distinct-n and near-duplicates look at the first `sample` records (default 20,000) to keep
 // memory bounded; everything else looks at all of them.
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readLines } from '../../util/read-lines.ts';
 import { WrenError } from '../../errors.ts';
 import { fnv1a } from '../filter/hash.ts';
 import { STORY_FEATURES } from '../seeds/features.ts';
@@ -78,7 +77,7 @@ export async function datasetStats(file: string, opts: { sample?: number; vocabu
   const outside = new Map<string, number>();
   let tokens = 0, outsideTokens = 0, records = 0;
 
-  const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  const rl = readLines(file);
   let lineNo = 0;
   try {
     for await (const line of rl) {
@@ -138,7 +137,7 @@ export async function datasetStats(file: string, opts: { sample?: number; vocabu
       }
     }
   } finally {
-    rl.close();
+    await rl.return(undefined);
   }
   // candidates share a band; near-duplicates agree on at least 80% of their signature
   for (const ids of buckets.values()) {

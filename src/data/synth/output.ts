@@ -1,6 +1,6 @@
 // The run's files: the output JSONL (append-only) and its manifest.
 //
-// Output: one JSON object a line, written whole with one write() each:
+// Output: one JSON object a line (an AppendLog of lines), each written whole:
 //   {"text", "prompt", "recipe", "teacher", "seeds": {...}, "index", "seed", "attempt", "usage", …}
 //   `index` is the job number and `seed` the run seed; (seed, index) fixes the job's seeds.
 //   A run killed mid-write can leave a last line without its newline: resuming cuts that
@@ -11,7 +11,8 @@
 //   The output file is the truth about which records exist; the manifest keeps the run's
 //   parameters and what was dropped, so a resumed run neither redoes nor forgets those.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readSync, fstatSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { readLog } from '../../formats/append-log.ts';
 import { WrenError } from '../../errors.ts';
 import { writeFileAtomic } from '../../formats/atomic.ts';
 
@@ -59,55 +60,39 @@ export function textHash(text: string): string {
   return createHash('sha1').update(text).digest('hex').slice(0, 20);
 }
 
-export type ExistingOutput = { indexes: Set<number>; hashes: Set<string>; records: number; cutBytes: number; seed?: number };
+export type ExistingOutput = { indexes: Set<number>; hashes: Set<string>; records: number; tornBytes: number; seed?: number };
 
 /**
- * Reads what an earlier run wrote. Cuts a trailing fragment (a line without its newline) and
- * refuses a file that holds anything but this recipe's records: nothing is overwritten.
+ * Reads what an earlier run wrote, and refuses a file that holds anything but this recipe's
+ * records: nothing is overwritten. A trailing fragment (a line a kill cut short) is reported in
+ * `tornBytes`; the AppendLog the run opens cuts it, once every whole line is known to be ours.
  */
 export function scanOutput(out: string, recipe: string): ExistingOutput {
-  const result: ExistingOutput = { indexes: new Set(), hashes: new Set(), records: 0, cutBytes: 0 };
-  if (!existsSync(out)) return result;
-  const fd = openSync(out, 'r+');
-  try {
-    const size = fstatSync(fd).size;
-    const buf = Buffer.alloc(size);
-    let got = 0;
-    while (got < size) got += readSync(fd, buf, got, size - got, got);
-    const lastNewline = buf.lastIndexOf(0x0a);
-    const whole = lastNewline + 1;
-    const lines = buf.subarray(0, whole).toString('utf8').split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i];
-      if (line.trim() === '') continue;
-      let rec: Record<string, unknown>;
-      try {
-        rec = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        throw new WrenError(`${out}:${i + 1}: not a JSON record; this file was not written by 'wren synth' (choose another --out)`);
-      }
-      if (rec.recipe !== recipe) {
-        throw new WrenError(`${out}:${i + 1}: holds records of recipe '${String(rec.recipe)}', and this run writes recipe '${recipe}'; nothing was changed (choose another --out)`);
-      }
-      if (typeof rec.index !== 'number' || typeof rec.text !== 'string') {
-        throw new WrenError(`${out}:${i + 1}: a record without "index" or "text"; this file was not written by 'wren synth' (choose another --out)`);
-      }
-      if (typeof rec.seed === 'number') {
-        if (result.seed !== undefined && result.seed !== rec.seed) throw new WrenError(`${out}:${i + 1}: records from two run seeds (${result.seed} and ${rec.seed}) in one file`);
-        result.seed = rec.seed;
-      }
-      if (result.indexes.has(rec.index)) throw new WrenError(`${out}:${i + 1}: job ${rec.index} appears twice; the file was edited by hand`);
-      result.indexes.add(rec.index);
-      result.hashes.add(textHash(rec.text));
-      result.records++;
+  const log = readLog(out, 'line');
+  const result: ExistingOutput = { indexes: new Set(), hashes: new Set(), records: 0, tornBytes: log.tornBytes };
+  log.records.forEach((bytes, i) => {
+    const line = bytes.toString('utf8');
+    if (line.trim() === '') return;
+    let rec: Record<string, unknown>;
+    try {
+      rec = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new WrenError(`${out}:${i + 1}: not a JSON record; this file was not written by 'wren synth' (choose another --out)`);
     }
-    // only once every whole line is known to be ours: drop the fragment a killed run left
-    if (whole < size) {
-      ftruncateSync(fd, whole);
-      result.cutBytes = size - whole;
+    if (rec.recipe !== recipe) {
+      throw new WrenError(`${out}:${i + 1}: holds records of recipe '${String(rec.recipe)}', and this run writes recipe '${recipe}'; nothing was changed (choose another --out)`);
     }
-  } finally {
-    closeSync(fd);
-  }
+    if (typeof rec.index !== 'number' || typeof rec.text !== 'string') {
+      throw new WrenError(`${out}:${i + 1}: a record without "index" or "text"; this file was not written by 'wren synth' (choose another --out)`);
+    }
+    if (typeof rec.seed === 'number') {
+      if (result.seed !== undefined && result.seed !== rec.seed) throw new WrenError(`${out}:${i + 1}: records from two run seeds (${result.seed} and ${rec.seed}) in one file`);
+      result.seed = rec.seed;
+    }
+    if (result.indexes.has(rec.index)) throw new WrenError(`${out}:${i + 1}: job ${rec.index} appears twice; the file was edited by hand`);
+    result.indexes.add(rec.index);
+    result.hashes.add(textHash(rec.text));
+    result.records++;
+  });
   return result;
 }

@@ -2,7 +2,8 @@
 // index); the run asks the teacher for each job, validates the answer (retrying with a new
 // sampling seed, then dropping and counting), and appends one record a line until the output
 // holds `count` records. Re-running with the same output file skips what is there.
-import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { AppendLog } from '../../formats/append-log.ts';
 import { dirname, resolve } from 'node:path';
 import { WrenError } from '../../errors.ts';
 import { fillTemplate, type Recipe } from '../recipes/recipe.ts';
@@ -86,6 +87,9 @@ export async function synthesize(opts: SynthOptions): Promise<SynthReport> {
     throw new WrenError(`${out}: was started with recipe '${manifest0.recipe}', and this run writes recipe '${recipe.name}'; nothing was changed (choose another --out)`);
   }
   const existing = scanOutput(out, recipe.name);
+  if (existing.records > count) {
+    throw new WrenError(`${out} already holds ${existing.records} records, more than --count ${count}; nothing was changed (pass a --count of ${existing.records} or more to add records)`);
+  }
   const fileSeed = existing.seed ?? manifest0?.seed;
   const seed = opts.seed ?? fileSeed ?? DEFAULT_SYNTH_SEED;
   if (fileSeed !== undefined && fileSeed !== seed) {
@@ -103,24 +107,29 @@ export async function synthesize(opts: SynthOptions): Promise<SynthReport> {
   const maxDroppedInARow = opts.maxDroppedInARow ?? 50;
   const started = Date.now();
 
+  const usage0 = manifest0?.usage ?? { prompt_tokens: 0, completion_tokens: 0, cost_usd: 0 };
+  const log = AppendLog.open(out, 'line'); // cuts a line a killed run left half-written
   const saveManifest = (): void => {
+    log.sync(); // the manifest never counts records that are not on disk
     const s = teacher.stats();
     const m: Manifest = {
       format: 'wren-synth-manifest', version: 1, recipe: recipe.name, kind: recipe.kind, teacher: teacher.id, seed, shard: `${shard.index}/${shard.count}`, count, records,
       droppedIndexes: [...droppedIndexes].sort((a, b) => a - b), dropped, retries, duplicates,
-      usage: { prompt_tokens: s.promptTokens, completion_tokens: s.completionTokens, cost_usd: s.costUsd },
+      usage: { // earlier runs' usage plus this run's
+        prompt_tokens: usage0.prompt_tokens + s.promptTokens, completion_tokens: usage0.completion_tokens + s.completionTokens,
+        cost_usd: usage0.cost_usd + s.costUsd,
+      },
       updatedAt: new Date().toISOString(),
     };
     writeManifest(out, m);
   };
   saveManifest();
 
-  const fd = openSync(out, 'a');
   let nextIndex = shard.index;
   let inFlight = 0;
   let stopped = false;
   let failure: unknown;
-  let lastSave = Date.now();
+  let lastSave = Date.now(), lastYield = Date.now();
   let lastProgress = 0;
   const progress = (force: boolean): void => {
     if (!opts.onProgress) return;
@@ -202,7 +211,7 @@ export async function synthesize(opts: SynthOptions): Promise<SynthReport> {
       }
       hashes.add(h);
       done.add(index);
-      writeSync(fd, JSON.stringify(built.record) + '\n');
+      log.append(JSON.stringify(built.record));
       records++;
       written++;
       droppedInARow = 0;
@@ -235,6 +244,12 @@ export async function synthesize(opts: SynthOptions): Promise<SynthReport> {
         inFlight--;
       }
       progress(false);
+      // A teacher that answers without I/O (builtin) never lets the event loop run: yield to it
+      // now and then, so Ctrl-C's handler runs and the run stops when asked.
+      if (Date.now() - lastYield > 50) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = Date.now();
+      }
       if (Date.now() - lastSave > 1000) {
         lastSave = Date.now();
         saveManifest();
@@ -245,8 +260,8 @@ export async function synthesize(opts: SynthOptions): Promise<SynthReport> {
   try {
     await Promise.all(Array.from({ length: concurrency }, () => worker()));
   } finally {
-    closeSync(fd);
     saveManifest();
+    log.close();
     progress(true);
   }
   if (failure) {

@@ -9,11 +9,6 @@ import { emptyTeacherStats, type Teacher, type TeacherJob, type TeacherReply, ty
 
 export const LLM_TEACHER_FORMS = 'openai:MODEL, azure:DEPLOYMENT, ollama:MODEL or gguf:PATH';
 
-/** Rough token count for accounting (~4 characters a token in English). */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
-
 export class BuiltinTeacher implements Teacher {
   readonly id = 'builtin';
   private readonly vocab: Vocabulary;
@@ -39,11 +34,9 @@ export class BuiltinTeacher implements Teacher {
       throw new WrenError('the builtin teacher writes its summary together with the story; it cannot summarise another text');
     }
     const story = writeStory(this.vocab, job.seeds, job.sampleSeed);
-    const prompt = request.messages.map((m) => m.content).join('\n');
-    const usage = { promptTokens: estimateTokens(prompt), completionTokens: estimateTokens(story.text) + estimateTokens(story.summary) };
+    // A grammar reads and writes no tokens: its usage is zero, not a guess from the text's length.
+    const usage = { promptTokens: 0, completionTokens: 0 };
     this.totals.requests++;
-    this.totals.promptTokens += usage.promptTokens;
-    this.totals.completionTokens += usage.completionTokens;
     return { text: story.text, summary: story.summary, usage, model: 'builtin-story-grammar', finishReason: 'stop' };
   }
 

@@ -2,7 +2,7 @@
 // loaded only when a gguf: teacher is asked for, so Wren installs and runs without it.
 import { existsSync } from 'node:fs';
 import { WrenError } from '../../errors.ts';
-import { estimateTokens } from './builtin.ts';
+import { estimateTokens } from './teacher.ts';
 import { emptyTeacherStats, type Teacher, type TeacherJob, type TeacherReply, type TeacherRequest, type TeacherStats } from './teacher.ts';
 
 export const NODE_LLAMA_CPP_VERSION = '3.21.1';

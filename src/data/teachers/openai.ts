@@ -7,7 +7,7 @@
 // with exponential backoff and jitter; a Retry-After / retry-after-ms header sets the wait.
 import { WrenError } from '../../errors.ts';
 import { Rng } from '../seeds/rng.ts';
-import { estimateTokens } from './builtin.ts';
+import { estimateTokens } from './teacher.ts';
 import { RateLimiter, type RateLimits } from './rate-limit.ts';
 import { emptyTeacherStats, type Teacher, type TeacherJob, type TeacherReply, type TeacherRequest, type TeacherStats } from './teacher.ts';
 

@@ -65,3 +65,8 @@ export interface Teacher {
 export function emptyTeacherStats(): TeacherStats {
   return { requests: 0, retries: 0, failures: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
 }
+
+/** Rough token count (~4 characters a token in English), only for a server that reports no usage. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}

@@ -30,24 +30,29 @@ export async function annotateDocuments(o: AnnotateOptions): Promise<AnnotateSum
   const summary: AnnotateSummary = { documents: 0, requested: 0, alreadyDone: 0, unscored: 0, histogram: new Array(6).fill(0) };
   const inFlight = new Set<Promise<void>>();
   let failure: unknown = null;
-  for await (const item of readInputs(o.inputs, o.read)) {
-    if (summary.documents >= o.limit || failure) break;
-    if ('skip' in item) continue;
-    summary.documents++;
-    const { text, id } = item.doc;
-    if (annotator.has(text)) summary.alreadyDone++;
-    else summary.requested++;
-    const p = annotator.annotate(text, id).then(
-      (a) => {
-        if (a.score === null) summary.unscored++;
-        else summary.histogram[Math.round(a.score)]++;
-      },
-      (err) => { failure ??= err; },
-    ).finally(() => inFlight.delete(p));
-    inFlight.add(p);
-    if (inFlight.size >= o.concurrency) await Promise.race(inFlight);
+  try {
+    for await (const item of readInputs(o.inputs, o.read)) {
+      if (summary.documents >= o.limit || failure) break;
+      if ('skip' in item) continue;
+      summary.documents++;
+      const { text, id } = item.doc;
+      if (annotator.has(text)) summary.alreadyDone++;
+      else summary.requested++;
+      const p = annotator.annotate(text, id).then(
+        (a) => {
+          if (a.score === null) summary.unscored++;
+          else summary.histogram[Math.round(a.score)]++;
+        },
+        (err) => { failure ??= err; },
+      ).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= o.concurrency) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await Promise.allSettled(inFlight); // answers in flight still land in the cache
+    annotator.closeCache();
   }
-  await Promise.all(inFlight);
   if (failure) throw failure;
   return summary;
 }

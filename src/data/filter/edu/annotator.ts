@@ -1,15 +1,15 @@
 // The LLM annotator: asks a teacher (data/teachers) to score a document 0–5 with the FineWeb-Edu
 // additive prompt (or the code variant) and parses "Educational score: N". Resumable like synth:
 // every answer is appended to a JSONL cache as soon as it arrives, keyed by the text's hash and
-// the prompt, so a killed run re-asks nothing it already paid for. A last line cut short by a
-// crash is truncated away on load. Replies without a score are cached too (asking again at
+// the prompt, so a killed run re-asks nothing it already paid for (an AppendLog of lines: a last
+// line cut short by a crash is cut away on load). Replies without a score are cached too (asking again at
 // temperature 0 gives the same reply); delete their lines to retry them.
 //
 // Cache / labels format (one JSON object a line):
 //   {"key": md5(prompt name + text) hex, "id": doc id, "score": 0–5 | null, "reasoning": reply
 //    text, "teacher": teacher id, "prompt": "web" | "code", "text": the document (labels only)}
 // Rows with a score are valid `train-classifier --labels` input.
-import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
+import { AppendLog, readLog } from '../../../formats/append-log.ts';
 import { createHash } from 'node:crypto';
 import { WrenError } from '../../../errors.ts';
 import type { Teacher } from '../../teachers/teacher.ts';
@@ -41,6 +41,7 @@ export class EduAnnotator implements EduScorer {
   readonly kind = 'annotator';
   private cache = new Map<string, Annotation>();
   private template: string;
+  private log: AppendLog | undefined;
   requests = 0;
   cached = 0;
 
@@ -48,19 +49,20 @@ export class EduAnnotator implements EduScorer {
     const t = ANNOTATION_PROMPTS[o.prompt];
     if (!t) throw new WrenError(`annotator: unknown prompt '${o.prompt}'; known: ${Object.keys(ANNOTATION_PROMPTS).join(', ')}`);
     this.template = t;
-    if (o.cacheFile && existsSync(o.cacheFile)) {
-      const raw = readFileSync(o.cacheFile, 'utf8');
-      // A line cut short by a crash would swallow the next append: drop it now (it is re-asked).
-      if (raw.length > 0 && !raw.endsWith('\n')) truncateSync(o.cacheFile, Buffer.byteLength(raw.slice(0, raw.lastIndexOf('\n') + 1)));
-      for (const line of raw.split('\n')) {
-        if (!line.trim()) continue;
+    if (o.cacheFile) {
+      readLog(o.cacheFile, 'line').records.forEach((bytes, i) => {
+        const line = bytes.toString('utf8');
+        if (!line.trim()) return;
+        let a: Annotation;
         try {
-          const a = JSON.parse(line) as Annotation;
-          if (typeof a.key === 'string') this.cache.set(a.key, a);
+          a = JSON.parse(line) as Annotation;
         } catch {
-          // the cut line dropped above
+          throw new WrenError(`${o.cacheFile}:${i + 1}: not a JSON annotation; fix or delete that line`);
         }
-      }
+        if (typeof a.key === 'string') this.cache.set(a.key, a);
+      });
+      // Opening cuts a line a killed run left half-written (that document is asked again).
+      this.log = AppendLog.open(o.cacheFile, 'line');
     }
   }
 
@@ -88,7 +90,7 @@ export class EduAnnotator implements EduScorer {
     const a: Annotation = { key, id, score: parseEduScore(reply.text), reasoning: reply.text, teacher: this.teacher.id, prompt: this.o.prompt };
     if (this.o.storeText) a.text = text;
     this.cache.set(key, a);
-    if (this.o.cacheFile) appendFileSync(this.o.cacheFile, JSON.stringify(a) + '\n');
+    this.log?.append(JSON.stringify(a));
     return a;
   }
 
@@ -98,7 +100,14 @@ export class EduAnnotator implements EduScorer {
     return a.score ?? NaN;
   }
 
+  /** Closes the cache file (the teacher stays open). */
+  closeCache(): void {
+    this.log?.close();
+    this.log = undefined;
+  }
+
   async close(): Promise<void> {
+    this.closeCache();
     await this.teacher.close();
   }
 }
