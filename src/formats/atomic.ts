@@ -1,6 +1,6 @@
 // Atomic file writes: write a temp file beside the target, fsync, rename. A crash leaves either
 // the old file or the new one, never a half-written file that looks complete.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileError } from '../errors.ts';
 
@@ -22,11 +22,22 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   }
 }
 
-/** Creates `dir` if needed and proves it writable now, before a long job would fail at its end. */
-export function ensureWritableDir(dir: string): void {
-  const probe = join(dir, `.wren-write-test-${process.pid}`);
+/** `mkdir -p` whose error names the real problem (a recursive mkdir says ENOENT on a read-only disk). */
+export function makeDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    let cause = err;
+    if (existsSync(dirname(dir))) try { mkdirSync(dir); } catch (e) { cause = e; }
+    throw fileError(dir, cause, 'create');
+  }
+}
+
+/** Creates `dir` if needed and proves it writable now, before a long job would fail at its end. */
+export function ensureWritableDir(dir: string): void {
+  makeDir(dir);
+  const probe = join(dir, `.wren-write-test-${process.pid}`);
+  try {
     closeSync(openSync(probe, 'w'));
     rmSync(probe);
   } catch (err) {

@@ -15,9 +15,9 @@
 //     "train": [{ "file", "tokens", "documents" }], "val": [ … ] }
 // Readers never load a whole shard: windows are read with positioned reads, so shards may be
 // larger than memory.
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { WrenError } from '../errors.ts';
+import { fileError, WrenError } from '../errors.ts';
 
 export const SHARD_MAGIC = 'WRENTOK1';
 export const SHARD_VERSION = 1;
@@ -114,26 +114,41 @@ export function readShardIndex(dir: string): ShardIndex {
   return raw;
 }
 
-/** Appends tokens to a shard file; `finish` writes the header's count. */
+/** Appends tokens to a shard file; `finish` writes the header's count. File errors name the shard. */
 export class TokenShardWriter {
   private fd: number;
   count = 0;
   constructor(readonly path: string, readonly bytesPerToken: 2 | 4) {
-    this.fd = openSync(path, 'w');
-    writeSync(this.fd, encodeShardHeader(bytesPerToken, 0));
+    try {
+      this.fd = openSync(path, 'w');
+      writeSync(this.fd, encodeShardHeader(bytesPerToken, 0));
+    } catch (err) {
+      throw fileError(path, err, 'write');
+    }
   }
   append(ids: ArrayLike<number>): void {
     const b = new Uint8Array(ids.length * this.bytesPerToken), dv = new DataView(b.buffer);
     if (this.bytesPerToken === 2) for (let i = 0; i < ids.length; i++) dv.setUint16(2 * i, ids[i], true);
     else for (let i = 0; i < ids.length; i++) dv.setUint32(4 * i, ids[i], true);
-    for (let at = 0; at < b.length;) at += writeSync(this.fd, b, at, b.length - at);
+    try {
+      for (let at = 0; at < b.length;) at += writeSync(this.fd, b, at, b.length - at);
+    } catch (err) {
+      throw fileError(this.path, err, 'write');
+    }
     this.count += ids.length;
   }
   finish(): void {
-    writeSync(this.fd, encodeShardHeader(this.bytesPerToken, this.count), 0, SHARD_HEADER_BYTES, 0);
-    closeSync(this.fd);
+    try {
+      writeSync(this.fd, encodeShardHeader(this.bytesPerToken, this.count), 0, SHARD_HEADER_BYTES, 0);
+      fsyncSync(this.fd);
+    } catch (err) {
+      throw fileError(this.path, err, 'write');
+    } finally {
+      this.abort();
+    }
   }
   abort(): void {
-    closeSync(this.fd);
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
   }
 }

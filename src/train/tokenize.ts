@@ -5,11 +5,11 @@
 // index.json: shards are written under temporary names, renamed into place only once all are
 // done, and index.json comes last, so a killed run leaves no index and a rerun starts over (its
 // debris is cleared). Shards already there (an index.json) are replaced only with `force`.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readLines } from '../util/read-lines.ts';
-import { fileError, WrenError } from '../errors.ts';
-import { writeFileAtomic } from '../formats/atomic.ts';
+import { WrenError } from '../errors.ts';
+import { makeDir, writeFileAtomic } from '../formats/atomic.ts';
 import { INDEX_FORMAT, SHARD_VERSION, TokenShardWriter, type ShardEntry, type ShardIndex } from './shards.ts';
 import { SeededRng } from '../util/rng.ts';
 import { loadTokenizerFile } from './tokenizer-file.ts';
@@ -72,7 +72,7 @@ export async function tokenizeToShards(o: TokenizeOptions): Promise<ShardIndex> 
   if (existsSync(join(o.out, 'index.json')) && !o.force) {
     throw new WrenError(`--out ${o.out} already holds token shards (index.json); pass --force to replace them, or choose another folder`);
   }
-  try { mkdirSync(o.out, { recursive: true }); } catch (err) { throw fileError(o.out, err, 'create'); }
+  makeDir(o.out);
   for (const name of readdirSync(o.out)) if (TEMP_FILE.test(name)) rmSync(join(o.out, name)); // a killed run's
   const rng = new SeededRng(o.seed ?? 1234);
   const enc = new TextEncoder();

@@ -98,7 +98,7 @@ test('missing or mismatched tokenizer, and shards from another tokenizer, are re
 test('an unwritable output folder is refused before training', { skip }, async () => {
   const file = join(scratchDir(), 'a-file');
   writeFileSync(file, 'x');
-  await assert.rejects(async () => train(await config({ out: join(file, 'run') })), /cannot write .*a-file\/run: a part of the path is not a folder/);
+  await assert.rejects(async () => train(await config({ out: join(file, 'run') })), /cannot create .*a-file\/run: a part of the path is not a folder/);
 });
 
 test('a full disk during a checkpoint keeps the previous checkpoint (ENOSPC from a test double of the file writer)', { skip }, async () => {

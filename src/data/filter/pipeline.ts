@@ -171,6 +171,10 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
     if (o.progress && tty) process.stderr.write('\r\x1b[K');
     stats.bytesOut = outLog.bytes;
     stats.seconds = (performance.now() - t0) / 1000;
+  } catch (err) {
+    // Before its first checkpoint a failed run has nothing to resume: leave no debris behind.
+    if (!existsSync(ckptPath)) for (const p of [partial, statePath]) rmSync(p, { force: true });
+    throw err;
   } finally {
     outLog?.close();
     stateLog?.close();
