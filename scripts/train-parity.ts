@@ -9,7 +9,7 @@ import { toHfTensors } from '../src/formats/hf-llama.ts';
 import { encodeSafetensors } from '../src/formats/safetensors.ts';
 import { toHfConfigJson, type LlamaConfig } from '../src/nn/config.ts';
 import { initParameters } from '../src/nn/init.ts';
-import { LlamaTrainModel } from '../src/nn/llama-train.ts';
+import { CausalLM } from '../src/nn/heads/causal-lm.ts';
 import { SeededRng } from '../src/util/rng.ts';
 
 const out = process.argv[2] ?? 'parity-out', backendName = (process.argv[3] ?? 'auto') as BackendName | 'auto';
@@ -17,7 +17,7 @@ const config: LlamaConfig = { hidden_size: 64, intermediate_size: 172, num_hidde
   vocab_size: 512, max_position_embeddings: 128, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: true };
 const B = 4, T = 96;
 const backend = await createBackend({ backend: backendName, threads: 2 });
-const model = new LlamaTrainModel(config, backend, B, T);
+const model = new CausalLM(config, backend, B, T);
 initParameters(model.params, config, 11, 0.05);
 const rng = new SeededRng(3), tokens = Array.from({ length: B * (T + 1) }, () => rng.below(config.vocab_size));
 model.setBatch(tokens);

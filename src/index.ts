@@ -51,7 +51,7 @@ export { EduAnnotator, type Annotation } from './data/filter/edu/annotator.ts';
 export { annotateDocuments } from './data/filter/edu/annotate-run.ts';
 export { FINEWEB_EDU_PROMPT, CODE_EDU_PROMPT, parseEduScore } from './data/filter/edu/prompts.ts';
 export { builtinStories, type BuiltinStory } from './data/synth/builtin-stories.ts';
-export { LlamaClassifierModel, classifierParameterTable, type Pooling } from './nn/llama-classifier.ts';
+export { SequenceClassifier, classifierParameterTable, type Pooling } from './nn/heads/sequence-classifier.ts';
 export { saveClassifierModel, loadClassifierModel, readClassifierConfig } from './nn/llama-classifier-files.ts';
 export { TransformerEduClassifier, loadTransformerClassifier } from './data/filter/edu/transformer-classifier.ts';
 export { trainTransformerClassifier, transformerDefaults, type TransformerTrainOptions } from './data/filter/edu/transformer-train.ts';

@@ -13,12 +13,12 @@ import { writeFileAtomic } from '../formats/atomic.ts';
 import { fromHfTensors, toHfTensors } from '../formats/hf-llama.ts';
 import { readSafetensors, writeSafetensors } from '../formats/safetensors.ts';
 import { parseLlamaConfig, toHfConfigJson, type LlamaConfig } from './config.ts';
-import { LlamaClassifierModel, POOLINGS, type Pooling } from './llama-classifier.ts';
+import { SequenceClassifier, POOLINGS, type Pooling } from './heads/sequence-classifier.ts';
 
 export type ClassifierSetup = { config: LlamaConfig; numClasses: number; pooling: Pooling; padTokenId: number; labels: string[] };
 
 /** Write config.json and model.safetensors into `dir` (each atomically). */
-export function saveClassifierModel(dir: string, model: LlamaClassifierModel, padTokenId: number, labels: string[]): void {
+export function saveClassifierModel(dir: string, model: SequenceClassifier, padTokenId: number, labels: string[]): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
@@ -72,12 +72,12 @@ export function readClassifierConfig(dir: string): ClassifierSetup {
 }
 
 /** Load a classifier folder onto `backend`, sized for batches of up to B sequences of T tokens. */
-export function loadClassifierModel(dir: string, backend: Backend, B: number, T: number): { model: LlamaClassifierModel; setup: ClassifierSetup } {
+export function loadClassifierModel(dir: string, backend: Backend, B: number, T: number): { model: SequenceClassifier; setup: ClassifierSetup } {
   const setup = readClassifierConfig(dir);
   const weights = join(dir, 'model.safetensors');
   if (!existsSync(weights)) throw new WrenError(`${dir}: classifier folder has no model.safetensors`);
   const { tensors } = readSafetensors(weights);
-  const model = new LlamaClassifierModel(setup.config, setup.numClasses, setup.pooling, backend, B, T);
+  const model = new SequenceClassifier(setup.config, setup.numClasses, setup.pooling, backend, B, T);
   fromHfTensors(setup.config, tensors, model.params, weights);
   return { model, setup };
 }

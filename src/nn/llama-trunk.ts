@@ -1,7 +1,8 @@
-// The Llama decoder trunk on the tape: token embedding and L blocks (RMSNorm → GQA attention with
-// RoPE → residual, RMSNorm → SwiGLU MLP → residual), stopping before the final norm. The same math
-// as llama-train.ts's forward, shared by every head put on the trunk (the sequence classifier in
-// llama-classifier.ts); parameters come from the one ParameterBlock table (weights.ts).
+// The Llama decoder trunk on the tape — the one taped block loop: token embedding and L blocks
+// (RMSNorm → GQA attention with RoPE → residual, RMSNorm → SwiGLU MLP → residual), stopping before
+// the final norm. Every head trains on it (heads/causal-lm.ts, heads/sequence-classifier.ts);
+// llama.ts is the separate KV-cache inference pass. Parameters come from the one ParameterBlock
+// table (weights.ts).
 //
 // Shape letters: B batch, T time, M = B·T rows, C hidden, F intermediate, H heads, Hkv kv heads,
 // D head size.

@@ -7,7 +7,7 @@ import { headSize, type LlamaConfig } from './config.ts';
 
 export type ParamName =
   | 'embed' | 'attnNorm' | 'wq' | 'wk' | 'wv' | 'wo' | 'ffnNorm' | 'w1' | 'w2' | 'w3' | 'finalNorm' | 'lmHead'
-  | 'score'; // classification head (numClasses, C) of the sequence classifiers (llama-classifier.ts)
+  | 'score'; // classification head (numClasses, C) of the sequence classifiers (heads/sequence-classifier.ts)
 
 export type ParamEntry = { name: ParamName; shape: number[]; offset: number /* floats from block start */; size: number };
 

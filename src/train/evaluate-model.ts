@@ -9,7 +9,7 @@ import { WrenError } from '../errors.ts';
 import { readSafetensors } from '../formats/safetensors.ts';
 import { fromHfTensors } from '../formats/hf-llama.ts';
 import { readConfigFile, resolveModelFiles } from '../nn/load.ts';
-import { LlamaTrainModel } from '../nn/llama-train.ts';
+import { CausalLM } from '../nn/heads/causal-lm.ts';
 import { bitsPerByte, evaluateLoss } from './evaluate.ts';
 import { TokenWindowLoader } from './loader.ts';
 import { readShardIndex } from './shards.ts';
@@ -38,7 +38,7 @@ export async function evaluateModel(o: EvalOptions): Promise<EvalReport> {
     const split = index.val.length ? 'val' : 'train';
     const total = index[split].reduce((a, s) => a + s.tokens, 0);
     const T = Math.min(o.seqLen ?? config.max_position_embeddings, config.max_position_embeddings, Math.max(1, total - 1));
-    const model = new LlamaTrainModel(config, backend, o.batchSize ?? 8, T);
+    const model = new CausalLM(config, backend, o.batchSize ?? 8, T);
     fromHfTensors(config, readSafetensors(files.weights).tensors, model.params, files.weights);
     const loader = new TokenWindowLoader(dir, index, split, T);
     const r = evaluateLoss(model, loader, o.batches ?? Math.ceil(loader.sequentialWindows / model.B));

@@ -2,12 +2,12 @@
 // in-order walk of a split (the same tokens every time), and bits per byte, which compares
 // models with different tokenizers: nats/token × tokens/byte ÷ ln 2, with the token/byte ratio
 // of the whole split.
-import type { LlamaTrainModel } from '../nn/llama-train.ts';
+import type { CausalLM } from '../nn/heads/causal-lm.ts';
 import type { TokenWindowLoader } from './loader.ts';
 
 export type EvalResult = { loss: number; tokens: number };
 
-export function evaluateLoss(model: LlamaTrainModel, loader: TokenWindowLoader, batches: number): EvalResult {
+export function evaluateLoss(model: CausalLM, loader: TokenWindowLoader, batches: number): EvalResult {
   const B = model.B, T = model.T, batch = new Int32Array(B * (T + 1));
   let sum = 0, count = 0;
   for (let i = 0; i < batches; i++) {

@@ -4,7 +4,7 @@
 import type { Backend } from '../engine/backend.ts';
 import type { LlamaConfig } from '../nn/config.ts';
 import { initParameters } from '../nn/init.ts';
-import { LlamaTrainModel } from '../nn/llama-train.ts';
+import { CausalLM } from '../nn/heads/causal-lm.ts';
 import { SeededRng } from '../util/rng.ts';
 import { AdamW, clipScale } from './optimizer.ts';
 
@@ -14,7 +14,7 @@ export type StepTiming = { ms: number[]; loss: number; activationBytes: number }
 export function timeTrainSteps(config: LlamaConfig, backend: Backend, B: number, T: number, steps: number): StepTiming {
   const mark = backend.arena.mark();
   try {
-    const model = new LlamaTrainModel(config, backend, B, T);
+    const model = new CausalLM(config, backend, B, T);
     initParameters(model.params, config, 1);
     const opt = new AdamW(backend, model.params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
     const rng = new SeededRng(7), batch = new Int32Array(B * (T + 1));

@@ -11,7 +11,7 @@ import { KERNEL_NAMES } from '../engine/kernels.ts';
 import { WrenError } from '../errors.ts';
 import { ensureWritableDir, writeFileAtomic } from '../formats/atomic.ts';
 import { initParameters } from '../nn/init.ts';
-import { LlamaTrainModel } from '../nn/llama-train.ts';
+import { CausalLM } from '../nn/heads/causal-lm.ts';
 import { checkpointDir, findCheckpoint, readCheckpoint, writeCheckpoint, TRAINER_STATE_FORMAT, type WriteFile } from './checkpoint.ts';
 import { evaluateLoss } from './evaluate.ts';
 import { TokenWindowLoader } from './loader.ts';
@@ -83,7 +83,7 @@ export async function trainModel(cfg: TrainConfig, opts: TrainOptions = {}): Pro
   if (missing.length) throw new WrenError(`backend ${backend.name} cannot train: it lacks ${missing.join(', ')}`);
   const B = cfg.batch_size, T = cfg.seq_len, accum = cfg.grad_accum;
   const mark = backend.arena.mark(); // a caller's backend gets its memory back at the end
-  const model = new LlamaTrainModel(cfg.model, backend, B, T);
+  const model = new CausalLM(cfg.model, backend, B, T);
   initParameters(model.params, cfg.model, cfg.seed, cfg.init_std);
   const opt = new AdamW(backend, model.params, { beta1: cfg.beta1, beta2: cfg.beta2, eps: cfg.eps, weightDecay: cfg.weight_decay });
   const rng = new SeededRng(cfg.seed ^ 0x5eed);

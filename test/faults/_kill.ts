@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { repoRoot, type CliResult } from '../_helpers.ts';
 import { mulberry32 } from '../../src/util/rng.ts';
 
-export const campaigns = (quick: number) => Number(process.env.FAULT_CAMPAIGNS ?? quick);
+/** Campaigns for one test: `quick` in `npm test`; FAULT_CAMPAIGNS per command, shared by its `parts` tests. */
+export const campaigns = (quick: number, parts = 1) => (process.env.FAULT_CAMPAIGNS ? Math.ceil(Number(process.env.FAULT_CAMPAIGNS) / parts) : quick);
 
 const size = (path: string) => (existsSync(path) ? statSync(path).size : 0);
 

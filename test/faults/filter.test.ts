@@ -23,7 +23,8 @@ stages:
     threshold: 2.5
 `;
 
-for (const recipe of ['dedup-first', 'stories', 'web', 'code']) {
+const RECIPES = ['dedup-first', 'stories', 'web', 'code'];
+for (const recipe of RECIPES) {
   test(`filter --recipe ${recipe}: killed and resumed, the output is the straight run's`, { skip: text.skip, timeout: 1_800_000 }, async () => {
     const dir = scratchDir();
     // Text: six copies, so dedup has something to remove across inputs. Code: this checkout's
@@ -37,7 +38,7 @@ for (const recipe of ['dedup-first', 'stories', 'web', 'code']) {
     const straight = runCli(args(join(dir, 'straight.jsonl')));
     assert.equal(straight.status, 0, straight.stderr);
     const expected = readFileSync(join(dir, 'straight.jsonl'));
-    const n = campaigns(recipe === 'dedup-first' ? 3 : 1);
+    const n = campaigns(recipe === 'dedup-first' ? 3 : 1, RECIPES.length);
     for (let c = 0; c < n; c++) {
       const out = join(dir, `run${c}.jsonl`);
       const { final, killed, log } = await killCampaign(args(out), { seed: 1000 * c + recipe.length, kills: 3, watch: `${out}.partial`, finalBytes: expected.length });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createBackend, type BackendName } from '../../src/engine/backend.ts';
 import type { LlamaConfig } from '../../src/nn/config.ts';
 import { initParameters } from '../../src/nn/init.ts';
-import { LlamaClassifierModel, POOLINGS, type Pooling } from '../../src/nn/llama-classifier.ts';
+import { SequenceClassifier, POOLINGS, type Pooling } from '../../src/nn/heads/sequence-classifier.ts';
 import type { ParamName } from '../../src/nn/weights.ts';
 import { SeededRng } from '../../src/util/rng.ts';
 import {
@@ -56,7 +56,7 @@ for (const backendName of ['reference', 'wasm', 'native'] as BackendName[]) {
     test(`${backendName}: classifier gradients (${pooling} pooling, padded batch) match finite differences`, async (t) => {
       const backend = await backendOrSkip(backendName);
       if (!backend) return t.skip('native addon not built');
-      const model = new LlamaClassifierModel(config, K, pooling, backend, 4, 6); // planned larger than the batch
+      const model = new SequenceClassifier(config, K, pooling, backend, 4, 6); // planned larger than the batch
       initParameters(model.params, config, 5, 0.3);
       for (const n of ['attnNorm', 'ffnNorm', 'finalNorm'] as ParamName[]) { const v = model.params.view(n); for (let i = 0; i < v.length; i++) v[i] = 1 + 0.1 * Math.sin(i); }
       model.setBatch(seqs, PAD, labels);
@@ -90,7 +90,7 @@ for (const backendName of ['reference', 'wasm', 'native'] as BackendName[]) {
 test('padding does not change a sequence\'s probabilities; bad batches are refused', async () => {
   const backend = await createBackend({ backend: 'reference' });
   for (const pooling of POOLINGS) {
-    const model = new LlamaClassifierModel(config, K, pooling, backend, 3, 8);
+    const model = new SequenceClassifier(config, K, pooling, backend, 3, 8);
     initParameters(model.params, config, 2, 0.3);
     model.setBatch([seqs[1]], PAD);
     model.forward(false);

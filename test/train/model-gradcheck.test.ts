@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBackend, type Backend, type BackendName } from '../../src/engine/backend.ts';
 import { initParameters } from '../../src/nn/init.ts';
-import { LlamaTrainModel } from '../../src/nn/llama-train.ts';
+import { CausalLM } from '../../src/nn/heads/causal-lm.ts';
 import type { LlamaConfig } from '../../src/nn/config.ts';
 import type { ParamName } from '../../src/nn/weights.ts';
 import { SeededRng } from '../../src/util/rng.ts';
@@ -28,7 +28,7 @@ for (const backendName of backends.keys()) {
       const backend = backends.get(backendName);
       if (!backend) return t.skip('native addon not built');
       const mark = backend.arena.mark();
-      const B = 2, T = 5, model = new LlamaTrainModel(config, backend, B, T);
+      const B = 2, T = 5, model = new CausalLM(config, backend, B, T);
       initParameters(model.params, config, 5, 0.3);
       for (const n of ['attnNorm', 'ffnNorm', 'finalNorm'] as ParamName[]) { const v = model.params.view(n); for (let i = 0; i < v.length; i++) v[i] = 1 + 0.1 * Math.sin(i); }
       const rng = new SeededRng(9), batch = Array.from({ length: B * (T + 1) }, () => rng.below(config.vocab_size));

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBackend } from '../../src/engine/backend.ts';
 import { initParameters } from '../../src/nn/init.ts';
-import { LlamaTrainModel } from '../../src/nn/llama-train.ts';
+import { CausalLM } from '../../src/nn/heads/causal-lm.ts';
 import { AdamW } from '../../src/train/optimizer.ts';
 import { tokenizeToShards } from '../../src/train/tokenize.ts';
 import { parseTrainConfig } from '../../src/train/train-config.ts';
@@ -59,7 +59,7 @@ test('20 steps straight and 10 + resume + 10 give bit-identical weights and opti
 test('a tiny model overfits one batch to near-zero loss', async () => {
   const mark = backend.arena.mark();
   const cfg = { ...model, vocab_size: 32, rope_theta: 10000, rms_norm_eps: 1e-5, hidden_size: 32, intermediate_size: 64 };
-  const m = new LlamaTrainModel(cfg, backend, 2, 16);
+  const m = new CausalLM(cfg, backend, 2, 16);
   initParameters(m.params, cfg, 3);
   const opt = new AdamW(backend, m.params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0 });
   m.setBatch(Array.from({ length: 2 * 17 }, (_, i) => (i * 7 + 3) % 32));

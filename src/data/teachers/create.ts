@@ -92,7 +92,7 @@ export async function createTeacher(spec: string, opts: TeacherOptions = {}): Pr
     }
     case 'gguf':
       needArg('a path to a .gguf file');
-      return GgufTeacher.open(arg);
+      return GgufTeacher.open(arg, { timeoutMs: opts.timeoutMs });
     default:
       throw new WrenError(`unknown teacher '${spec}'; use ${TEACHER_FORMS}`);
   }

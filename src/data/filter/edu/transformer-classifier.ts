@@ -1,4 +1,4 @@
-// The 'transformer' edu classifier: the project's own small Llama (src/nn/llama-classifier.ts)
+// The 'transformer' edu classifier: the project's own small Llama (src/nn/heads/sequence-classifier.ts)
 // with a 6-way head over the scores 0…5, trained with cross-entropy on labelled texts; the
 // predicted score is the expected value of the class distribution, Σ_k k·p_k ∈ [0, 5].
 //
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { createBackend, type Backend } from '../../../engine/backend.ts';
 import { WrenError } from '../../../errors.ts';
 import { writeFileAtomic } from '../../../formats/atomic.ts';
-import type { LlamaClassifierModel } from '../../../nn/llama-classifier.ts';
+import type { SequenceClassifier } from '../../../nn/heads/sequence-classifier.ts';
 import { loadClassifierModel, saveClassifierModel } from '../../../nn/llama-classifier-files.ts';
 import type { BpeTokenizer } from '../../../tokenizer/bpe-tokenizer.ts';
 import { loadTokenizerJson, saveTokenizerJson } from '../../../tokenizer/hf-tokenizer-json.ts';
@@ -44,7 +44,7 @@ export class TransformerEduClassifier implements EduClassifier {
   private queue: Pending[] = [];
   private flushing = false;
 
-  constructor(readonly model: LlamaClassifierModel, readonly tokenizer: BpeTokenizer, readonly maxLen: number,
+  constructor(readonly model: SequenceClassifier, readonly tokenizer: BpeTokenizer, readonly maxLen: number,
               readonly padId: number, private readonly backend: Backend) {
     if (model.numClasses !== EDU_CLASSES.length) throw new WrenError(`transformer edu classifier: ${model.numClasses} classes, expected ${EDU_CLASSES.length} (scores 0…${EDU_MAX})`);
   }

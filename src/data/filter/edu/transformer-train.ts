@@ -15,7 +15,7 @@ import { readConfigFile, resolveModelFiles } from '../../../nn/load.ts';
 import type { BpeTokenizer } from '../../../tokenizer/bpe-tokenizer.ts';
 import { loadTokenizerJson } from '../../../tokenizer/hf-tokenizer-json.ts';
 import { initParameters } from '../../../nn/init.ts';
-import { LlamaClassifierModel, POOLINGS } from '../../../nn/llama-classifier.ts';
+import { SequenceClassifier, POOLINGS } from '../../../nn/heads/sequence-classifier.ts';
 import { trainTokenizer } from '../../../tokenizer/train-tokenizer.ts';
 import { AdamW, clipScale, learningRate } from '../../../train/optimizer.ts';
 import { createTrainingBackend } from '../../../train/trainer.ts';
@@ -115,7 +115,7 @@ export async function trainTransformerClassifier(examples: LabeledText[], option
   const backend = await createTrainingBackend('auto', o.threads || undefined);
   try {
     const B = Math.min(o.batch, examples.length);
-    const model = new LlamaClassifierModel(config, EDU_CLASSES.length, POOLINGS[o.meanPool], backend, B, o.maxLen);
+    const model = new SequenceClassifier(config, EDU_CLASSES.length, POOLINGS[o.meanPool], backend, B, o.maxLen);
     initParameters(model.params, config, o.seed);
     if (base) {
       const K = EDU_CLASSES.length, C = config.hidden_size;

@@ -1,5 +1,5 @@
 // A Llama sequence classifier (HF's LlamaForSequenceClassification): the decoder trunk
-// (llama-trunk.ts), then each sequence pooled to one row, the final RMSNorm, and a linear head
+// (../llama-trunk.ts), then each sequence pooled to one row, the final RMSNorm, and a linear head
 // `score` (K, C) to K class logits. Pooling 'last' takes the hidden state of the last real token
 // (what HF does: with causal attention and right padding that token has read the whole text and
 // no padding); 'mean' averages the real tokens' states (Wren-only; HF has no such option).
@@ -11,13 +11,14 @@
 // longest text.
 //
 // Shape letters: B batch, T time, M = B·T rows, C hidden, K classes, V vocabulary.
-import type { Ptr } from '../engine/arena.ts';
-import type { Backend } from '../engine/backend.ts';
-import { Tape, type Tensor } from '../engine/tape.ts';
-import type { LlamaConfig } from './config.ts';
-import { llamaTrunk } from './llama-trunk.ts';
-import { crossEntropy, linear, poolRows, rmsnorm } from './ops.ts';
-import { ParameterBlock, parameterTable, type ParamName } from './weights.ts';
+import type { Ptr } from '../../engine/arena.ts';
+import type { Backend } from '../../engine/backend.ts';
+import { Tape, type Tensor } from '../../engine/tape.ts';
+import type { LlamaConfig } from '../config.ts';
+import { llamaTrunk } from '../llama-trunk.ts';
+import { crossEntropy, linear, poolRows, rmsnorm } from '../ops.ts';
+import type { Trainable } from '../trainable.ts';
+import { ParameterBlock, parameterTable, type ParamName } from '../weights.ts';
 
 export type Pooling = 'last' | 'mean';
 export const POOLINGS: readonly Pooling[] = ['last', 'mean'];
@@ -27,7 +28,7 @@ export function classifierParameterTable(c: LlamaConfig, numClasses: number): [P
   return [...parameterTable({ ...c, tie_word_embeddings: true }), ['score', [numClasses, c.hidden_size]]];
 }
 
-export class LlamaClassifierModel {
+export class SequenceClassifier implements Trainable {
   readonly params: ParameterBlock;   // the weights
   readonly grads: ParameterBlock;    // ∂loss/∂weights, same layout
   readonly tape: Tape;
@@ -103,6 +104,10 @@ export class LlamaClassifierModel {
       this.out = logits.ptr;
     }
     return this.out;
+  }
+
+  trainForward(gradScale: number): void {
+    this.forward(true, gradScale);
   }
 
   /** Accumulate ∂loss/∂weights of the last training forward into `grads`. */

@@ -1,0 +1,89 @@
+// The causal language-model head on the Llama trunk, for training: B sequences of T tokens at
+// once (M = B·T rows) through the autograd tape — trunk (llama-trunk.ts), final RMSNorm, the LM
+// head (tied to the embedding or not), fused cross-entropy against the next tokens. Targets that
+// are negative are ignored: padding, and for SFT every token that is not the assistant's.
+// Parameters and gradients are two ParameterBlocks from the one [name, shape] table; activations
+// are the tape's planned block, reused every step. (llama.ts is the KV-cache inference pass.)
+//
+// Shape letters: B batch, T time, M = B·T rows, C hidden, V vocab.
+import type { Ptr } from '../../engine/arena.ts';
+import type { Backend } from '../../engine/backend.ts';
+import { Tape, type Tensor } from '../../engine/tape.ts';
+import type { LlamaConfig } from '../config.ts';
+import { llamaTrunk } from '../llama-trunk.ts';
+import { crossEntropy, linear, rmsnorm } from '../ops.ts';
+import type { Trainable } from '../trainable.ts';
+import { ParameterBlock, parameterTable, type ParamName } from '../weights.ts';
+
+export class CausalLM implements Trainable {
+  readonly params: ParameterBlock;   // the weights
+  readonly grads: ParameterBlock;    // ∂loss/∂weights, same layout
+  readonly tape: Tape;
+  readonly ids: Ptr;                 // (B,T) int32 input tokens
+  readonly targets: Ptr;             // (B,T) int32 next tokens (negative: ignored)
+  private losses = 0 as Ptr;         // (B,T) per-token loss of the last forward
+
+  constructor(readonly config: LlamaConfig, readonly backend: Backend, readonly B: number, readonly T: number) {
+    const a = backend.arena, table = parameterTable(config);
+    this.params = new ParameterBlock(a, table);
+    this.grads = new ParameterBlock(a, table);
+    this.ids = a.alloc(B * T * 4);
+    this.targets = a.alloc(B * T * 4);
+    this.tape = new Tape(backend);
+    this.tape.plan(() => this.forward(1));
+  }
+
+  private p = (name: ParamName, layer = 0): Tensor =>
+    ({ ptr: this.params.ptr(name, layer), grad: this.grads.ptr(name, layer), size: 0 });
+
+  /** Forward pass on `ids`/`targets`; returns the per-token losses (B·T floats) pointer. The
+   *  logits' gradient (scaled by `gradScale`) is already computed; call `backward()` next. */
+  forward(gradScale: number): Ptr {
+    const c = this.config, t = this.tape, M = this.B * this.T, C = c.hidden_size, V = c.vocab_size;
+    t.begin();
+    const x = llamaTrunk(t, c, this.p, this.ids, this.B, this.T);    // x (M, C)
+    const xn = rmsnorm(t, x, this.p('finalNorm'), M, C, c.rms_norm_eps);      // xn (M, C)
+    const head = this.p(this.params.has('lmHead') ? 'lmHead' : 'embed');
+    const logits = linear(t, xn, head, M, C, V, true);                       // logits (M, V)
+    this.losses = crossEntropy(t, logits, this.targets, M, V, gradScale).ptr; // losses (M)
+    return this.losses;
+  }
+
+  trainForward(gradScale: number): void {
+    this.forward(gradScale);
+  }
+
+  /** Accumulate ∂loss/∂weights of the last forward into `grads`. */
+  backward(): void {
+    this.tape.backward();
+  }
+
+  /** Mean loss over the rows of the last forward whose target is not ignored. */
+  meanLoss(): number {
+    const M = this.B * this.T;
+    const losses = this.backend.arena.f32At(this.losses, M), targets = this.backend.arena.i32At(this.targets, M);
+    let sum = 0, n = 0;
+    for (let m = 0; m < M; m++) if (targets[m] >= 0) { sum += losses[m]; n++; }
+    return n ? sum / n : 0;
+  }
+
+  /** Put a batch in: `tokens` holds B rows of T + 1 ids (inputs and, shifted by one, targets);
+   *  a negative id is padding: as a target it is ignored. With `lossMask` (B·(T+1), one per
+   *  token), only tokens whose mask is 1 are targets (SFT: the assistant's tokens). */
+  setBatch(tokens: ArrayLike<number>, lossMask?: ArrayLike<number>): void {
+    const B = this.B, T = this.T, ids = this.backend.arena.i32At(this.ids, B * T), tg = this.backend.arena.i32At(this.targets, B * T);
+    if (tokens.length !== B * (T + 1)) throw new Error(`setBatch: expected ${B * (T + 1)} ids, got ${tokens.length}`);
+    if (lossMask && lossMask.length !== tokens.length) throw new Error(`setBatch: the loss mask has ${lossMask.length} entries, the tokens ${tokens.length}`);
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const at = b * (T + 1) + t;
+        ids[b * T + t] = Math.max(0, tokens[at]);
+        tg[b * T + t] = lossMask && !lossMask[at + 1] ? -1 : tokens[at + 1];
+      }
+    }
+  }
+
+  zeroGrads(): void {
+    this.grads.all().fill(0);
+  }
+}
