@@ -1,11 +1,12 @@
-// Training checkpoints. RUN/checkpoint/ is a model folder `wren generate` loads, plus the state a
-// resumed run needs to continue bit for bit:
-//   config.json, model.safetensors   the model (HF LlamaForCausalLM names, float32)
-//   tokenizer.json | tokenizer.bin   a copy of the tokenizer it was trained with
+// Training checkpoints. RUN/checkpoint/ is a model folder the commands load (what the trained
+// thing writes: for a causal LM config.json + model.safetensors + the tokenizer, for a classifier
+// its own files), plus the state a resumed run needs to continue bit for bit:
 //   optimizer.safetensors            AdamW moments: "m" and "v", each the whole parameter block
 //                                    flattened (the order of the parameter table), float32
-//   trainer.json                     { format: "wren-trainer-state", version: 1, step, tokens,
-//                                      adam_step, rng_state, tokenizer_sha256, val_loss }
+//   trainer.json                     { format: "wren-trainer-state", version: 2, step, tokens,
+//                                      adam_step, rng_state, source_state, fingerprint, val_loss }
+//                                    (version 1, from pretraining only, had tokenizer_sha256 where
+//                                    version 2 has fingerprint: it is read as such)
 // The folder is written whole under a temporary name and renamed into place; the previous
 // checkpoint is removed only after that, so a failure at any point (a full disk included) leaves
 // the last good checkpoint as it was.
@@ -22,23 +23,43 @@ export const TRAINER_STATE_FORMAT = 'wren-trainer-state';
 
 export type TrainerState = {
   format: string;
-  version: number;
+  version: 2;
   step: number;             // updates done
   tokens: number;           // training tokens seen
   adam_step: number;
   rng_state: number;        // SeededRng state after the last batch drawn
-  tokenizer_sha256: string;
+  source_state: unknown;    // what else the batch source needs to go on exactly (null: nothing)
+  fingerprint: Record<string, string>; // what the run was started on; a resume must match it
   val_loss: number | null;
 };
 
+/** How a trained thing puts its loadable files into a checkpoint folder and reads its weights back. */
+export type ModelFiles = {
+  write(dir: string, writeFile: WriteFile): void;
+  read(dir: string): void;
+};
+
 export type CheckpointParts = {
-  config: LlamaConfig;
-  params: ParameterBlock;
+  files: ModelFiles;
   m: ParameterBlock;
   v: ParameterBlock;
-  tokenizerPath: string;
   state: TrainerState;
 };
+
+/** A causal LM's checkpoint files: config.json, model.safetensors (HF names) and a tokenizer copy. */
+export function causalLmFiles(config: LlamaConfig, params: ParameterBlock, tokenizerPath: string): ModelFiles {
+  return {
+    write(dir, writeFile) {
+      writeFile(join(dir, 'model.safetensors'), encodeSafetensors(toHfTensors(config, params), { format: 'pt' }));
+      writeFile(join(dir, 'config.json'), JSON.stringify(toHfConfigJson(config), null, 2) + '\n');
+      writeFile(join(dir, tokenizerPath.endsWith('.json') ? 'tokenizer.json' : 'tokenizer.bin'), readFileSync(tokenizerPath));
+    },
+    read(dir) {
+      const { tensors } = readSafetensors(join(dir, 'model.safetensors'));
+      fromHfTensors(config, tensors, params, join(dir, 'model.safetensors'));
+    },
+  };
+}
 
 /** The function that writes one file; tests pass a double that fails like a full disk. */
 export type WriteFile = (path: string, data: Uint8Array | string) => void;
@@ -58,10 +79,7 @@ export function writeCheckpoint(runDir: string, parts: CheckpointParts, writeFil
     throw new WrenError(`cannot write a checkpoint in ${runDir}: ${(err as NodeJS.ErrnoException).code === 'EACCES' ? 'the folder is not writable' : (err as Error).message}`);
   }
   try {
-    writeFile(join(tmp, 'model.safetensors'), encodeSafetensors(toHfTensors(parts.config, parts.params), { format: 'pt' }));
-    writeFile(join(tmp, 'config.json'), JSON.stringify(toHfConfigJson(parts.config), null, 2) + '\n');
-    const tokName = parts.tokenizerPath.endsWith('.json') ? 'tokenizer.json' : 'tokenizer.bin';
-    writeFile(join(tmp, tokName), readFileSync(parts.tokenizerPath));
+    parts.files.write(tmp, writeFile);
     writeFile(join(tmp, 'optimizer.safetensors'), encodeSafetensors([
       ['m', { shape: [parts.m.size], data: parts.m.all() }],
       ['v', { shape: [parts.v.size], data: parts.v.all() }],
@@ -88,16 +106,19 @@ export function findCheckpoint(runDir: string): string | null {
 }
 
 /** Load weights, moments and trainer state from `dir` into the given blocks. */
-export function readCheckpoint(dir: string, config: LlamaConfig, params: ParameterBlock, m: ParameterBlock, v: ParameterBlock): TrainerState {
-  let state: TrainerState;
+export function readCheckpoint(dir: string, files: ModelFiles, m: ParameterBlock, v: ParameterBlock): TrainerState {
+  const path = join(dir, 'trainer.json');
+  let raw: Omit<TrainerState, 'version'> & { version: number; tokenizer_sha256?: string };
   try {
-    state = JSON.parse(readFileSync(join(dir, 'trainer.json'), 'utf8'));
+    raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new WrenError(`${join(dir, 'trainer.json')}: cannot read trainer state (${(err as Error).message})`);
+    throw new WrenError(`${path}: cannot read trainer state (${(err as Error).message})`);
   }
-  if (state.format !== TRAINER_STATE_FORMAT || state.version !== 1) throw new WrenError(`${join(dir, 'trainer.json')}: not a version-1 Wren trainer state`);
-  const { tensors } = readSafetensors(join(dir, 'model.safetensors'));
-  fromHfTensors(config, tensors, params, join(dir, 'model.safetensors'));
+  if (raw.format !== TRAINER_STATE_FORMAT || (raw.version !== 1 && raw.version !== 2)) throw new WrenError(`${path}: not a Wren trainer state (format ${TRAINER_STATE_FORMAT}, version 1 or 2)`);
+  const state: TrainerState = raw.version === 2 ? { ...raw, version: 2 } : {
+    ...raw, version: 2, source_state: null, fingerprint: { tokenizer_sha256: raw.tokenizer_sha256 ?? '' },
+  };
+  files.read(dir);
   const opt = readSafetensors(join(dir, 'optimizer.safetensors')).tensors;
   for (const [name, block] of [['m', m], ['v', v]] as const) {
     const t = opt.get(name);
@@ -106,4 +127,3 @@ export function readCheckpoint(dir: string, config: LlamaConfig, params: Paramet
   }
   return state;
 }
-

@@ -22,6 +22,7 @@ export class CausalLM implements Trainable {
   readonly ids: Ptr;                 // (B,T) int32 input tokens
   readonly targets: Ptr;             // (B,T) int32 next tokens (negative: ignored)
   private losses = 0 as Ptr;         // (B,T) per-token loss of the last forward
+  private targetCount = 0;           // targets of the current batch that are not ignored
 
   constructor(readonly config: LlamaConfig, readonly backend: Backend, readonly B: number, readonly T: number) {
     const a = backend.arena, table = parameterTable(config);
@@ -49,8 +50,9 @@ export class CausalLM implements Trainable {
     return this.losses;
   }
 
+  /** The gradient of the mean loss over the batch's real targets, times `gradScale`. */
   trainForward(gradScale: number): void {
-    this.forward(gradScale);
+    this.forward(gradScale / Math.max(1, this.targetCount));
   }
 
   /** Accumulate ∂loss/∂weights of the last forward into `grads`. */
@@ -74,13 +76,16 @@ export class CausalLM implements Trainable {
     const B = this.B, T = this.T, ids = this.backend.arena.i32At(this.ids, B * T), tg = this.backend.arena.i32At(this.targets, B * T);
     if (tokens.length !== B * (T + 1)) throw new Error(`setBatch: expected ${B * (T + 1)} ids, got ${tokens.length}`);
     if (lossMask && lossMask.length !== tokens.length) throw new Error(`setBatch: the loss mask has ${lossMask.length} entries, the tokens ${tokens.length}`);
+    let count = 0;
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
         const at = b * (T + 1) + t;
         ids[b * T + t] = Math.max(0, tokens[at]);
         tg[b * T + t] = lossMask && !lossMask[at + 1] ? -1 : tokens[at + 1];
+        if (tg[b * T + t] >= 0) count++;
       }
     }
+    this.targetCount = count;
   }
 
   zeroGrads(): void {

@@ -106,8 +106,9 @@ export class SequenceClassifier implements Trainable {
     return this.out;
   }
 
+  /** The gradient of the mean loss over the batch's sequences, times `gradScale`. */
   trainForward(gradScale: number): void {
-    this.forward(true, gradScale);
+    this.forward(true, gradScale / this.b);
   }
 
   /** Accumulate ∂loss/∂weights of the last training forward into `grads`. */
