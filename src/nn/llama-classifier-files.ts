@@ -5,27 +5,23 @@
 //                      score.weight (num_labels, hidden_size); no lm_head
 // transformers loads it with AutoModelForSequenceClassification when pooling is 'last' (HF pools
 // the last token that is not pad_token_id). 'mean' pooling is Wren's own: HF would pool differently.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '../engine/backend.ts';
 import { WrenError } from '../errors.ts';
-import { writeFileAtomic } from '../formats/atomic.ts';
+import { makeDir, writeFileAtomic } from '../formats/atomic.ts';
 import { fromHfTensors, toHfTensors } from '../formats/hf-llama.ts';
-import { readSafetensors, writeSafetensors } from '../formats/safetensors.ts';
+import { encodeSafetensors, readSafetensors } from '../formats/safetensors.ts';
 import { parseLlamaConfig, toHfConfigJson, type LlamaConfig } from './config.ts';
 import { SequenceClassifier, POOLINGS, type Pooling } from './heads/sequence-classifier.ts';
 
 export type ClassifierSetup = { config: LlamaConfig; numClasses: number; pooling: Pooling; padTokenId: number; labels: string[] };
 
-/** Write config.json and model.safetensors into `dir` (each atomically). */
-export function saveClassifierModel(dir: string, model: SequenceClassifier, padTokenId: number, labels: string[]): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw new WrenError(`cannot create ${dir}: ${(err as Error).message}`);
-  }
+/** Write config.json and model.safetensors into `dir` (each atomically, or through `writeFile`). */
+export function saveClassifierModel(dir: string, model: SequenceClassifier, padTokenId: number, labels: string[], writeFile: (path: string, data: Uint8Array | string) => void = writeFileAtomic): void {
+  makeDir(dir);
   const c = model.config;
-  writeSafetensors(join(dir, 'model.safetensors'), toHfTensors(c, model.params), { format: 'pt' });
+  writeFile(join(dir, 'model.safetensors'), encodeSafetensors(toHfTensors(c, model.params), { format: 'pt' }));
   const config = {
     ...toHfConfigJson({ ...c, tie_word_embeddings: false }),
     architectures: ['LlamaForSequenceClassification'],
@@ -36,7 +32,7 @@ export function saveClassifierModel(dir: string, model: SequenceClassifier, padT
     problem_type: 'single_label_classification',
     wren: { pooling: model.pooling },
   };
-  writeFileAtomic(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  writeFile(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
 }
 
 const CLASSIFIER_FIELDS = ['num_labels', 'id2label', 'label2id', 'pad_token_id', 'problem_type', 'wren', 'architectures'];
