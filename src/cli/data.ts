@@ -1,20 +1,29 @@
 // `wren data stats FILE.jsonl` — what a dataset holds; `wren data vocab [--compare FILE]` — the
-// seed vocabulary and its overlap with another word list.
-import { CliError, intFlag, parseFlags } from './args.ts';
+// seed vocabulary and its overlap with another word list; `wren data chat` — SFT conversations
+// from Instruct records.
+import { existsSync } from 'node:fs';
+import { CliError, intFlag, parseFlags, requiredFlag } from './args.ts';
+import { chatExamplesFromFile } from '../data/synth/chat-examples.ts';
+import { writeFileAtomic } from '../formats/atomic.ts';
 import { datasetStats, formatStats } from '../data/stats/dataset-stats.ts';
 import { defaultVocabulary } from '../data/seeds/vocabulary.ts';
 import { readWordList, vocabularyCoverage } from '../data/seeds/coverage.ts';
 
 const HELP = `usage: wren data stats FILE.jsonl [--json] [--sample N]
        wren data vocab [--compare WORDS.txt]
+       wren data chat INSTRUCT.jsonl --out CHATS.jsonl [--seed S] [--force]
 
   stats: counts, length histogram, seed and feature coverage, distinct-n, near-duplicate rate and
          words outside the seed vocabulary (distinct-n and near-duplicates use the first N records,
          default 20000)
-  vocab: the seed vocabulary by part of speech; --compare: overlap with a word list (one a line)`;
+  vocab: the seed vocabulary by part of speech; --compare: overlap with a word list (one a line)
+  chat:  SFT conversations (OpenAI format) from 'wren synth instruct' records: write a story
+         with these words and features, or summarise a story`;
 
 export async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' }, sample: { type: 'string' }, compare: { type: 'string' } }, HELP);
+  const { values, positionals } = parseFlags(argv, {
+    json: { type: 'boolean' }, sample: { type: 'string' }, compare: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, force: { type: 'boolean' },
+  }, HELP);
   const [sub, file, ...extra] = positionals;
   if (sub === 'stats') {
     if (!file || extra.length > 0) throw new CliError(`data stats takes one JSONL file\n\n${HELP}`);
@@ -31,6 +40,16 @@ export async function run(argv: string[]): Promise<void> {
       console.log(`compared with ${values.compare} (${c.theirs} words): ${c.shared} shared; ${(c.oursInTheirs * 100).toFixed(1)}% of ours are in it, ${(c.theirsInOurs * 100).toFixed(1)}% of it is in ours`);
       console.log(`only in it (first 40): ${c.onlyTheirs.slice(0, 40).join(' ')}`);
     }
+    return;
+  }
+  if (sub === 'chat') {
+    if (!file || extra.length > 0) throw new CliError(`data chat takes one Instruct JSONL file (from 'wren synth instruct')`);
+    const out = requiredFlag(values.out, 'out');
+    if (existsSync(out) && !values.force) throw new CliError(`--out ${out} exists; pass --force to replace it`);
+    const chats = await chatExamplesFromFile(file, intFlag(values.seed, 'seed', 1, 0));
+    writeFileAtomic(out, chats.map((c) => JSON.stringify(c) + '\n').join(''));
+    const stories = chats.filter((c) => c.task === 'story').length;
+    console.log(`${out}: ${chats.length} conversations (${stories} write-a-story, ${chats.length - stories} summarise)`);
     return;
   }
   throw new CliError(HELP);

@@ -1,7 +1,9 @@
 // `wren generate`: stream text from a model to stdout as it is made.
 import { createBackend, type BackendName } from '../engine/backend.ts';
 import { generate, pieceBytes } from '../generate/generate.ts';
+import { dirname } from 'node:path';
 import { loadModel, loadTokenizerFor } from '../nn/load.ts';
+import { encodeChat, folderHasChatTemplate, IM_END, type ChatMessage } from '../tokenizer/chat-template.ts';
 import { CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
 
 const HELP = `usage: wren generate --model PATH [options]
@@ -14,6 +16,9 @@ const HELP = `usage: wren generate --model PATH [options]
   --top-k K               keep the K most likely tokens (default 0 = off)
   --repetition-penalty R  > 1 discourages repeats (default 1 = off)
   --stop TEXT             stop string (repeatable)
+  --chat                  answer --prompt as one user turn with the model's chat template
+                          (a folder from 'wren sft'); prints only the answer
+  --system TEXT           system message for --chat
   --seed S                random seed (default: time-based)
   --max-tokens N          new tokens at most (default 256)
   --threads N             compute threads (default: all cores)
@@ -26,6 +31,7 @@ export async function run(argv: string[]): Promise<void> {
     temperature: { type: 'string' }, 'top-p': { type: 'string' }, 'top-k': { type: 'string' },
     'repetition-penalty': { type: 'string' }, stop: { type: 'string', multiple: true }, seed: { type: 'string' },
     'max-tokens': { type: 'string' }, threads: { type: 'string' }, backend: { type: 'string' }, stats: { type: 'boolean' },
+    chat: { type: 'boolean' }, system: { type: 'string' },
   }, HELP);
   const modelPath = requiredFlag(v.model, 'model');
   const threads = intFlag(v.threads, 'threads', 0, 1, 16) || undefined;
@@ -49,21 +55,32 @@ export async function run(argv: string[]): Promise<void> {
     if (!tokenizerPath) throw new CliError(`${modelPath}: no tokenizer in the model folder; pass --tokenizer PATH`);
     const tokenizer = loadTokenizerFor(tokenizerPath, model.config);
     const prompt = (v.prompt as string | undefined) ?? '';
-    const ids = tokenizer.encode(prompt, { bos: tokenizer.bosId !== undefined, special: 'text' });
+    const chat = v.chat === true;
+    if (chat && (files.kind !== 'folder' || !folderHasChatTemplate(dirname(files.weights)))) {
+      throw new CliError(`${modelPath}: --chat needs a model folder with a chat template (tokenizer_config.json, as 'wren sft' writes)`);
+    }
+    if (!chat && v.system !== undefined) throw new CliError('--system goes with --chat');
+    const messages: ChatMessage[] = [...(v.system ? [{ role: 'system' as const, content: String(v.system) }] : []), { role: 'user', content: prompt }];
+    const ids = chat ? encodeChat(tokenizer, messages, { addGenerationPrompt: true, bos: true }).ids
+      : tokenizer.encode(prompt, { bos: tokenizer.bosId !== undefined, special: 'text' });
     if (ids.length === 0) throw new CliError('the tokenizer has no BOS token; pass a non-empty --prompt');
     if (ids.length > model.contextLength) {
       throw new CliError(`the prompt is ${ids.length} tokens, longer than the model's context of ${model.contextLength} tokens`);
     }
     // Echo the prompt as the model sees it (as run.c does), then stream the continuation.
     const out = process.stdout;
-    const echo: Uint8Array[] = [];
-    for (let i = 1; i < ids.length; i++) echo.push(pieceBytes(tokenizer, ids[i - 1], ids[i]));
-    if (ids[0] !== tokenizer.bosId) echo.unshift(tokenizer.tokenBytes(ids[0]));
-    out.write(Buffer.concat(echo));
+    if (!chat) {
+      const echo: Uint8Array[] = [];
+      for (let i = 1; i < ids.length; i++) echo.push(pieceBytes(tokenizer, ids[i - 1], ids[i]));
+      if (ids[0] !== tokenizer.bosId) echo.unshift(tokenizer.tokenBytes(ids[0]));
+      out.write(Buffer.concat(echo));
+    }
     const maxTokens = Math.min(opts.maxTokens, model.contextLength - ids.length);
     const t0 = performance.now();
     let count = 0, tFirst = 0;
-    const steps = generate(model, tokenizer, ids, { ...opts, maxTokens });
+    // A chat answer ends at the template's end-of-turn marker.
+    const stopIds = chat ? [tokenizer.specialTokens.get(IM_END)!, ...[tokenizer.eosId].filter((x): x is number => x !== undefined)] : undefined;
+    const steps = generate(model, tokenizer, ids, { ...opts, maxTokens, stopIds });
     let r = steps.next();
     for (; !r.done; r = steps.next()) {
       if (r.value.id >= 0) count++;

@@ -50,6 +50,11 @@ export class CausalLM implements Trainable {
     return this.losses;
   }
 
+  /** Targets of the current batch that count (not padding, not masked). */
+  countedTargets(): number {
+    return this.targetCount;
+  }
+
   /** The gradient of the mean loss over the batch's real targets, times `gradScale`. */
   trainForward(gradScale: number): void {
     this.forward(gradScale / Math.max(1, this.targetCount));

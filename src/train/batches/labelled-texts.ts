@@ -1,18 +1,19 @@
-// Classifier batches: labelled token sequences, B at a time, in a seeded random order that is
-// drawn anew each epoch from the loop's RNG. The order and the position in it are the source's
-// state, so a resumed run goes on with the same batches. A batch is as long as its longest text.
+// Classifier batches: labelled token sequences, B at a time, in a seeded order drawn anew each
+// epoch (epoch-order.ts). A batch is as long as its longest text.
 import type { SequenceClassifier } from '../../nn/heads/sequence-classifier.ts';
 import type { SeededRng } from '../../util/rng.ts';
 import type { BatchSource } from '../loop.ts';
+import { EpochOrder } from './epoch-order.ts';
 
 export type LabelledSeqs = { seqs: number[][]; labels: number[] };
 
 export class LabelledTextBatches implements BatchSource {
-  private order: number[] = [];
-  private at = 0;
+  private readonly order: EpochOrder;
 
   constructor(private readonly model: SequenceClassifier, private readonly train: LabelledSeqs, private readonly padId: number,
-              private readonly heldOut?: LabelledSeqs) {}
+              private readonly heldOut?: LabelledSeqs) {
+    this.order = new EpochOrder(train.seqs.length);
+  }
 
   /** Updates per pass over the data. */
   get stepsPerEpoch(): number {
@@ -20,15 +21,7 @@ export class LabelledTextBatches implements BatchSource {
   }
 
   next(rng: SeededRng): number {
-    if (this.at === 0) { // a new epoch: a fresh seeded shuffle (Fisher–Yates)
-      this.order = this.train.seqs.map((_, i) => i);
-      for (let i = this.order.length - 1; i > 0; i--) {
-        const j = rng.below(i + 1);
-        [this.order[i], this.order[j]] = [this.order[j], this.order[i]];
-      }
-    }
-    const idx = this.order.slice(this.at, this.at + this.model.B);
-    this.at = this.at + idx.length >= this.order.length ? 0 : this.at + idx.length;
+    const idx = this.order.next(rng, this.model.B);
     this.model.setBatch(idx.map((i) => this.train.seqs[i]), this.padId, idx.map((i) => this.train.labels[i]));
     return idx.reduce((n, i) => n + this.train.seqs[i].length, 0);
   }
@@ -48,12 +41,10 @@ export class LabelledTextBatches implements BatchSource {
   }
 
   state(): unknown {
-    return { order: this.order, at: this.at };
+    return this.order.state();
   }
 
   restore(state: unknown): void {
-    const s = state as { order: number[]; at: number };
-    this.order = s.order;
-    this.at = s.at;
+    this.order.restore(state);
   }
 }
