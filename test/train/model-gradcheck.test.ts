@@ -1,5 +1,6 @@
-// The whole training model's gradients (through the tape, every op, tied and untied heads, GQA)
-// against central finite differences of the float64 reference loss, on each backend.
+// The whole training model's gradients (through the tape, every op, tied and untied heads, GQA,
+// and the SFT loss that counts only masked-in targets) against central finite differences of the
+// float64 reference loss, on each backend.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBackend, type Backend, type BackendName } from '../../src/engine/backend.ts';
@@ -22,8 +23,8 @@ for (const name of ['reference', 'wasm', 'native'] as BackendName[]) {
 test.after(() => { for (const b of backends.values()) b?.dispose(); });
 
 for (const backendName of backends.keys()) {
-  for (const tied of [false, true]) {
-    test(`${backendName}: whole-model gradients match finite differences (tied head: ${tied})`, async (t) => {
+  for (const [tied, masked] of [[false, false], [true, false], [false, true]]) {
+    test(`${backendName}: whole-model gradients match finite differences (tied head: ${tied}${masked ? ', assistant-only loss mask' : ''})`, async (t) => {
       const config = { ...base, tie_word_embeddings: tied };
       const backend = backends.get(backendName);
       if (!backend) return t.skip('native addon not built');
@@ -32,11 +33,14 @@ for (const backendName of backends.keys()) {
       initParameters(model.params, config, 5, 0.3);
       for (const n of ['attnNorm', 'ffnNorm', 'finalNorm'] as ParamName[]) { const v = model.params.view(n); for (let i = 0; i < v.length; i++) v[i] = 1 + 0.1 * Math.sin(i); }
       const rng = new SeededRng(9), batch = Array.from({ length: B * (T + 1) }, () => rng.below(config.vocab_size));
-      model.setBatch(batch);
+      // SFT's mask: a target counts only where its token is marked (about half of them here).
+      const mask = batch.map((_, i) => (masked ? (i * 7) % 3 === 0 ? 0 : 1 : 1));
+      model.setBatch(batch, masked ? mask : undefined);
       model.zeroGrads();
-      model.forward(1 / (B * T));
+      model.trainForward(1);
       model.backward();
-      const ids = batch.filter((_, i) => i % (T + 1) !== T), targets = batch.filter((_, i) => i % (T + 1) !== 0);
+      const ids = batch.filter((_, i) => i % (T + 1) !== T), targets = batch.map((id, i) => (mask[i] ? id : -1)).filter((_, i) => i % (T + 1) !== 0);
+      if (masked) assert.ok(targets.some((x) => x < 0) && targets.some((x) => x >= 0));
       const { p64, get } = float64Params(model.params);
       const shape = { C: 8, F: 12, L: 2, H: 4, Hkv: 2, V: 11, eps: 1e-5, theta: 10000, tied };
       const loss64 = () => llamaLoss64(shape, get, ids, targets, B, T);
