@@ -81,6 +81,18 @@ export function crossEntropy(tape: Tape, logits: Tensor, targets: Ptr, M: number
   return losses;
 }
 
+/** crossEntropy over B blocks of T rows, block b's gradient scaled by scales[b] (DPO weighs each
+ *  sequence by how far its pair's preference is from learned); losses (B·T) in one tensor. */
+export function crossEntropyRows(tape: Tape, logits: Tensor, targets: Ptr, B: number, T: number, V: number, scales: ArrayLike<number>): Tensor {
+  if (logits.grad !== logits.ptr) throw new Error('crossEntropyRows: logits must carry their gradient in place');
+  const losses = tape.tensor(B * T, false);
+  for (let b = 0; b < B; b++) {
+    const at = b * T;
+    tape.run('softmax_cross_entropy', (losses.ptr + 4 * at) as Ptr, (logits.grad + 4 * at * V) as Ptr, (logits.ptr + 4 * at * V) as Ptr, (targets + 4 * at) as Ptr, T, V, scales[b]);
+  }
+  return losses;
+}
+
 /** out (B,C) = P (B,M) · x (M,C): each output row a weighted sum of x's rows (sequence pooling:
  *  a one-hot row of P picks the last token, a row of 1/len averages). P carries no gradient. */
 export function poolRows(tape: Tape, P: Ptr, x: Tensor, B: number, M: number, C: number): Tensor {

@@ -12,6 +12,8 @@ import { ensureWritableDir } from '../formats/atomic.ts';
 import { fromHfTensors } from '../formats/hf-llama.ts';
 import { readSafetensors } from '../formats/safetensors.ts';
 import type { LlamaConfig } from '../nn/config.ts';
+import type { ParameterBlock } from '../nn/weights.ts';
+import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { CausalLM } from '../nn/heads/causal-lm.ts';
 import { readConfigFile, resolveModelFiles } from '../nn/load.ts';
 import { addSpecialTokens } from '../tokenizer/add-special.ts';
@@ -39,6 +41,12 @@ export type SftOptions = {
   onProgress?: (p: TrainProgress) => void;
   onData?: (train: ChatData, val: ChatData | undefined) => void;
 };
+
+/** A chat model's checkpoint files: the causal LM's, plus its chat template (tokenizer_config.json). */
+export function chatLmFiles(config: LlamaConfig, params: ParameterBlock, tokenizerPath: string, tokenizer: Tokenizer): ModelFiles {
+  const lm = causalLmFiles(config, params, tokenizerPath);
+  return { write: (dir, wf) => { lm.write(dir, wf); saveChatConfig(dir, tokenizer); }, read: lm.read };
+}
 
 /** The base model's HF tensors with `extra` embedding rows (and LM-head rows) appended. */
 function growVocabulary(tensors: Map<string, { shape: number[]; data: Float32Array }>, extra: number): void {
@@ -78,10 +86,8 @@ export async function runSft(o: SftOptions, backendIn?: Backend): Promise<TrainR
     const { tensors } = readSafetensors(files.weights);
     growVocabulary(tensors, added.length);
     fromHfTensors(config, tensors, model.params, files.weights);
-    const lm = causalLmFiles(config, model.params, tokenizerPath);
-    const withTemplate: ModelFiles = { write: (dir, wf) => { lm.write(dir, wf); saveChatConfig(dir, tokenizer); }, read: lm.read };
     const result = await runTrainingLoop({
-      runDir: o.out, model, source: new ChatBatches(model, train.examples, val?.examples), settings: o.settings, files: withTemplate,
+      runDir: o.out, model, source: new ChatBatches(model, train.examples, val?.examples), settings: o.settings, files: chatLmFiles(config, model.params, tokenizerPath, tokenizer),
       fingerprint: { base_model: resolve(files.weights), conversations: String(train.examples.length) },
       resume: o.resume, signal: o.signal, onProgress: o.onProgress,
     });

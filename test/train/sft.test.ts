@@ -94,6 +94,30 @@ test('wren sft: the held-out loss falls, and the folder answers through generate
   assert.match(plain.stderr, /--chat needs a model folder with a chat template/);
 });
 
+test('wren dpo on the SFT model: the held-out preference loss falls from log 2; the folder still chats', { skip: stories.skip, timeout: 600_000 }, () => {
+  // Pairs from the chats: the reply written for the request is chosen, another request's reply rejected.
+  const chats = readFileSync(join(dir, 'chats.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).messages as ChatMessage[]);
+  const pairs = chats.map((m, i) => JSON.stringify({ prompt: m[0].content, chosen: m[1].content, rejected: chats[(i + 7) % chats.length][1].content }));
+  writeFileSync(join(dir, 'pairs-train.jsonl'), pairs.slice(0, 140).join('\n') + '\n');
+  writeFileSync(join(dir, 'pairs-val.jsonl'), pairs.slice(140).join('\n') + '\n');
+  const out = join(dir, 'dpo');
+  const r = runCli(['dpo', '--model', join(dir, 'sft', 'checkpoint'), '--data', join(dir, 'pairs-train.jsonl'), '--val', join(dir, 'pairs-val.jsonl'), '--out', out,
+    '--steps', '30', '--pairs-per-batch', '2', '--seq-len', '448', '--lr', '3e-5', '--beta', '0.1', '--eval-interval', '0', '--threads', '2', '--skip-bad'], { timeoutMs: 600_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const loss = (when: string) => Number(new RegExp(`held-out ${when}: +loss (\\d+\\.\\d+)`).exec(r.stdout)?.[1]);
+  assert.equal(loss('before'), 0.6931, 'the policy starts as its own reference: z = 0');
+  assert.ok(loss('after') < loss('before'), r.stdout);
+  const refs = JSON.parse(readFileSync(join(out, 'reference-logps.json'), 'utf8'));
+  assert.ok(refs.train.length > 0 && refs.train.every((p: number[]) => p.length === 2 && p.every((x) => x < 0)), 'log-probabilities of both replies');
+  const g = runCli(['generate', '--model', join(out, 'checkpoint'), '--chat', '--prompt', 'Summarize this story in one sentence:\n\nA cat sat.', '--max-tokens', '10', '--seed', '2']);
+  assert.equal(g.status, 0, g.stderr);
+  const same = join(dir, 'same.jsonl');
+  writeFileSync(same, JSON.stringify({ prompt: 'Hi', chosen: 'Hello.', rejected: 'Hello.' }) + '\n');
+  const bad = runCli(['dpo', '--model', join(dir, 'sft', 'checkpoint'), '--data', same, '--out', join(dir, 'dpo-bad'), '--steps', '1']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /same\.jsonl:1: "chosen" and "rejected" are the same reply/);
+});
+
 test('bad records are named by file and line; --skip-bad goes on and reports them', { skip: stories.skip }, () => {
   const base = join(dir, 'base'), bad = join(dir, 'bad.jsonl');
   const ok = JSON.stringify({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello.' }] });

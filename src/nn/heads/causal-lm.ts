@@ -11,7 +11,7 @@ import type { Backend } from '../../engine/backend.ts';
 import { Tape, type Tensor } from '../../engine/tape.ts';
 import type { LlamaConfig } from '../config.ts';
 import { llamaTrunk } from '../llama-trunk.ts';
-import { crossEntropy, linear, rmsnorm } from '../ops.ts';
+import { crossEntropy, crossEntropyRows, linear, rmsnorm } from '../ops.ts';
 import type { Trainable } from '../trainable.ts';
 import { ParameterBlock, parameterTable, type ParamName } from '../weights.ts';
 
@@ -23,6 +23,8 @@ export class CausalLM implements Trainable {
   readonly targets: Ptr;             // (B,T) int32 next tokens (negative: ignored)
   private losses = 0 as Ptr;         // (B,T) per-token loss of the last forward
   private targetCount = 0;           // targets of the current batch that are not ignored
+  /** Per-sequence gradient weights (B) for the next forward, or null for one weight (DPO sets them). */
+  rowScales: number[] | null = null;
 
   constructor(readonly config: LlamaConfig, readonly backend: Backend, readonly B: number, readonly T: number) {
     const a = backend.arena, table = parameterTable(config);
@@ -46,8 +48,20 @@ export class CausalLM implements Trainable {
     const xn = rmsnorm(t, x, this.p('finalNorm'), M, C, c.rms_norm_eps);      // xn (M, C)
     const head = this.p(this.params.has('lmHead') ? 'lmHead' : 'embed');
     const logits = linear(t, xn, head, M, C, V, true);                       // logits (M, V)
-    this.losses = crossEntropy(t, logits, this.targets, M, V, gradScale).ptr; // losses (M)
+    this.losses = (this.rowScales
+      ? crossEntropyRows(t, logits, this.targets, this.B, this.T, V, this.rowScales.map((w) => w * gradScale))
+      : crossEntropy(t, logits, this.targets, M, V, gradScale)).ptr;         // losses (M)
     return this.losses;
+  }
+
+  /** Σ log p(target) over each sequence's counted targets, from the last forward (B numbers). */
+  sequenceLogProbs(): number[] {
+    const T = this.T, a = this.backend.arena, losses = a.f32At(this.losses, this.B * T), tg = a.i32At(this.targets, this.B * T);
+    return Array.from({ length: this.B }, (_, b) => {
+      let s = 0;
+      for (let t = b * T; t < (b + 1) * T; t++) if (tg[t] >= 0) s -= losses[t];
+      return s;
+    });
   }
 
   /** Targets of the current batch that count (not padding, not masked). */
