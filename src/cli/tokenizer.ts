@@ -1,10 +1,11 @@
-// `wren tokenizer train|encode|decode`: train a byte-level BPE tokenizer, or use any tokenizer
+// `wren tokenizer train|encode|decode|add-special`: train a byte-level BPE tokenizer, or use any tokenizer
 // Wren reads (tokenizer.json, llama2.c .bin, GPT-2 folder) from the shell.
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { CliError, intFlag, parseFlags, requiredFlag } from './args.ts';
 import { trainTokenizerFromFiles } from '../tokenizer/train-tokenizer.ts';
-import { saveTokenizerJson } from '../tokenizer/hf-tokenizer-json.ts';
+import { loadTokenizerJson, saveTokenizerJson } from '../tokenizer/hf-tokenizer-json.ts';
+import { addSpecialTokens } from '../tokenizer/add-special.ts';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.ts';
 import type { SpecialTokenMode } from '../tokenizer/tokenizer.ts';
 
@@ -18,6 +19,9 @@ const HELP = `usage:
       --force                overwrite --out if it exists
   wren tokenizer encode --tokenizer PATH (--text TEXT | --in FILE) [--special allowed|disallowed|text] [--bos] [--eos]
   wren tokenizer decode --tokenizer PATH ID [ID…]
+  wren tokenizer add-special --tokenizer tokenizer.json --tokens A,B… --out tokenizer.json [--force]
+      adds special tokens (next free ids; nothing retrained), e.g. --tokens '<|im_start|>,<|im_end|>'
+      (the chat template's markers); --out may be the input with --force
 PATH is a tokenizer.json, a llama2.c tokenizer.bin, or a folder with GPT-2 vocab.json + merges.txt.`;
 
 // parseFlags' values are loosely typed (one FlagSpec type for every command); narrow them here.
@@ -110,6 +114,17 @@ async function encode(argv: string[]): Promise<void> {
   console.log(JSON.stringify(tok.encode(text, { special, bos: values.bos === true, eos: values.eos === true })));
 }
 
+async function addSpecial(argv: string[]): Promise<void> {
+  const { values } = parseFlags(argv, { tokenizer: { type: 'string' }, tokens: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } }, HELP);
+  const path = requiredFlag(values.tokenizer, 'tokenizer'), out = requiredFlag(values.out, 'out');
+  if (!path.endsWith('.json')) throw new CliError(`--tokenizer ${path}: special tokens can be added to a tokenizer.json (byte-level BPE)`);
+  const tokens = requiredFlag(values.tokens, 'tokens').split(',').map((t) => t.trim()).filter(Boolean);
+  if (existsSync(out) && !values.force) throw new CliError(`--out '${out}' exists; pass --force to overwrite it`);
+  const { tokenizer, added } = addSpecialTokens(loadTokenizerJson(path), tokens);
+  saveTokenizerJson(tokenizer, out);
+  console.log(`${out}: ${tokenizer.vocabSize} tokens; added ${added.length ? added.map((t) => `${t} = ${tokenizer.specialTokens.get(t)}`).join(', ') : 'none (it had them all)'}`);
+}
+
 async function decode(argv: string[]): Promise<void> {
   const { values, positionals } = parseFlags(argv, { tokenizer: { type: 'string' } }, HELP);
   const tok = loadTokenizer(requiredFlag(values.tokenizer, 'tokenizer'));
@@ -122,6 +137,7 @@ export async function run(argv: string[]): Promise<void> {
   if (sub === 'train') return train(rest);
   if (sub === 'encode') return encode(rest);
   if (sub === 'decode') return decode(rest);
+  if (sub === 'add-special') return addSpecial(rest);
   if (sub === '--help' || sub === '-h') {
     console.log(HELP);
     return;
