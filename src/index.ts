@@ -69,4 +69,6 @@ export { Sampler, type SamplerOptions } from './generate/sampler.ts';
 export { readLlama2cCheckpoint, encodeLlama2cCheckpoint } from './formats/llama2c.ts';
 export { readSafetensors, writeSafetensors, encodeSafetensors, parseSafetensors } from './formats/safetensors.ts';
 export { writeFileAtomic } from './formats/atomic.ts';
+export { encodeGguf, parseGguf, readGguf, ggufGet, ggufTensor, tensorToF32, ggmlQuantize, ggmlDequantize, floatToHalf, halfToFloat, gguf, GGML_TYPES, type GgufFile, type GgufMetadata, type GgufValue, type GgufTensor, type GgmlType } from './formats/gguf.ts';
+export { encodeLlamaGguf, readLlamaGguf, loadGgufTokenizer, type GgufExportType } from './nn/gguf-llama.ts';
 export { runQuickstart, type QuickstartOptions, type QuickstartReport } from './quickstart.ts';

@@ -8,7 +8,7 @@ import { CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts'
 
 const HELP = `usage: wren generate --model PATH [options]
 
-  --model PATH            model folder (config.json + model.safetensors) or llama2.c .bin checkpoint
+  --model PATH            model folder (config.json + model.safetensors), llama2.c .bin checkpoint or .gguf
   --tokenizer PATH        tokenizer.json or llama2.c tokenizer.bin (default: the one in the model folder)
   --prompt TEXT           text to continue (default: empty, i.e. start from BOS)
   --temperature T         0 = greedy (default 1.0)

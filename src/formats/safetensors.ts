@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { WrenError } from '../errors.ts';
 import { writeFileAtomic } from './atomic.ts';
+import { halfToFloat } from './f16.ts';
 
 export type SafeTensor = { dtype: string; shape: number[]; data: Float32Array };
 export type SafeTensorsFile = { tensors: Map<string, SafeTensor>; metadata: Record<string, string> };
@@ -68,13 +69,6 @@ function toFloat32(raw: Uint8Array, dtype: string, count: number): Float32Array 
     else out[i] = halfToFloat(h);
   }
   return out;
-}
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
 /** Serialise float32 tensors (in the given order) to safetensors bytes. */

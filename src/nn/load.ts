@@ -1,6 +1,7 @@
 // Load and save whole models. A model is either
 //   a folder: config.json (HF LlamaConfig) + model.safetensors (HF tensor names) [+ tokenizer.json | tokenizer.bin]
-//   a llama2.c checkpoint file (.bin), whose tokenizer comes separately (--tokenizer).
+//   a llama2.c checkpoint file (.bin), whose tokenizer comes separately (--tokenizer)
+//   a GGUF file of architecture llama (.gguf, see gguf-llama.ts), its tokenizer inside.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Backend } from '../engine/backend.ts';
@@ -12,10 +13,11 @@ import { writeFileAtomic } from '../formats/atomic.ts';
 import { readJsonFile } from '../util/json-file.ts';
 import { parseLlamaConfig, toHfConfigJson, type LlamaConfig } from './config.ts';
 import { LlamaModel } from './llama.ts';
+import { loadGgufTokenizer, readLlamaGguf } from './gguf-llama.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.ts';
 
-export type ModelFiles = { kind: 'folder' | 'llama2c'; weights: string; config?: string; tokenizer?: string };
+export type ModelFiles = { kind: 'folder' | 'llama2c' | 'gguf'; weights: string; config?: string; tokenizer?: string };
 
 /** Work out which files make up the model at `path`. */
 export function resolveModelFiles(path: string): ModelFiles {
@@ -32,6 +34,7 @@ export function resolveModelFiles(path: string): ModelFiles {
     if (!existsSync(config)) throw new WrenError(`${path}: no config.json beside the safetensors file`);
     return { kind: 'folder', weights: path, config };
   }
+  if (path.endsWith('.gguf')) return { kind: 'gguf', weights: path, tokenizer: path };
   return { kind: 'llama2c', weights: path };
 }
 
@@ -44,8 +47,8 @@ export type LoadOptions = { maxT?: number };
 /** Load the model at `path` onto `backend`. */
 export function loadModel(path: string, backend: Backend, opts: LoadOptions = {}): { model: LlamaModel; files: ModelFiles } {
   const files = resolveModelFiles(path);
-  if (files.kind === 'llama2c') {
-    const ck = readLlama2cCheckpoint(files.weights);
+  if (files.kind === 'llama2c' || files.kind === 'gguf') {
+    const ck = files.kind === 'gguf' ? readLlamaGguf(files.weights) : readLlama2cCheckpoint(files.weights);
     const model = new LlamaModel(ck.config, backend, opts.maxT);
     for (const [name, data] of ck.tensors) model.params.view(name).set(data);
     return { model, files };
@@ -70,7 +73,7 @@ export function saveModel(dir: string, model: LlamaModel, metadata: Record<strin
 
 /** Load the tokenizer at `path` (see loadTokenizer) and check it belongs to a model of `config`. */
 export function loadTokenizerFor(path: string, config: LlamaConfig): Tokenizer {
-  const tokenizer = loadTokenizer(path);
+  const tokenizer = path.endsWith('.gguf') ? loadGgufTokenizer(path) : loadTokenizer(path);
   if (tokenizer.vocabSize !== config.vocab_size) {
     throw new WrenError(`${path}: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary is ${config.vocab_size}: they do not belong together`);
   }

@@ -5,11 +5,15 @@
 // (never past what it was trained on), every request has a timeout, usage is the model's own
 // token counts, and a reply cut at maxTokens says finish_reason 'length'.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { WrenError } from '../../errors.ts';
+import { readGguf } from '../../formats/gguf.ts';
 import { emptyTeacherStats, type Teacher, type TeacherJob, type TeacherReply, type TeacherRequest, type TeacherStats } from './teacher.ts';
 
 export const NODE_LLAMA_CPP_VERSION = '3.22.1';
-const INSTALL_HINT = `install it with: npm install node-llama-cpp@${NODE_LLAMA_CPP_VERSION}`;
+const INSTALL_HINT = `install it with: npm install node-llama-cpp@${NODE_LLAMA_CPP_VERSION} (or point WREN_NODE_LLAMA_CPP at a node_modules folder holding it)`;
 
 // The slice of node-llama-cpp's API this file uses (typed here, since the package is optional).
 type StopReason = 'eogToken' | 'stopGenerationTrigger' | 'maxTokens' | 'abort' | 'customStopTrigger' | 'functionCalls';
@@ -30,8 +34,16 @@ type NodeLlamaCpp = {
   LlamaCompletion: new (opts: { contextSequence: unknown }) => LlamaCompletion;
 };
 
+/** node-llama-cpp from the folder WREN_NODE_LLAMA_CPP names (a node_modules holding it, installed
+ *  apart from this project), else as the project resolves it. */
+function importNodeLlamaCpp(): Promise<unknown> {
+  const dir = process.env.WREN_NODE_LLAMA_CPP;
+  if (!dir) return import(/* optional */ 'node-llama-' + 'cpp');
+  return import(pathToFileURL(createRequire(join(dir, 'wren.js')).resolve('node-llama-cpp')).href);
+}
+
 /** Loads node-llama-cpp, or says how to install it. `load` is replaceable for tests. */
-export async function loadNodeLlamaCpp(load: () => Promise<unknown> = () => import(/* optional */ 'node-llama-' + 'cpp')): Promise<NodeLlamaCpp> {
+export async function loadNodeLlamaCpp(load: () => Promise<unknown> = importNodeLlamaCpp): Promise<NodeLlamaCpp> {
   try {
     return (await load()) as NodeLlamaCpp;
   } catch (err) {
@@ -60,6 +72,7 @@ export class GgufTeacher implements Teacher {
     private readonly context: LlamaContext,
     private readonly sequence: unknown,
     private readonly timeoutMs: number,
+    readonly contextSize: number,
     path: string,
   ) {
     this.id = `gguf:${path}`;
@@ -67,6 +80,7 @@ export class GgufTeacher implements Teacher {
 
   static async open(path: string, opts: GgufTeacherOptions = {}): Promise<GgufTeacher> {
     if (!existsSync(path)) throw new WrenError(`gguf teacher: no model file at ${path}`);
+    readGguf(path, { metadataOnly: true }); // a damaged file gets Wren's clear error, not llama.cpp's
     const lib = await loadNodeLlamaCpp(opts.load);
     const llama = await lib.getLlama();
     let model: LlamaModel;
@@ -77,7 +91,7 @@ export class GgufTeacher implements Teacher {
     }
     const contextSize = Math.min(opts.contextSize ?? 4096, model.trainContextSize);
     const context = await model.createContext({ contextSize });
-    return new GgufTeacher(lib, model, context, context.getSequence(), opts.timeoutMs ?? 120_000, path);
+    return new GgufTeacher(lib, model, context, context.getSequence(), opts.timeoutMs ?? 120_000, contextSize, path);
   }
 
   supports(_kind: TeacherJob['kind']): boolean {
