@@ -14,6 +14,17 @@ export { PRE_TOKENIZERS, GPT2_PATTERN, LLAMA3_PATTERN, type PreTokenizerSpec } f
 export { BpeEncoderPool, encodeBatch } from './tokenizer/batch-encode.ts';
 export { BYTE_TO_CHAR, bytesToByteLevel, byteLevelToBytes } from './tokenizer/byte-level.ts';
 export { trainModel, type TrainProgress, type TrainOptions, type TrainResult } from './train/trainer.ts';
+export { runTrainingLoop, type BatchSource, type LoopOptions, type LoopSettings } from './train/loop.ts';
+export type { Trainable } from './nn/trainable.ts';
+export { CausalLM } from './nn/heads/causal-lm.ts';
+export { runSft, type SftOptions } from './train/sft.ts';
+export { runDpo, DpoObjective, type DpoOptions, type PreferenceMetrics } from './train/dpo.ts';
+export { readChatData, type ChatData, type ChatExample } from './train/chat-data.ts';
+export { readPreferenceData, type PreferenceData, type PreferencePair } from './train/preference-data.ts';
+export { TextClassifier } from './classify/text-classifier.ts';
+export { trainTextClassifier, textClassifierDefaults, type TextClassifierOptions, type LabelledExample } from './classify/train-text-classifier.ts';
+export { renderChat, encodeChat, CHATML_JINJA } from './tokenizer/chat-template.ts';
+export { addSpecialTokens } from './tokenizer/add-special.ts';
 export { parseTrainConfig, readTrainConfig, type TrainConfig } from './train/train-config.ts';
 export { tokenizeToShards, type TokenizeOptions } from './train/tokenize.ts';
 export { evaluateModel, type EvalReport } from './train/evaluate-model.ts';

@@ -5,8 +5,9 @@
 // read only `messages`. Other subsystems (e.g. LLM annotation in data/filter) use `complete` with
 // plain messages and no job.
 
-export type ChatRole = 'system' | 'user' | 'assistant';
-export type ChatMessage = { role: ChatRole; content: string };
+import type { ChatMessage } from '../../tokenizer/chat-template.ts';
+
+export type { ChatMessage, ChatRole } from '../../tokenizer/chat-template.ts';
 
 /** The structured seeds of one story (TinyStories recipe). */
 export type StorySeeds = { noun: string; verb: string; adjective: string; features: string[] };
