@@ -4,13 +4,12 @@
 // mask that is 1 on the assistant's tokens. A bad record (not JSON, no messages, an unknown role,
 // empty content, no assistant turn, longer than the context) is an error naming file:line, or,
 // with skipBad, is counted and skipped.
-import { WrenError } from '../errors.ts';
 import { CHAT_ROLES, encodeChat, type ChatMessage } from '../tokenizer/chat-template.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
-import { readLines } from '../util/read-lines.ts';
+import { readJsonlRecords, type Skipped } from './jsonl-records.ts';
 
 export type ChatExample = { ids: number[]; train: number[]; where: string };
-export type ChatData = { examples: ChatExample[]; skipped: { where: string; reason: string }[] };
+export type ChatData = { examples: ChatExample[]; skipped: Skipped[] };
 
 /** The problem with one record, or its messages. */
 function parseRecord(line: string): ChatMessage[] | string {
@@ -33,26 +32,11 @@ function parseRecord(line: string): ChatMessage[] | string {
 
 /** Reads and encodes the conversations of `file`; each must fit `maxTokens` (the context + 1). */
 export async function readChatData(file: string, tokenizer: Tokenizer, maxTokens: number, o: { skipBad?: boolean } = {}): Promise<ChatData> {
-  const data: ChatData = { examples: [], skipped: [] };
-  let lineNo = 0;
-  for await (const line of readLines(file)) {
-    lineNo++;
-    if (line.trim() === '') continue;
-    const where = `${file}:${lineNo}`;
+  const { records, skipped } = await readJsonlRecords(file, 'conversations', (line, where): ChatExample | string => {
     const parsed = parseRecord(line);
-    let reason = typeof parsed === 'string' ? parsed : '';
-    let encoded: { ids: number[]; train: number[] } | undefined;
-    if (!reason) {
-      encoded = encodeChat(tokenizer, parsed as ChatMessage[], { bos: true });
-      if (encoded.ids.length > maxTokens) reason = `the conversation is ${encoded.ids.length} tokens, longer than the context (${maxTokens})`;
-    }
-    if (reason) {
-      if (!o.skipBad) throw new WrenError(`${where}: ${reason}; pass --skip-bad to skip such records`);
-      data.skipped.push({ where, reason });
-      continue;
-    }
-    data.examples.push({ ...encoded!, where });
-  }
-  if (data.examples.length === 0) throw new WrenError(`${file}: no usable conversations${data.skipped.length ? ` (${data.skipped.length} skipped)` : ''}`);
-  return data;
+    if (typeof parsed === 'string') return parsed;
+    const encoded = encodeChat(tokenizer, parsed, { bos: true });
+    return encoded.ids.length > maxTokens ? `the conversation is ${encoded.ids.length} tokens, longer than the context (${maxTokens})` : { ...encoded, where };
+  }, o);
+  return { examples: records, skipped };
 }

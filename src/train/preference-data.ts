@@ -3,14 +3,13 @@
 // The context (a prompt is one user turn) and each reply are rendered with the chat template; the
 // loss mask covers the reply only, so a sequence's log-probability is that of the reply given the
 // context. Bad records are errors naming file:line, or counted and skipped with skipBad.
-import { WrenError } from '../errors.ts';
 import { CHAT_ROLES, encodeChat, type ChatMessage } from '../tokenizer/chat-template.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
-import { readLines } from '../util/read-lines.ts';
+import { readJsonlRecords, type Skipped } from './jsonl-records.ts';
 import type { ChatExample } from './chat-data.ts';
 
 export type PreferencePair = { chosen: ChatExample; rejected: ChatExample; where: string };
-export type PreferenceData = { pairs: PreferencePair[]; skipped: { where: string; reason: string }[] };
+export type PreferenceData = { pairs: PreferencePair[]; skipped: Skipped[] };
 
 function parsePair(line: string): { context: ChatMessage[]; chosen: string; rejected: string } | string {
   let rec: { prompt?: unknown; messages?: unknown; chosen?: unknown; rejected?: unknown };
@@ -35,31 +34,13 @@ function parsePair(line: string): { context: ChatMessage[]; chosen: string; reje
 }
 
 export async function readPreferenceData(file: string, tokenizer: Tokenizer, maxTokens: number, o: { skipBad?: boolean } = {}): Promise<PreferenceData> {
-  const data: PreferenceData = { pairs: [], skipped: [] };
-  let lineNo = 0;
-  for await (const line of readLines(file)) {
-    lineNo++;
-    if (line.trim() === '') continue;
-    const where = `${file}:${lineNo}`;
+  const { records, skipped } = await readJsonlRecords(file, 'preference pairs', (line, where): PreferencePair | string => {
     const p = parsePair(line);
-    let reason = typeof p === 'string' ? p : '';
-    let pair: PreferencePair | undefined;
-    if (!reason && typeof p !== 'string') {
-      const seq = (reply: string): ChatExample => {
-        const { ids, train } = encodeChat(tokenizer, [...p.context, { role: 'assistant', content: reply }], { bos: true });
-        return { ids, train, where };
-      };
-      pair = { chosen: seq(p.chosen), rejected: seq(p.rejected), where };
-      const longest = Math.max(pair.chosen.ids.length, pair.rejected.ids.length);
-      if (longest > maxTokens) reason = `a reply with its context is ${longest} tokens, longer than the context (${maxTokens})`;
-    }
-    if (reason) {
-      if (!o.skipBad) throw new WrenError(`${where}: ${reason}; pass --skip-bad to skip such records`);
-      data.skipped.push({ where, reason });
-      continue;
-    }
-    data.pairs.push(pair!);
-  }
-  if (data.pairs.length === 0) throw new WrenError(`${file}: no usable preference pairs${data.skipped.length ? ` (${data.skipped.length} skipped)` : ''}`);
-  return data;
+    if (typeof p === 'string') return p;
+    const seq = (reply: string): ChatExample => ({ ...encodeChat(tokenizer, [...p.context, { role: 'assistant', content: reply }], { bos: true }), where });
+    const pair = { chosen: seq(p.chosen), rejected: seq(p.rejected), where };
+    const longest = Math.max(pair.chosen.ids.length, pair.rejected.ids.length);
+    return longest > maxTokens ? `a reply with its context is ${longest} tokens, longer than the context (${maxTokens})` : pair;
+  }, o);
+  return { pairs: records, skipped };
 }

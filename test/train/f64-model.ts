@@ -124,3 +124,18 @@ export function centralDifference(v: F64, j: number, loss: () => number, h = 1e-
   v[j] = save;
   return (fp - fm) / (2 * h);
 }
+
+/** Checks `perTensor` random entries of every parameter's gradient against central differences of
+ *  the float64 loss; returns how many were checked. */
+export function assertGradientsMatch(p64: Map<ParamName, F64>, grads: ParameterBlock, loss: () => number, rng: { below(n: number): number }, perTensor: number): number {
+  let checked = 0;
+  for (const [name, v] of p64) {
+    const g = grads.view(name);
+    for (let k = 0; k < perTensor; k++) {
+      const j = rng.below(v.length), num = centralDifference(v, j, loss);
+      if (!(Math.abs(g[j] - num) <= 2e-4 + 1e-3 * Math.abs(num))) throw new Error(`${name}[${j}]: tape ${g[j]}, finite difference ${num}`);
+      checked++;
+    }
+  }
+  return checked;
+}
