@@ -3,21 +3,22 @@
 // A base tokenizer without the chat template's markers gets them (add-special.ts: new ids after
 // the vocabulary, nothing retrained) and the model grows matching embedding rows, started as the
 // mean of the existing rows (a neutral point the markers' meaning is learned from). The result
-// (RUN/checkpoint) is a model folder with the tokenizer and its chat template (tokenizer_config.json),
-// which `wren generate --chat` and every other command load.
+// (RUN/checkpoint) is a model folder with the tokenizer, its chat template (tokenizer_config.json,
+// special_tokens_map.json) and the token ids in config.json and generation_config.json, which
+// `wren generate --chat`, every other command and transformers load.
 import { join, resolve } from 'node:path';
 import type { Backend } from '../engine/backend.ts';
 import { WrenError } from '../errors.ts';
 import { ensureWritableDir } from '../formats/atomic.ts';
 import { fromHfTensors } from '../formats/hf-llama.ts';
 import { readSafetensors } from '../formats/safetensors.ts';
-import type { LlamaConfig } from '../nn/config.ts';
+import { toHfConfigJson, type LlamaConfig } from '../nn/config.ts';
 import type { ParameterBlock } from '../nn/weights.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { CausalLM } from '../nn/heads/causal-lm.ts';
 import { readConfigFile, resolveModelFiles } from '../nn/load.ts';
 import { addSpecialTokens } from '../tokenizer/add-special.ts';
-import { CHATML_SPECIAL_TOKENS, saveChatConfig } from '../tokenizer/chat-template.ts';
+import { CHATML_SPECIAL_TOKENS, IM_END, saveChatConfig } from '../tokenizer/chat-template.ts';
 import { loadTokenizerJson, saveTokenizerJson } from '../tokenizer/hf-tokenizer-json.ts';
 import { ChatBatches } from './batches/chat-examples.ts';
 import { causalLmFiles, type ModelFiles } from './checkpoint.ts';
@@ -45,7 +46,16 @@ export type SftOptions = {
 /** A chat model's checkpoint files: the causal LM's, plus its chat template (tokenizer_config.json). */
 export function chatLmFiles(config: LlamaConfig, params: ParameterBlock, tokenizerPath: string, tokenizer: Tokenizer): ModelFiles {
   const lm = causalLmFiles(config, params, tokenizerPath);
-  return { write: (dir, wf) => { lm.write(dir, wf); saveChatConfig(dir, tokenizer); }, read: lm.read };
+  const ids = { bos_token_id: tokenizer.bosId ?? null, eos_token_id: tokenizer.specialTokens.get(IM_END) ?? null, pad_token_id: tokenizer.eosId ?? null };
+  return {
+    write: (dir, wf) => {
+      lm.write(dir, wf);
+      wf(join(dir, 'config.json'), JSON.stringify({ ...toHfConfigJson(config), ...ids }, null, 2) + '\n'); // with the token ids transformers reads
+      wf(join(dir, 'generation_config.json'), JSON.stringify({ ...ids, eos_token_id: [ids.eos_token_id, tokenizer.eosId].filter((x) => x != null) }, null, 2) + '\n');
+      saveChatConfig(dir, tokenizer);
+    },
+    read: lm.read,
+  };
 }
 
 /** The base model's HF tensors with `extra` embedding rows (and LM-head rows) appended. */

@@ -38,6 +38,9 @@ test('a folder, a missing file and an empty file as input; a BOM is accepted', {
   oneLineError(tokenize(missing), missing, 'no such input file');
   oneLineError(tokenize(empty), empty, 'empty');
   assert.equal(tokenize(bom, join(dir, 'bom-shards')).status, 0, 'tokenize reads a JSONL file that starts with a BOM');
+  const shards = snapshot(join(dir, 'bom-shards'));
+  oneLineError(tokenize(bom, join(dir, 'bom-shards')), join(dir, 'bom-shards'), 'already holds token shards (index.json); pass --force');
+  assert.deepEqual(snapshot(join(dir, 'bom-shards')), shards, 'the shards there are untouched');
 
   oneLineError(runCli(['data', 'stats', dir]), dir, 'folder');
   oneLineError(runCli(['data', 'stats', missing]), missing, 'no such file');

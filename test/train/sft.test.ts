@@ -83,7 +83,9 @@ test('wren sft: the held-out loss falls, and the folder answers through generate
   assert.ok(evals[1].val_loss < evals[0].val_loss, `held-out loss ${evals.map((e) => e.val_loss)}`);
   const cfg = JSON.parse(readFileSync(join(out, 'checkpoint', 'tokenizer_config.json'), 'utf8'));
   assert.equal(cfg.chat_template, CHATML_JINJA);
-  assert.equal(JSON.parse(readFileSync(join(out, 'checkpoint', 'config.json'), 'utf8')).vocab_size, 514, 'two rows for the markers');
+  const config = JSON.parse(readFileSync(join(out, 'checkpoint', 'config.json'), 'utf8'));
+  assert.deepEqual([config.vocab_size, config.eos_token_id, config.pad_token_id], [514, 513, 0], 'two rows for the markers; a turn ends at <|im_end|>');
+  assert.deepEqual(JSON.parse(readFileSync(join(out, 'checkpoint', 'generation_config.json'), 'utf8')).eos_token_id, [513, 0]);
   const g = runCli(['generate', '--model', join(out, 'checkpoint'), '--chat', '--prompt', 'Write a short story for a small child. Use the words: run, dog, happy.', '--max-tokens', '30', '--seed', '1', '--stats']);
   assert.equal(g.status, 0, g.stderr);
   const stats = /^(\d+) tokens in .* finish_reason: (stop|length)$/m.exec(g.stderr);
