@@ -85,7 +85,7 @@ export class PreferenceBatches implements BatchSource {
 
   constructor(private readonly obj: DpoObjective, private readonly train: PreferencePair[], private readonly trainRef: number[][],
               private readonly heldOut: PreferencePair[] = [], private readonly heldOutRef: number[][] = []) {
-    this.order = new EpochOrder(train.length);
+    this.order = new EpochOrder(train.length, train.map((p) => Math.max(p.chosen.ids.length, p.rejected.ids.length)));
     const W = obj.lm.T + 1;
     this.tokens = new Int32Array(obj.lm.B * W);
     this.mask = new Uint8Array(obj.lm.B * W);
@@ -96,15 +96,16 @@ export class PreferenceBatches implements BatchSource {
     const W = this.obj.lm.T + 1;
     this.tokens.fill(-1);
     this.mask.fill(0);
-    let n = 0;
+    let n = 0, longest = 2;
     pairs.forEach((p, i) => {
       for (const [r, e] of [[2 * i, p.chosen], [2 * i + 1, p.rejected]] as const) {
         this.tokens.set(e.ids, r * W);
         this.mask.set(e.train, r * W);
         n += e.ids.length;
+        longest = Math.max(longest, e.ids.length);
       }
     });
-    this.obj.lm.setBatch(this.tokens, this.mask);
+    this.obj.lm.setBatch(this.tokens, this.mask, longest - 1);
     this.obj.pairsInBatch = pairs.length;
     this.obj.reference = refs.flat();
     return n;

@@ -1,5 +1,5 @@
-// SFT batches: one conversation a row (padded to the window), B rows at a time in a seeded
-// order drawn anew each epoch (epoch-order.ts). The loss counts only the assistant's tokens
+// SFT batches: one conversation a row, B rows of about one length at a time (epoch-order.ts groups
+// by length) and each batch only as long as its longest conversation, so padding costs little. The loss counts only the assistant's tokens
 // (the chat data's mask); padding is never a target. Evaluation: the mean loss per assistant
 // token over the held-out conversations.
 import type { CausalLM } from '../../nn/heads/causal-lm.ts';
@@ -14,7 +14,7 @@ export class ChatBatches implements BatchSource {
   private readonly mask: Uint8Array;
 
   constructor(private readonly model: CausalLM, private readonly train: ChatExample[], private readonly heldOut: ChatExample[] = []) {
-    this.order = new EpochOrder(train.length);
+    this.order = new EpochOrder(train.length, train.map((e) => e.ids.length));
     this.tokens = new Int32Array(model.B * (model.T + 1));
     this.mask = new Uint8Array(model.B * (model.T + 1));
   }
@@ -28,13 +28,14 @@ export class ChatBatches implements BatchSource {
     const W = this.model.T + 1;
     this.tokens.fill(-1);
     this.mask.fill(0);
-    let n = 0;
+    let n = 0, longest = 2;
     examples.forEach((e, b) => {
       this.tokens.set(e.ids, b * W);
       this.mask.set(e.train, b * W);
       n += e.ids.length;
+      longest = Math.max(longest, e.ids.length);
     });
-    this.model.setBatch(this.tokens, this.mask);
+    this.model.setBatch(this.tokens, this.mask, longest - 1); // as long as its longest conversation
     return n;
   }
 
