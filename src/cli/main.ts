@@ -6,18 +6,18 @@ import { systemError } from '../errors.ts';
 type CommandModule = { run(argv: string[]): Promise<void> };
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  data: { summary: 'dataset report (stats FILE.jsonl) and the seed vocabulary (vocab)', load: () => import('./data.ts') },
+  data: { summary: 'dataset report (stats FILE.jsonl), the seed vocabulary (vocab), SFT chats from Instruct records (chat)', load: () => import('./data.ts') },
   synth: { summary: 'synthesise stories, instruct records or textbooks from a teacher (resumable JSONL)', load: () => import('./synth.ts') },
   generate: { summary: 'generate text from a model (streams to stdout)', load: () => import('./generate.ts') },
   init: { summary: 'write a randomly initialised model (safetensors + config.json)', load: () => import('./init.ts') },
   filter: { summary: 'filter data by quality and educational value (recipes web | code | stories)', load: () => import('./filter.ts') },
-  bench: { summary: 'run a benchmark: generate | kernels | train | tokenizer | filter', load: () => import('./bench.ts') },
-  tokenizer: { summary: 'train a BPE tokenizer; encode / decode with any tokenizer file', load: () => import('./tokenizer.ts') },
+  bench: { summary: 'run a benchmark: generate | kernels | train | sft | tokenizer | filter | …', load: () => import('./bench.ts') },
+  tokenizer: { summary: 'train a BPE tokenizer; encode / decode with any tokenizer file; add special tokens', load: () => import('./tokenizer.ts') },
   tokenize: { summary: 'turn text or JSONL into token shards for training', load: () => import('./tokenize.ts') },
   train: { summary: 'train a model on token shards (checkpoints, resume, metrics)', load: () => import('./train.ts') },
+  sft: { summary: 'supervised fine-tuning on chat conversations (OpenAI format), loss on the assistant only', load: () => import('./sft.ts') },
   dpo: { summary: 'preference optimisation (DPO) of a chat model on chosen/rejected pairs', load: () => import('./dpo.ts') },
   chat: { summary: 'chat with a model that has a chat template (from sft) in the terminal', load: () => import('./chat.ts') },
-  sft: { summary: 'supervised fine-tuning on chat conversations (OpenAI format), loss on the assistant only', load: () => import('./sft.ts') },
   export: { summary: 'write a model as a GGUF file for llama.cpp (f32, f16, q8_0, q4_0)', load: () => import('./export.ts') },
   eval: { summary: 'validation loss per token and bits per byte of a model', load: () => import('./eval.ts') },
   plot: { summary: 'draw a training run\'s loss curves as SVG', load: () => import('./plot.ts') },
