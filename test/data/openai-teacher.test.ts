@@ -111,11 +111,12 @@ test('exponential backoff with jitter grows between retries', async () => {
   const t = new OpenAITeacher({ id: 'openai:x', url: `${s.url}/v1/chat/completions`, model: 'x', headers: {}, backoffBaseMs: 100, maxRetries: 3 });
   await t.complete(ask);
   const gaps = [1, 2, 3].map((i) => s.seen[i].at - s.seen[i - 1].at);
-  // base·2^k with equal jitter: [50,100), [100,200), [200,400) plus request time (upper bounds
-  // are loose: a loaded CI machine adds latency, never removes it)
-  assert.ok(gaps[0] >= 48 && gaps[0] < 400, `gap 0 = ${gaps[0]}`);
-  assert.ok(gaps[1] >= 98 && gaps[1] < 600, `gap 1 = ${gaps[1]}`);
-  assert.ok(gaps[2] >= 198 && gaps[2] < 1000, `gap 2 = ${gaps[2]}`);
+  // base·2^k with equal jitter: [50,100), [100,200), [200,400) plus request time. The upper bounds
+  // only catch a runaway wait: a loaded machine (the fault campaigns run beside this file) adds
+  // latency, never removes it.
+  assert.ok(gaps[0] >= 48 && gaps[0] < 5000, `gap 0 = ${gaps[0]}`);
+  assert.ok(gaps[1] >= 98 && gaps[1] < 5000, `gap 1 = ${gaps[1]}`);
+  assert.ok(gaps[2] >= 198 && gaps[2] < 5000, `gap 2 = ${gaps[2]}`);
   assert.ok(gaps[2] > gaps[0], 'the wait grows');
 });
 
