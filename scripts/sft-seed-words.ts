@@ -11,7 +11,7 @@ import { defaultVocabulary } from '../src/data/seeds/vocabulary.ts';
 import { storyRequest } from '../src/data/synth/chat-examples.ts';
 import { seedWordsUsed } from '../src/data/synth/validate.ts';
 import { instructPrompt } from '../src/quickstart.ts';
-import { encodeChat, IM_END } from '../src/tokenizer/chat-template.ts';
+import { chatStopIds, encodeChat } from '../src/tokenizer/chat-template.ts';
 
 const [baseDir, sftDir, nArg, seedArg] = process.argv.slice(2);
 if (!baseDir || !sftDir) throw new Error('usage: sft-seed-words.ts BASE_DIR SFT_DIR [N] [SEED]');
@@ -27,7 +27,7 @@ function share(dir: string, chat: boolean): { all3: number; words: number } {
     const seeds = storySeedsForJob(vocab, seed, i);
     const ids = chat ? encodeChat(tokenizer, [{ role: 'user', content: storyRequest(seeds) }], { addGenerationPrompt: true, bos: true }).ids
       : tokenizer.encode(instructPrompt(seeds), { bos: true });
-    const stopIds = chat ? [tokenizer.specialTokens.get(IM_END)!, tokenizer.eosId!] : undefined;
+    const stopIds = chat ? chatStopIds(tokenizer) : undefined;
     const story = complete(model, tokenizer, ids, { ...sample, seed: i, maxTokens: model.contextLength - ids.length, stopIds }).text;
     const used = seedWordsUsed(story, seeds, vocab).length;
     words += used;

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { createBackend, type BackendName } from '../engine/backend.ts';
 import { generate } from '../generate/generate.ts';
 import { loadModel, loadTokenizerFor } from '../nn/load.ts';
-import { encodeChat, folderHasChatTemplate, IM_END, type ChatMessage } from '../tokenizer/chat-template.ts';
+import { chatStopIds, encodeChat, folderHasChatTemplate, type ChatMessage } from '../tokenizer/chat-template.ts';
 import { CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
 
 const HELP = `usage: wren chat --model DIR [--system TEXT] [--temperature T] [--top-p P] [--max-tokens N] [--seed S] [--threads N] [--backend B]
@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<void> {
       temperature: numFlag(v.temperature, 'temperature', 0.7, 0, 100), topP: numFlag(v['top-p'], 'top-p', 0.9, 1e-6, 1),
       maxTokens: intFlag(v['max-tokens'], 'max-tokens', 256, 1, model.contextLength), seed: intFlag(v.seed, 'seed', Date.now() % 2 ** 31, 0),
     };
-    const stopIds = [tokenizer.specialTokens.get(IM_END)!, ...[tokenizer.eosId].filter((x): x is number => x !== undefined)];
+    const stopIds = chatStopIds(tokenizer);
     let system = v.system as string | undefined;
     let history: ChatMessage[] = [];
     const tty = process.stdin.isTTY === true;

@@ -3,7 +3,7 @@ import { createBackend, type BackendName } from '../engine/backend.ts';
 import { generate, pieceBytes } from '../generate/generate.ts';
 import { dirname } from 'node:path';
 import { loadModel, loadTokenizerFor } from '../nn/load.ts';
-import { encodeChat, folderHasChatTemplate, IM_END, type ChatMessage } from '../tokenizer/chat-template.ts';
+import { chatStopIds, encodeChat, folderHasChatTemplate, type ChatMessage } from '../tokenizer/chat-template.ts';
 import { CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
 
 const HELP = `usage: wren generate --model PATH [options]
@@ -79,7 +79,7 @@ export async function run(argv: string[]): Promise<void> {
     const t0 = performance.now();
     let count = 0, tFirst = 0;
     // A chat answer ends at the template's end-of-turn marker.
-    const stopIds = chat ? [tokenizer.specialTokens.get(IM_END)!, ...[tokenizer.eosId].filter((x): x is number => x !== undefined)] : undefined;
+    const stopIds = chat ? chatStopIds(tokenizer) : undefined;
     const steps = generate(model, tokenizer, ids, { ...opts, maxTokens, stopIds });
     let r = steps.next();
     for (; !r.done; r = steps.next()) {

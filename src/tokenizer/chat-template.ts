@@ -51,6 +51,12 @@ export function encodeChat(tokenizer: Tokenizer, messages: ChatMessage[], o: { a
   return { ids, train };
 }
 
+/** Where a chat answer ends: the template's end-of-turn marker (and end-of-text, if the model emits it). */
+export function chatStopIds(tokenizer: Tokenizer): number[] {
+  requireChatTokens(tokenizer);
+  return [tokenizer.specialTokens.get(IM_END)!, ...(tokenizer.eosId !== undefined ? [tokenizer.eosId] : [])];
+}
+
 export function requireChatTokens(tokenizer: Tokenizer): void {
   const missing = CHATML_SPECIAL_TOKENS.filter((t) => !tokenizer.specialTokens.has(t));
   if (missing.length) throw new WrenError(`the tokenizer has no ${missing.join(' / ')} special token${missing.length > 1 ? 's' : ''}; add them with: wren tokenizer add-special --tokenizer FILE --tokens '${CHATML_SPECIAL_TOKENS.join(',')}' --out FILE`);

@@ -12,7 +12,7 @@
 // the last good checkpoint as it was.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { WrenError } from '../errors.ts';
+import { fileError, WrenError } from '../errors.ts';
 import { writeFileAtomic } from '../formats/atomic.ts';
 import { encodeSafetensors, readSafetensors } from '../formats/safetensors.ts';
 import { fromHfTensors, toHfTensors } from '../formats/hf-llama.ts';
@@ -76,7 +76,7 @@ export function writeCheckpoint(runDir: string, parts: CheckpointParts, writeFil
     for (const name of readdirSync(runDir)) if (name.startsWith('.checkpoint-tmp-')) rmSync(join(runDir, name), { recursive: true, force: true });
     mkdirSync(tmp);
   } catch (err) {
-    throw new WrenError(`cannot write a checkpoint in ${runDir}: ${(err as NodeJS.ErrnoException).code === 'EACCES' ? 'the folder is not writable' : (err as Error).message}`);
+    throw fileError(runDir, err, 'write');
   }
   try {
     parts.files.write(tmp, writeFile);

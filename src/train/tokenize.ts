@@ -32,7 +32,6 @@ const SHARD_FILE = /^(train|val)-\d{5}\.bin$/, TEMP_FILE = /^\.(train|val)-\d{5}
 /** Documents of one input file, in order. */
 export async function* readDocuments(path: string): AsyncGenerator<string> {
   if (!existsSync(path)) throw new WrenError(`${path}: no such input file`);
-  if (statSync(path).isDirectory()) throw new WrenError(`${path}: is a folder; pass the text or JSONL files in it`);
   if (statSync(path).size === 0) throw new WrenError(`${path}: the file is empty`);
   const jsonl = path.endsWith('.jsonl') || path.endsWith('.json');
   const lines = readLines(path);

@@ -3,7 +3,6 @@
 import { createBackend, type Backend } from '../engine/backend.ts';
 import { KERNEL_NAMES } from '../engine/kernels.ts';
 import { WrenError } from '../errors.ts';
-import { ensureWritableDir } from '../formats/atomic.ts';
 import { initParameters } from '../nn/init.ts';
 import { CausalLM } from '../nn/heads/causal-lm.ts';
 import { TokenWindowBatches } from './batches/token-windows.ts';
@@ -51,7 +50,6 @@ export async function trainModel(cfg: TrainConfig, opts: TrainOptions = {}): Pro
   if (index.tokenizer.sha256 !== tf.sha256) {
     throw new WrenError(`${cfg.data}: these shards were made with tokenizer '${index.tokenizer.file}' (sha256 ${index.tokenizer.sha256.slice(0, 12)}…), not ${cfg.tokenizer} (sha256 ${tf.sha256.slice(0, 12)}…); re-run 'wren tokenize' with this tokenizer`);
   }
-  ensureWritableDir(cfg.out);
   const backend = opts.backend ?? await createTrainingBackend(cfg.backend, cfg.threads);
   const mark = backend.arena.mark(); // a caller's backend gets its memory back at the end
   let source: TokenWindowBatches | undefined;
