@@ -38,7 +38,7 @@ export async function run(argv: string[]): Promise<void> {
   const threadCounts = ((v.threads as string | undefined) ?? '1,2').split(',').map((t) => intFlag(t, 'threads', 1, 1, 16));
   console.log(machineLine());
   const cases: { name: string; make: (b: Awaited<ReturnType<typeof createBackend>>) => LlamaModel }[] = [];
-  if (existsSync(stories260K)) cases.push({ name: 'stories260K', make: (b) => loadModel(stories260K, b, { maxT: 1 }).model });
+  if (existsSync(stories260K)) cases.push({ name: 'stories260K', make: (b) => loadModel(stories260K, b, { maxRows: 1 }).model });
   else console.log(JSON.stringify({ case: 'stories260K', skipped: `not found: ${stories260K}` }));
   for (const preset of ['stories15M-v4096', 'stories15M']) {
     cases.push({

@@ -3,6 +3,8 @@
 // Blocked GEMM: op(b) is packed, KC×NR at a time, into a panel on the thread's stack; an MR×NR
 // register tile of accumulators (MR rows × NR columns) runs down that panel. M = 1 (decoding) is a
 // matrix-vector product with its own loops: it is memory-bound and packing would only add traffic.
+// The forward linear (transB) with up to WREN_BATCH_INVARIANT_ROWS rows runs the same dot products
+// row by row, so each row's result is bitwise the one it gets alone (continuous batching relies on it).
 // Threads split the rows (or, when there are few rows, the columns); each writes only its slice.
 #include "wren.h"
 
@@ -184,6 +186,46 @@ static void matvec_rows(float* out, const float* x, const float* w, int K, int n
   }
 }
 
+// Rows [0, M) of out (M, N) = a·wᵀ for columns [n0, n1), each element summed exactly as
+// matvec_rows sums it (the same lanes, the same order, the same tail), so a row's result never
+// depends on which other rows share the call: a server's batched decode gives every request the
+// logits it gets alone. Four rows of w stay in L1 while two rows of a at a time sweep them.
+static void matvec_rows_batch(float* out, const float* a, const float* w, int M, int K, int N,
+                              int n0, int n1, int accumulate) {
+  int n = n0;
+  for (; n + 4 <= n1; n += 4) {
+    const float* w0 = w + (int64_t)n * K;
+    const float *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
+    int m = 0;
+    for (; m + 2 <= M; m += 2) {
+      const float* x0 = a + (int64_t)m * K;
+      const float* x1 = x0 + K;
+      vf s00 = vf_zero(), s01 = vf_zero(), s02 = vf_zero(), s03 = vf_zero();
+      vf s10 = vf_zero(), s11 = vf_zero(), s12 = vf_zero(), s13 = vf_zero();
+      int k = 0;
+      for (; k + VW <= K; k += VW) {
+        vf a0 = vf_load(x0 + k), a1 = vf_load(x1 + k), b;
+        b = vf_load(w0 + k); s00 = vf_fma(s00, a0, b); s10 = vf_fma(s10, a1, b);
+        b = vf_load(w1 + k); s01 = vf_fma(s01, a0, b); s11 = vf_fma(s11, a1, b);
+        b = vf_load(w2 + k); s02 = vf_fma(s02, a0, b); s12 = vf_fma(s12, a1, b);
+        b = vf_load(w3 + k); s03 = vf_fma(s03, a0, b); s13 = vf_fma(s13, a1, b);
+      }
+      float r0 = vf_hsum(s00), r1 = vf_hsum(s01), r2 = vf_hsum(s02), r3 = vf_hsum(s03);
+      float q0 = vf_hsum(s10), q1 = vf_hsum(s11), q2 = vf_hsum(s12), q3 = vf_hsum(s13);
+      for (; k < K; k++) {
+        r0 += x0[k] * w0[k]; r1 += x0[k] * w1[k]; r2 += x0[k] * w2[k]; r3 += x0[k] * w3[k];
+        q0 += x1[k] * w0[k]; q1 += x1[k] * w1[k]; q2 += x1[k] * w2[k]; q3 += x1[k] * w3[k];
+      }
+      float* o0 = out + (int64_t)m * N + n;
+      float* o1 = o0 + N;
+      if (accumulate) { o0[0] += r0; o0[1] += r1; o0[2] += r2; o0[3] += r3; o1[0] += q0; o1[1] += q1; o1[2] += q2; o1[3] += q3; }
+      else { o0[0] = r0; o0[1] = r1; o0[2] = r2; o0[3] = r3; o1[0] = q0; o1[1] = q1; o1[2] = q2; o1[3] = q3; }
+    }
+    for (; m < M; m++) matvec_rows(out + (int64_t)m * N, a + (int64_t)m * K, w, K, n, n + 4, accumulate);
+  }
+  if (n < n1) for (int m = 0; m < M; m++) matvec_rows(out + (int64_t)m * N, a + (int64_t)m * K, w, K, n, n1, accumulate);
+}
+
 // out[n] = Σ_k x[k]·b[k·N + n] for n in [n0, n1): NR columns of accumulators swept down k.
 static void vecmat_cols(float* out, const float* x, const float* b, int K, int N, int n0, int n1, int accumulate) {
   int n = n0;
@@ -211,6 +253,11 @@ void matmul(float* out, const float* a, const float* b, int M, int K, int N,
     wren_slice(N, transB ? 4 : NR, tid, nth, &lo, &hi);
     if (transB) matvec_rows(out, a, b, K, lo, hi, accumulate);
     else vecmat_cols(out, a, b, K, N, lo, hi, accumulate);
+    return;
+  }
+  if (transB && !transA && M <= WREN_BATCH_INVARIANT_ROWS) { // a decode batch: rows as M = 1 computes them
+    wren_slice(N, 4, tid, nth, &lo, &hi);
+    matvec_rows_batch(out, a, b, M, K, N, lo, hi, accumulate);
     return;
   }
   if (M >= 8 * MR * nth) { // enough rows: split them

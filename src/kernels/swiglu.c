@@ -1,17 +1,24 @@
 // swiglu: out (n) = silu(gate) * up, silu(g) = g / (1 + exp(-g)). Threads split the elements.
 #include "wren.h"
 
+static inline vf swiglu_vf(vf g, vf u) {
+  vf one = vf_splat(1.0f);
+  return vf_mul(vf_div(g, vf_add(one, vf_exp(vf_sub(vf_zero(), g)))), u);
+}
+
+// The tail runs through the same vector code on a padded copy: an element's result must not depend
+// on whether it falls in a tail, which moves with the row count (a server's batch of rows).
 void swiglu(float* out, const float* gate, const float* up, int n, int tid, int nth) {
   int lo, hi;
   wren_slice(n, 64, tid, nth, &lo, &hi);
   int i = lo;
-  vf one = vf_splat(1.0f);
-  for (; i + VW <= hi; i += VW) {
-    vf g = vf_load(gate + i);
-    vf silu = vf_div(g, vf_add(one, vf_exp(vf_sub(vf_zero(), g))));
-    vf_store(out + i, vf_mul(silu, vf_load(up + i)));
+  for (; i + VW <= hi; i += VW) vf_store(out + i, swiglu_vf(vf_load(gate + i), vf_load(up + i)));
+  if (i < hi) {
+    float g[VW] __attribute__((aligned(64))) = {0}, u[VW] __attribute__((aligned(64))) = {0}, o[VW] __attribute__((aligned(64)));
+    for (int j = 0; j < hi - i; j++) { g[j] = gate[i + j]; u[j] = up[i + j]; }
+    vf_store(o, swiglu_vf(vf_load(g), vf_load(u)));
+    for (int j = 0; j < hi - i; j++) out[i + j] = o[j];
   }
-  for (; i < hi; i++) out[i] = gate[i] / (1.0f + wren_expf(-gate[i])) * up[i];
 }
 
 // swiglu_backward: with s = sigmoid(g), silu(g) = g·s and silu'(g) = s·(1 + g·(1 - s)):

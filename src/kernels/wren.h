@@ -227,6 +227,10 @@ static inline void wren_sincos(double x, double* s, double* c) {
   }
 }
 
+// matmul's forward linear with at most this many rows computes each row as a lone row does
+// (src/nn/llama.ts MAX_BATCH_ROWS says the same to the engine's callers).
+#define WREN_BATCH_INVARIANT_ROWS 64
+
 // [lo, hi) of `n` items for thread `tid` of `nth`, in whole units of `unit` items.
 static inline void wren_slice(int n, int unit, int tid, int nth, int* lo, int* hi) {
   int units = (n + unit - 1) / unit;

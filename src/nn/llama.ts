@@ -1,127 +1,182 @@
 // The Llama-style decoder for inference: token embedding, then per layer RMSNorm → grouped-query
 // attention with rotary embeddings → residual, RMSNorm → SwiGLU MLP → residual; a final RMSNorm
-// and the classifier (tied to the embedding or not). Prefill runs T tokens at once; decoding is
-// T = 1 against the KV cache. Rotary pairs are interleaved (2i, 2i+1) as in Meta's and llama2.c's
-// weights; the HF exporter permutes wq/wk to HF's rotate-half order.
+// and the classifier (tied to the embedding or not). Rotary pairs are interleaved (2i, 2i+1) as in
+// Meta's and llama2.c's weights; the HF exporter permutes wq/wk to HF's rotate-half order.
 //
-// Shape letters: T tokens in this call, C hidden, F intermediate, H heads, Hkv kv heads,
+// The weights are read-only and shared; each sequence keeps its own KvCache. `forwardBatch` runs
+// several sequences' new tokens at once (a continuous-batching server's step: one token from each
+// decoding request, a prompt chunk from another): the matmuls run over all rows together, rotary
+// embeddings and attention per sequence. Up to MAX_BATCH_ROWS rows, the engine computes every row
+// exactly as it would alone (see matmul.c), so batching never changes a request's tokens.
+// `forward` is the single-sequence use (the CLI, evaluation) on the model's own cache.
+//
+// Shape letters: R rows in this call, C hidden, F intermediate, H heads, Hkv kv heads,
 // D head size, V vocab, S context length (cache rows), L layers.
 import type { Backend } from '../engine/backend.ts';
 import type { Ptr } from '../engine/arena.ts';
 import { WrenError } from '../errors.ts';
 import { headSize, type LlamaConfig } from './config.ts';
+import { KvCache } from './kv-cache.ts';
 import { ParameterBlock, parameterTable } from './weights.ts';
 
-export type RunState = {
-  maxT: number;     // rows the activation buffers hold: a longer prefill runs in chunks
-  ids: Ptr;         // (maxT) int32
-  x: Ptr;           // (maxT, C) residual stream
-  xb: Ptr;          // (maxT, C) normed input of a sublayer
-  q: Ptr;           // (maxT, H*D)
-  att: Ptr;         // (maxT, H*D) attention output
-  xb2: Ptr;         // (maxT, C) sublayer output
-  hb: Ptr;          // (maxT, F) gate
-  hb2: Ptr;         // (maxT, F) up
-  logits: Ptr;      // (V) for the last token
-  keyCache: Ptr;    // (L, S, Hkv*D)
-  valueCache: Ptr;  // (L, S, Hkv*D)
+/** Rows a batched forward may hold and still give each row its lone result (WREN_BATCH_INVARIANT_ROWS in wren.h). */
+export const MAX_BATCH_ROWS = 64;
+
+/** New tokens of one sequence for a batched forward; `logits`: return the last token's logits. */
+export type Segment = { cache: KvCache; tokens: ArrayLike<number>; logits: boolean };
+
+type Activations = {
+  rows: number;     // rows every buffer holds
+  ids: Ptr;         // (R) int32
+  x: Ptr;           // (R, C) residual stream
+  xb: Ptr;          // (R, C) normed input of a sublayer
+  q: Ptr;           // (R, H*D)
+  k: Ptr;           // (R, Hkv*D) this call's keys, before they go into each cache
+  v: Ptr;           // (R, Hkv*D)
+  att: Ptr;         // (R, H*D) attention output
+  xb2: Ptr;         // (R, C) sublayer output
+  hb: Ptr;          // (R, F) gate
+  hb2: Ptr;         // (R, F) up
+  logits: Ptr;      // (R, V) for the rows that asked
 };
 
 export class LlamaModel {
   readonly params: ParameterBlock;
-  readonly state: RunState;
-  /** Tokens currently in the KV cache. */
-  pos = 0;
+  /** Rows one forward call holds: a longer prefill runs in chunks of this many. */
+  readonly maxRows: number;
+  private act?: Activations;   // allocated on first use: exporting or converting needs none
+  private own?: KvCache;       // the cache behind forward()/reset()/pos
 
-  constructor(readonly config: LlamaConfig, readonly backend: Backend, maxT = 64) {
+  constructor(readonly config: LlamaConfig, readonly backend: Backend, maxRows = MAX_BATCH_ROWS) {
     this.params = new ParameterBlock(backend.arena, parameterTable(config));
-    this.state = allocRunState(config, backend, Math.min(maxT, config.max_position_embeddings));
+    this.maxRows = Math.max(1, Math.min(maxRows, config.max_position_embeddings));
   }
 
   get contextLength(): number {
     return this.config.max_position_embeddings;
   }
 
-  reset(): void {
-    this.pos = 0;
+  /** A fresh cache for one more concurrent sequence (memory: 2·L·S·Hkv·D floats). */
+  newCache(): KvCache {
+    return new KvCache(this.config, this.backend);
   }
 
-  /** Run `tokens` through the model after the cached ones; returns the last token's logits (V) as a pointer. */
+  /** Tokens currently in the model's own cache. */
+  get pos(): number {
+    return this.own?.pos ?? 0;
+  }
+
+  reset(): void {
+    this.own?.reset();
+  }
+
+  /** Run `tokens` after the cached ones on the model's own cache; returns the last token's logits (V). */
   forward(tokens: ArrayLike<number>): Ptr {
     if (tokens.length === 0) throw new WrenError('forward: no tokens');
-    if (this.pos + tokens.length > this.contextLength) {
-      throw new WrenError(`sequence of ${this.pos + tokens.length} tokens exceeds the model's context length ${this.contextLength}`);
+    const cache = (this.own ??= this.newCache());
+    this.checkSegment(cache, tokens);
+    let logits = 0;
+    for (let start = 0; start < tokens.length; start += this.maxRows) {
+      const chunk = Array.prototype.slice.call(tokens, start, start + this.maxRows) as number[];
+      logits = this.forwardBatch([{ cache, tokens: chunk, logits: start + chunk.length === tokens.length }]);
+    }
+    return logits;
+  }
+
+  /**
+   * One forward over several sequences' new tokens (at most maxRows in all). Returns the logits
+   * (one row of V per segment that asked, in segment order); each cache advances by its tokens.
+   */
+  forwardBatch(segments: Segment[]): Ptr {
+    let R = 0;
+    for (const seg of segments) {
+      if (seg.tokens.length === 0) throw new WrenError('forward: a segment has no tokens');
+      this.checkSegment(seg.cache, seg.tokens);
+      R += seg.tokens.length;
+    }
+    if (R > this.maxRows) throw new WrenError(`forward: ${R} rows exceed the ${this.maxRows} this model holds per call`);
+    if (new Set(segments.map((s) => s.cache)).size !== segments.length) throw new WrenError('forward: a cache appears twice in one batch');
+    const c = this.config, s = (this.act ??= allocActivations(c, this.backend, this.maxRows)), p = this.params, k = this.backend;
+    const C = c.hidden_size, F = c.intermediate_size, H = c.num_attention_heads, V = c.vocab_size;
+    const Hkv = c.num_key_value_heads, D = headSize(c), kvDim = Hkv * D, S = c.max_position_embeddings;
+    const eps = c.rms_norm_eps, theta = c.rope_theta, arena = this.backend.arena;
+    const ids = arena.i32At(s.ids, R);
+    let r0 = 0;
+    for (const seg of segments) { ids.set(seg.tokens, r0); r0 += seg.tokens.length; }
+
+    k.run('embedding', s.x, p.ptr('embed'), s.ids, R, C);                      // x (R, C)
+    for (let l = 0; l < c.num_hidden_layers; l++) {
+      k.run('rmsnorm', s.xb, s.x, p.ptr('attnNorm', l), R, C, eps);             // xb (R, C)
+      k.run('matmul', s.q, s.xb, p.ptr('wq', l), R, C, H * D, 0, 1, 0);         // q (R, H*D)
+      k.run('matmul', s.k, s.xb, p.ptr('wk', l), R, C, kvDim, 0, 1, 0);         // k (R, Hkv*D)
+      k.run('matmul', s.v, s.xb, p.ptr('wv', l), R, C, kvDim, 0, 1, 0);         // v (R, Hkv*D)
+      let row = 0;
+      for (const seg of segments) {                                              // per sequence: its positions, its cache
+        const T = seg.tokens.length, pos0 = seg.cache.pos;
+        const layerK = seg.cache.keys + l * S * kvDim * 4, layerV = seg.cache.values + l * S * kvDim * 4;
+        k.run('rope', s.q + row * H * D * 4, T, T, H, D, pos0, theta);
+        k.run('rope', s.k + row * kvDim * 4, T, T, Hkv, D, pos0, theta);
+        arena.f32At(layerK + pos0 * kvDim * 4, T * kvDim).set(arena.f32At(s.k + row * kvDim * 4, T * kvDim));
+        arena.f32At(layerV + pos0 * kvDim * 4, T * kvDim).set(arena.f32At(s.v + row * kvDim * 4, T * kvDim));
+        k.run('attention', s.att + row * H * D * 4, 0, s.q + row * H * D * 4, layerK, layerV, 1, T, pos0 + T, H, Hkv, D);
+        row += T;
+      }
+      k.run('matmul', s.xb2, s.att, p.ptr('wo', l), R, H * D, C, 0, 1, 0);       // xb2 (R, C)
+      k.run('add', s.x, s.x, s.xb2, R * C);                                      // residual
+
+      k.run('rmsnorm', s.xb, s.x, p.ptr('ffnNorm', l), R, C, eps);              // xb (R, C)
+      k.run('matmul', s.hb, s.xb, p.ptr('w1', l), R, C, F, 0, 1, 0);            // gate (R, F)
+      k.run('matmul', s.hb2, s.xb, p.ptr('w3', l), R, C, F, 0, 1, 0);           // up (R, F)
+      k.run('swiglu', s.hb, s.hb, s.hb2, R * F);                                // silu(gate) * up
+      k.run('matmul', s.xb2, s.hb, p.ptr('w2', l), R, F, C, 0, 1, 0);           // xb2 (R, C)
+      k.run('add', s.x, s.x, s.xb2, R * C);                                      // residual
+    }
+    // Final norm and classifier only for the rows that asked: the last token of each such segment.
+    let out = 0;
+    r0 = 0;
+    for (const seg of segments) {
+      const T = seg.tokens.length;
+      if (seg.logits) k.run('rmsnorm', s.xb + out++ * C * 4, s.x + (r0 + T - 1) * C * 4, p.ptr('finalNorm'), 1, C, eps);
+      seg.cache.pos += T;
+      r0 += T;
+    }
+    const head = p.has('lmHead') ? p.ptr('lmHead') : p.ptr('embed');
+    if (out > 0) k.run('matmul', s.logits, s.xb, head, out, C, V, 0, 1, 0);       // logits (out, V)
+    return s.logits;
+  }
+
+  /** A float32 view of the first logits row of the last forward (valid until the next forward). */
+  logitsView(): Float32Array {
+    return this.backend.arena.f32At(this.act?.logits ?? 0, this.config.vocab_size);
+  }
+
+  private checkSegment(cache: KvCache, tokens: ArrayLike<number>): void {
+    if (cache.pos + tokens.length > this.contextLength) {
+      throw new WrenError(`sequence of ${cache.pos + tokens.length} tokens exceeds the model's context length ${this.contextLength}`);
     }
     const V = this.config.vocab_size;
     for (let i = 0; i < tokens.length; i++) {
       if (!Number.isInteger(tokens[i]) || tokens[i] < 0 || tokens[i] >= V) throw new WrenError(`token id ${tokens[i]} is outside the vocabulary [0, ${V})`);
     }
-    for (let start = 0; start < tokens.length; start += this.state.maxT) {
-      const chunk = Array.prototype.slice.call(tokens, start, start + this.state.maxT) as number[];
-      this.forwardChunk(chunk, start + chunk.length === tokens.length);
-    }
-    return this.state.logits;
-  }
-
-  private forwardChunk(tokens: number[], wantLogits: boolean): void {
-    const c = this.config, s = this.state, p = this.params, k = this.backend;
-    const T = tokens.length, C = c.hidden_size, F = c.intermediate_size, H = c.num_attention_heads;
-    const Hkv = c.num_key_value_heads, D = headSize(c), kvDim = Hkv * D, S = c.max_position_embeddings;
-    const pos0 = this.pos, eps = c.rms_norm_eps, theta = c.rope_theta;
-    this.backend.arena.i32At(s.ids, T).set(tokens);
-
-    k.run('embedding', s.x, p.ptr('embed'), s.ids, T, C);                     // x (T, C)
-    for (let l = 0; l < c.num_hidden_layers; l++) {
-      const kRows = s.keyCache + (l * S + pos0) * kvDim * 4;                    // this call's rows of the cache
-      const vRows = s.valueCache + (l * S + pos0) * kvDim * 4;
-      k.run('rmsnorm', s.xb, s.x, p.ptr('attnNorm', l), T, C, eps);            // xb (T, C)
-      k.run('matmul', s.q, s.xb, p.ptr('wq', l), T, C, H * D, 0, 1, 0);        // q (T, H*D)
-      k.run('matmul', kRows, s.xb, p.ptr('wk', l), T, C, kvDim, 0, 1, 0);      // k (T, Hkv*D) into the cache
-      k.run('matmul', vRows, s.xb, p.ptr('wv', l), T, C, kvDim, 0, 1, 0);      // v (T, Hkv*D) into the cache
-      k.run('rope', s.q, T, T, H, D, pos0, theta);
-      k.run('rope', kRows, T, T, Hkv, D, pos0, theta);
-      const layerK = s.keyCache + l * S * kvDim * 4, layerV = s.valueCache + l * S * kvDim * 4;
-      k.run('attention', s.att, 0, s.q, layerK, layerV, 1, T, pos0 + T, H, Hkv, D); // att (T, H*D)
-      k.run('matmul', s.xb2, s.att, p.ptr('wo', l), T, H * D, C, 0, 1, 0);      // xb2 (T, C)
-      k.run('add', s.x, s.x, s.xb2, T * C);                                     // residual
-
-      k.run('rmsnorm', s.xb, s.x, p.ptr('ffnNorm', l), T, C, eps);             // xb (T, C)
-      k.run('matmul', s.hb, s.xb, p.ptr('w1', l), T, C, F, 0, 1, 0);           // gate (T, F)
-      k.run('matmul', s.hb2, s.xb, p.ptr('w3', l), T, C, F, 0, 1, 0);          // up (T, F)
-      k.run('swiglu', s.hb, s.hb, s.hb2, T * F);                               // silu(gate) * up
-      k.run('matmul', s.xb2, s.hb, p.ptr('w2', l), T, F, C, 0, 1, 0);          // xb2 (T, C)
-      k.run('add', s.x, s.x, s.xb2, T * C);                                     // residual
-    }
-    this.pos += T;
-    if (!wantLogits) return;
-    const last = s.x + (T - 1) * C * 4;
-    k.run('rmsnorm', s.xb, last, p.ptr('finalNorm'), 1, C, eps);               // xb (1, C)
-    const head = p.has('lmHead') ? p.ptr('lmHead') : p.ptr('embed');
-    k.run('matmul', s.logits, s.xb, head, 1, C, c.vocab_size, 0, 1, 0);        // logits (V)
-  }
-
-  /** A float32 view of the logits of the last forward (valid until the next forward). */
-  logitsView(): Float32Array {
-    return this.backend.arena.f32At(this.state.logits, this.config.vocab_size);
   }
 }
 
-function allocRunState(c: LlamaConfig, backend: Backend, maxT: number): RunState {
+function allocActivations(c: LlamaConfig, backend: Backend, rows: number): Activations {
   const a = backend.arena;
   const C = c.hidden_size, F = c.intermediate_size, qDim = c.num_attention_heads * headSize(c);
-  const kvDim = c.num_key_value_heads * headSize(c), cache = c.num_hidden_layers * c.max_position_embeddings * kvDim;
+  const kvDim = c.num_key_value_heads * headSize(c);
   return {
-    maxT,
-    ids: a.alloc(maxT * 4),
-    x: a.allocF32(maxT * C),
-    xb: a.allocF32(maxT * C),
-    q: a.allocF32(maxT * qDim),
-    att: a.allocF32(maxT * qDim),
-    xb2: a.allocF32(maxT * C),
-    hb: a.allocF32(maxT * F),
-    hb2: a.allocF32(maxT * F),
-    logits: a.allocF32(c.vocab_size),
-    keyCache: a.allocF32(cache),
-    valueCache: a.allocF32(cache),
+    rows,
+    ids: a.alloc(rows * 4),
+    x: a.allocF32(rows * C),
+    xb: a.allocF32(rows * C),
+    q: a.allocF32(rows * qDim),
+    k: a.allocF32(rows * kvDim),
+    v: a.allocF32(rows * kvDim),
+    att: a.allocF32(rows * qDim),
+    xb2: a.allocF32(rows * C),
+    hb: a.allocF32(rows * F),
+    hb2: a.allocF32(rows * F),
+    logits: a.allocF32(rows * c.vocab_size),
   };
 }

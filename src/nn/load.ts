@@ -2,16 +2,19 @@
 //   a folder: config.json (HF LlamaConfig) + model.safetensors (HF tensor names) [+ tokenizer.json | tokenizer.bin]
 //   a llama2.c checkpoint file (.bin), whose tokenizer comes separately (--tokenizer)
 //   a GGUF file of architecture llama (.gguf, see gguf-llama.ts), its tokenizer inside.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Backend } from '../engine/backend.ts';
 import { WrenError } from '../errors.ts';
 import { readLlama2cCheckpoint } from '../formats/llama2c.ts';
 import { fromHfTensors, toHfTensors } from '../formats/hf-llama.ts';
 import { readSafetensors, writeSafetensors } from '../formats/safetensors.ts';
-import { writeFileAtomic } from '../formats/atomic.ts';
+import { makeDir, writeFileAtomic } from '../formats/atomic.ts';
+import { writeHfFolderMetadata, type HfFolderOptions } from '../formats/hf-folder.ts';
+import { hfTokenizerFiles } from '../formats/hf-tokenizer-files.ts';
+import type { ParameterBlock } from './weights.ts';
 import { readJsonFile } from '../util/json-file.ts';
-import { parseLlamaConfig, toHfConfigJson, type LlamaConfig } from './config.ts';
+import { parseLlamaConfig, type LlamaConfig } from './config.ts';
 import { LlamaModel } from './llama.ts';
 import { loadGgufTokenizer, readLlamaGguf } from './gguf-llama.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
@@ -42,33 +45,32 @@ export function readConfigFile(path: string): LlamaConfig {
   return parseLlamaConfig(readJsonFile(path), path);
 }
 
-export type LoadOptions = { maxT?: number };
+export type LoadOptions = { maxRows?: number };
 
 /** Load the model at `path` onto `backend`. */
 export function loadModel(path: string, backend: Backend, opts: LoadOptions = {}): { model: LlamaModel; files: ModelFiles } {
   const files = resolveModelFiles(path);
   if (files.kind === 'llama2c' || files.kind === 'gguf') {
     const ck = files.kind === 'gguf' ? readLlamaGguf(files.weights) : readLlama2cCheckpoint(files.weights);
-    const model = new LlamaModel(ck.config, backend, opts.maxT);
+    const model = new LlamaModel(ck.config, backend, opts.maxRows);
     for (const [name, data] of ck.tensors) model.params.view(name).set(data);
     return { model, files };
   }
   const config = readConfigFile(files.config!);
   const { tensors } = readSafetensors(files.weights);
-  const model = new LlamaModel(config, backend, opts.maxT);
+  const model = new LlamaModel(config, backend, opts.maxRows);
   fromHfTensors(config, tensors, model.params, files.weights);
   return { model, files };
 }
 
-/** Write `model` as an HF-layout folder (config.json + model.safetensors). */
-export function saveModel(dir: string, model: LlamaModel, metadata: Record<string, string> = {}): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw new WrenError(`cannot create ${dir}: ${(err as Error).message}`);
-  }
+/** Write `model` as a complete HF folder (formats/hf-folder.ts): model.safetensors, config.json and
+ *  generation_config.json, and with `folder.tokenizer` its tokenizer files, tokenizer_config.json and
+ *  special_tokens_map.json (the chat template too when `folder.chat`). */
+export function saveModel(dir: string, model: { config: LlamaConfig; params: ParameterBlock }, metadata: Record<string, string> = {}, folder: HfFolderOptions = {}): void {
+  makeDir(dir);
   writeSafetensors(join(dir, 'model.safetensors'), toHfTensors(model.config, model.params), { format: 'pt', ...metadata });
-  writeFileAtomic(join(dir, 'config.json'), JSON.stringify(toHfConfigJson(model.config), null, 2) + '\n');
+  if (folder.tokenizer) for (const [name, bytes] of hfTokenizerFiles(folder.tokenizer)) writeFileAtomic(join(dir, name), bytes);
+  writeHfFolderMetadata(dir, model.config, folder, writeFileAtomic);
 }
 
 /** Load the tokenizer at `path` (see loadTokenizer) and check it belongs to a model of `config`. */

@@ -85,7 +85,7 @@ test('a completion says why it stopped: the token budget, a stop string or a sto
 
 test('batched prefill gives the same logits as token-by-token decoding', { skip }, async () => {
   const backend = await createBackend({ backend: 'reference' });
-  const { model: m } = loadModel(model.path, backend, { maxT: 7 });
+  const { model: m } = loadModel(model.path, backend, { maxRows: 7 });
   const prompt = [1, 403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315];
   const batched = Array.from(m.backend.arena.f32At(m.forward(prompt), 512)); // runs in chunks of 7
   m.reset();
