@@ -17,7 +17,7 @@ import type { Ptr } from '../engine/arena.ts';
 import { WrenError } from '../errors.ts';
 import { headSize, type LlamaConfig } from './config.ts';
 import { KvCache } from './kv-cache.ts';
-import { ParameterBlock, parameterTable } from './weights.ts';
+import { ParameterBlock, parameterTable, type ParamName } from './weights.ts';
 
 /** Rows a batched forward may hold and still give each row its lone result (WREN_BATCH_INVARIANT_ROWS in wren.h). */
 export const MAX_BATCH_ROWS = 64;
@@ -107,9 +107,9 @@ export class LlamaModel {
     k.run('embedding', s.x, p.ptr('embed'), s.ids, R, C);                      // x (R, C)
     for (let l = 0; l < c.num_hidden_layers; l++) {
       k.run('rmsnorm', s.xb, s.x, p.ptr('attnNorm', l), R, C, eps);             // xb (R, C)
-      k.run('matmul', s.q, s.xb, p.ptr('wq', l), R, C, H * D, 0, 1, 0);         // q (R, H*D)
-      k.run('matmul', s.k, s.xb, p.ptr('wk', l), R, C, kvDim, 0, 1, 0);         // k (R, Hkv*D)
-      k.run('matmul', s.v, s.xb, p.ptr('wv', l), R, C, kvDim, 0, 1, 0);         // v (R, Hkv*D)
+      this.linear(s.q, s.xb, 'wq', l, R, C, H * D);                              // q (R, H*D)
+      this.linear(s.k, s.xb, 'wk', l, R, C, kvDim);                              // k (R, Hkv*D)
+      this.linear(s.v, s.xb, 'wv', l, R, C, kvDim);                              // v (R, Hkv*D)
       let row = 0;
       for (const seg of segments) {                                              // per sequence: its positions, its cache
         const T = seg.tokens.length, pos0 = seg.cache.pos;
@@ -121,14 +121,14 @@ export class LlamaModel {
         k.run('attention', s.att + row * H * D * 4, 0, s.q + row * H * D * 4, layerK, layerV, 1, T, pos0 + T, H, Hkv, D);
         row += T;
       }
-      k.run('matmul', s.xb2, s.att, p.ptr('wo', l), R, H * D, C, 0, 1, 0);       // xb2 (R, C)
+      this.linear(s.xb2, s.att, 'wo', l, R, H * D, C);                           // xb2 (R, C)
       k.run('add', s.x, s.x, s.xb2, R * C);                                      // residual
 
       k.run('rmsnorm', s.xb, s.x, p.ptr('ffnNorm', l), R, C, eps);              // xb (R, C)
-      k.run('matmul', s.hb, s.xb, p.ptr('w1', l), R, C, F, 0, 1, 0);            // gate (R, F)
-      k.run('matmul', s.hb2, s.xb, p.ptr('w3', l), R, C, F, 0, 1, 0);           // up (R, F)
+      this.linear(s.hb, s.xb, 'w1', l, R, C, F);                                 // gate (R, F)
+      this.linear(s.hb2, s.xb, 'w3', l, R, C, F);                                // up (R, F)
       k.run('swiglu', s.hb, s.hb, s.hb2, R * F);                                // silu(gate) * up
-      k.run('matmul', s.xb2, s.hb, p.ptr('w2', l), R, F, C, 0, 1, 0);           // xb2 (R, C)
+      this.linear(s.xb2, s.hb, 'w2', l, R, F, C);                                // xb2 (R, C)
       k.run('add', s.x, s.x, s.xb2, R * C);                                      // residual
     }
     // Final norm and classifier only for the rows that asked: the last token of each such segment.
@@ -140,9 +140,13 @@ export class LlamaModel {
       seg.cache.pos += T;
       r0 += T;
     }
-    const head = p.has('lmHead') ? p.ptr('lmHead') : p.ptr('embed');
-    if (out > 0) k.run('matmul', s.logits, s.xb, head, out, C, V, 0, 1, 0);       // logits (out, V)
+    if (out > 0) this.linear(s.logits, s.xb, p.has('lmHead') ? 'lmHead' : 'embed', undefined, out, C, V); // logits (out, V)
     return s.logits;
+  }
+
+  /** out (R, N) = x (R, K) · Wᵀ for the weight `name` (of `layer`), W stored (N, K). */
+  private linear(out: Ptr, x: Ptr, name: ParamName, layer: number | undefined, R: number, K: number, N: number): void {
+    this.backend.run('matmul', out, x, this.params.ptr(name, layer), R, K, N, 0, 1, 0);
   }
 
   /** A float32 view of the first logits row of the last forward (valid until the next forward). */
