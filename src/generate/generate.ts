@@ -5,9 +5,9 @@
 // the context ran out; OpenAI says 'length' for both).
 import type { LlamaModel } from '../nn/llama.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
-import { Utf8Stream } from '../tokenizer/utf8-stream.ts';
 import { WrenError } from '../errors.ts';
 import { Sampler, type SamplerOptions } from './sampler.ts';
+import { pieceBytes, StopText } from './stop-text.ts';
 
 export type GenerateOptions = SamplerOptions & {
   maxTokens: number;         // new tokens at most
@@ -19,10 +19,11 @@ export type GenerateStep = { id: number; text: string };
 export type FinishReason = 'stop' | 'length';
 export type Completion = { text: string; ids: number[]; finishReason: FinishReason };
 
-/** Bytes of `token` as it appears after `prev` (llama2.c tokenizers strip the space after BOS). */
-export function pieceBytes(tokenizer: Tokenizer, prev: number, token: number): Uint8Array {
-  const t = tokenizer as Tokenizer & { decodePiece?: (prev: number, token: number) => Uint8Array };
-  return t.decodePiece ? t.decodePiece(prev, token) : tokenizer.tokenBytes(token);
+export { pieceBytes };
+
+/** Tokens that end a completion unless told otherwise: EOS, and BOS (a new story begins, as run.c stops). */
+export function defaultStopIds(tokenizer: Tokenizer): number[] {
+  return [tokenizer.eosId, tokenizer.bosId].filter((x): x is number => x !== undefined);
 }
 
 export function* generate(model: LlamaModel, tokenizer: Tokenizer, promptIds: number[], opts: GenerateOptions): Generator<GenerateStep, FinishReason> {
@@ -33,11 +34,9 @@ export function* generate(model: LlamaModel, tokenizer: Tokenizer, promptIds: nu
   }
   const V = model.config.vocab_size;
   const sampler = new Sampler(V, opts);
-  const stopIds = new Set(opts.stopIds ?? [tokenizer.eosId, tokenizer.bosId].filter((x): x is number => x !== undefined));
-  const stops = (opts.stop ?? []).filter((s) => s.length > 0);
-  const utf8 = new Utf8Stream();
+  const stopIds = new Set(opts.stopIds ?? defaultStopIds(tokenizer));
+  const text = new StopText(tokenizer, opts.stop);
   const history = [...promptIds];
-  let pending = ''; // text held back while it could still be the start of a stop string
 
   model.reset();
   let logits = model.forward(promptIds);
@@ -46,26 +45,18 @@ export function* generate(model: LlamaModel, tokenizer: Tokenizer, promptIds: nu
     const id = sampler.sample(model.backend.arena.f32At(logits, V), history);
     if (stopIds.has(id)) return 'stop';
     history.push(id);
-    pending += utf8.push(pieceBytes(tokenizer, prev, id));
+    const out = text.push(prev, id);
     prev = id;
-    if (stops.length) {
-      const hit = firstStop(pending, stops);
-      if (hit >= 0) {
-        if (hit > 0) yield { id, text: pending.slice(0, hit) };
-        return 'stop';
-      }
-      const keep = heldBack(pending, stops);
-      yield { id, text: pending.slice(0, pending.length - keep) };
-      pending = pending.slice(pending.length - keep);
-    } else {
-      yield { id, text: pending };
-      pending = '';
+    if (out.stopped) {
+      if (out.text) yield { id, text: out.text };
+      return 'stop';
     }
+    yield { id, text: out.text };
     if (n + 1 === opts.maxTokens) break;
     if (model.pos >= model.contextLength) break;
     logits = model.forward([id]);
   }
-  const rest = pending + utf8.flush();
+  const rest = text.flush();
   if (rest) yield { id: -1, text: rest };
   return 'length';
 }
@@ -80,24 +71,4 @@ export function complete(model: LlamaModel, tokenizer: Tokenizer, promptIds: num
     if (r.value.id >= 0) ids.push(r.value.id);
     text += r.value.text;
   }
-}
-
-function firstStop(text: string, stops: string[]): number {
-  let at = -1;
-  for (const s of stops) {
-    const i = text.indexOf(s);
-    if (i >= 0 && (at < 0 || i < at)) at = i;
-  }
-  return at;
-}
-
-/** Length of the longest suffix of `text` that is a proper prefix of some stop string. */
-function heldBack(text: string, stops: string[]): number {
-  let keep = 0;
-  for (const s of stops) {
-    for (let k = Math.min(s.length - 1, text.length); k > keep; k--) {
-      if (text.endsWith(s.slice(0, k))) { keep = k; break; }
-    }
-  }
-  return keep;
 }

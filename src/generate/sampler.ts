@@ -1,4 +1,4 @@
-// Samplers: greedy, temperature, top-k, top-p, repetition penalty, seeded. Temperature and
+// Samplers: greedy, temperature, top-k, top-p, repetition, presence and frequency penalties, seeded. Temperature and
 // top-p follow llama2.c's run.c step for step in float32 (scale, softmax, one coin per token,
 // cutoff pre-filter, stable descending sort), so a seed reproduces run.c's samples.
 import { WrenError } from '../errors.ts';
@@ -9,6 +9,8 @@ export type SamplerOptions = {
   topP?: number;              // nucleus mass in (0, 1]; 1 = off (default 0.9, as run.c)
   topK?: number;              // keep the k most likely; 0 = off
   repetitionPenalty?: number; // > 1 discourages tokens already in the history (CTRL-style); 1 = off
+  presencePenalty?: number;   // OpenAI's: subtracted from the logit of every token this sampler has drawn; 0 = off
+  frequencyPenalty?: number;  // OpenAI's: subtracted once per time this sampler has drawn the token; 0 = off
   seed?: number;              // default: time-based
 };
 
@@ -20,12 +22,17 @@ export function samplerSettings(o: SamplerOptions = {}): SamplerSettings {
     topP: o.topP ?? 0.9,
     topK: o.topK ?? 0,
     repetitionPenalty: o.repetitionPenalty ?? 1,
+    presencePenalty: o.presencePenalty ?? 0,
+    frequencyPenalty: o.frequencyPenalty ?? 0,
     seed: o.seed ?? Date.now(),
   };
   if (!(s.temperature >= 0) || !Number.isFinite(s.temperature)) throw new WrenError(`temperature must be ≥ 0, got ${o.temperature}`);
   if (!(s.topP > 0 && s.topP <= 1)) throw new WrenError(`top-p must be in (0, 1], got ${o.topP}`);
   if (!Number.isInteger(s.topK) || s.topK < 0) throw new WrenError(`top-k must be a non-negative integer, got ${o.topK}`);
   if (!(s.repetitionPenalty > 0) || !Number.isFinite(s.repetitionPenalty)) throw new WrenError(`repetition penalty must be > 0, got ${o.repetitionPenalty}`);
+  for (const [name, v] of [['presence', s.presencePenalty], ['frequency', s.frequencyPenalty]] as const) {
+    if (!(v >= -2 && v <= 2)) throw new WrenError(`${name} penalty must be in [-2, 2], got ${v}`);
+  }
   if (!Number.isInteger(s.seed)) throw new WrenError(`seed must be an integer, got ${o.seed}`);
   return s;
 }
@@ -35,6 +42,7 @@ export class Sampler {
   private rng: Rng;
   private probs: Float32Array;
   private order: Int32Array;
+  private drawn = new Map<number, number>(); // token → times drawn, for the presence/frequency penalties
 
   constructor(readonly vocabSize: number, options: SamplerOptions = {}) {
     this.settings = samplerSettings(options);
@@ -49,10 +57,19 @@ export class Sampler {
 
   /** Pick the next token from `logits` (V); `history` holds the ids so far (for the repetition penalty). */
   sample(logits: Float32Array, history: ArrayLike<number> = []): number {
-    const { temperature, topP, topK, repetitionPenalty } = this.settings;
+    const id = this.pick(logits, history);
+    this.drawn.set(id, (this.drawn.get(id) ?? 0) + 1);
+    return id;
+  }
+
+  private pick(logits: Float32Array, history: ArrayLike<number>): number {
+    const { temperature, topP, topK, repetitionPenalty, presencePenalty, frequencyPenalty } = this.settings;
     const p = this.probs, n = this.vocabSize;
     p.set(logits.subarray(0, n));
     if (repetitionPenalty !== 1) penalise(p, history, repetitionPenalty);
+    if (presencePenalty !== 0 || frequencyPenalty !== 0) {
+      for (const [id, count] of this.drawn) p[id] -= presencePenalty + frequencyPenalty * count;
+    }
     if (temperature === 0) return sampleArgmax(p);
     if (topK > 0 && topK < n) maskBelowTopK(p, topK);
     for (let i = 0; i < n; i++) p[i] /= temperature;
