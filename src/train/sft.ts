@@ -12,13 +12,14 @@ import { WrenError } from '../errors.ts';
 import { ensureWritableDir } from '../formats/atomic.ts';
 import { fromHfTensors } from '../formats/hf-llama.ts';
 import { readSafetensors } from '../formats/safetensors.ts';
-import { toHfConfigJson, type LlamaConfig } from '../nn/config.ts';
+import type { LlamaConfig } from '../nn/config.ts';
 import type { ParameterBlock } from '../nn/weights.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { CausalLM } from '../nn/heads/causal-lm.ts';
 import { readConfigFile, resolveModelFiles } from '../nn/load.ts';
 import { addSpecialTokens } from '../tokenizer/add-special.ts';
-import { CHATML_SPECIAL_TOKENS, IM_END, saveChatConfig } from '../tokenizer/chat-template.ts';
+import { CHATML_SPECIAL_TOKENS } from '../tokenizer/chat-template.ts';
+import { writeHfFolderMetadata } from '../formats/hf-folder.ts';
 import { loadTokenizerJson, saveTokenizerJson } from '../tokenizer/hf-tokenizer-json.ts';
 import { ChatBatches } from './batches/chat-examples.ts';
 import { causalLmFiles, type ModelFiles } from './checkpoint.ts';
@@ -43,16 +44,14 @@ export type SftOptions = {
   onData?: (train: ChatData, val: ChatData | undefined) => void;
 };
 
-/** A chat model's checkpoint files: the causal LM's, plus its chat template (tokenizer_config.json). */
+/** A chat model's checkpoint files: the causal LM's, plus the HF metadata with its chat template
+ *  (config.json and generation_config.json with the token ids, tokenizer_config.json, special_tokens_map.json). */
 export function chatLmFiles(config: LlamaConfig, params: ParameterBlock, tokenizerPath: string, tokenizer: Tokenizer): ModelFiles {
   const lm = causalLmFiles(config, params, tokenizerPath);
-  const ids = { bos_token_id: tokenizer.bosId ?? null, eos_token_id: tokenizer.specialTokens.get(IM_END) ?? null, pad_token_id: tokenizer.eosId ?? null };
   return {
     write: (dir, wf) => {
       lm.write(dir, wf);
-      wf(join(dir, 'config.json'), JSON.stringify({ ...toHfConfigJson(config), ...ids }, null, 2) + '\n'); // with the token ids transformers reads
-      wf(join(dir, 'generation_config.json'), JSON.stringify({ ...ids, eos_token_id: [ids.eos_token_id, tokenizer.eosId].filter((x) => x != null) }, null, 2) + '\n');
-      saveChatConfig(dir, tokenizer);
+      writeHfFolderMetadata(dir, config, { tokenizer, chat: true }, wf);
     },
     read: lm.read,
   };
