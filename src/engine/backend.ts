@@ -55,12 +55,18 @@ export async function defaultThreads(): Promise<number> {
   return Math.max(1, Math.min(16, cores));
 }
 
+/** WREN_BACKEND where there is a process environment (Node); a browser has none. */
+function envBackend(): BackendName | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.WREN_BACKEND as BackendName | undefined;
+}
+
 /** Create the requested backend; `auto` (default, or WREN_BACKEND) picks the fastest available. */
 export async function createBackend(opts: BackendOptions = {}): Promise<Backend> {
   const arena = opts.arena ?? new Arena();
   const threads = opts.threads ?? (await defaultThreads());
   if (!Number.isInteger(threads) || threads < 1 || threads > 16) throw new WrenError(`threads must be an integer in [1, 16], got ${threads}`);
-  const wanted = opts.backend && opts.backend !== 'auto' ? opts.backend : (process.env.WREN_BACKEND as BackendName | undefined) ?? 'auto';
+  const wanted = opts.backend && opts.backend !== 'auto' ? opts.backend : (envBackend() ?? 'auto');
   const order: BackendName[] = wanted === 'auto' || wanted === undefined ? ['native', 'wasm', 'reference'] : [wanted];
   for (const name of order) {
     const factory = factories.get(name);

@@ -1,12 +1,12 @@
-// The Node-only half of the WASM backend: reading the .wasm files, enabling relaxed SIMD, and
-// starting kernel threads with worker_threads. A browser build swaps this file for one using
-// fetch() and Web Workers; wasm-backend.ts and wasm-pool.ts stay the same.
+// The Node host of the WASM backend (see wasm-host.ts): reading the .wasm files, enabling relaxed
+// SIMD, and starting kernel threads with worker_threads. The browser's is wasm-host-browser.ts.
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { MAX_THREADS } from './arena.ts';
+import type { KernelHost, KernelModule, KernelThread, SimdLevel, WorkerInit } from './wasm-host.ts';
 
-export type SimdLevel = 'relaxed-simd' | 'simd128';
-export type KernelModule = { module: WebAssembly.Module; simd: SimdLevel; fallbackReason?: string };
+export type { KernelModule, KernelThread, SimdLevel, WorkerInit } from './wasm-host.ts';
 
 const wasmDir = new URL('../kernels/wasm/', import.meta.url);
 
@@ -31,18 +31,6 @@ export function loadKernelModule(prefer: SimdLevel = 'relaxed-simd'): KernelModu
   return { module: new WebAssembly.Module(plain), simd: 'simd128', fallbackReason };
 }
 
-export type WorkerInit = {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  control: SharedArrayBuffer;
-  tid: number;
-  stackTop: number;
-  names: string[];
-  spin: number;
-};
-
-export type KernelThread = { ready: Promise<void>; terminate(): Promise<void> };
-
 /** Start one kernel thread; it never keeps the process alive. */
 export function startKernelThread(init: WorkerInit): KernelThread {
   const worker = new Worker(new URL('./wasm-worker.js', import.meta.url), { workerData: init });
@@ -54,3 +42,10 @@ export function startKernelThread(init: WorkerInit): KernelThread {
   });
   return { ready, terminate: async () => { await worker.terminate(); } };
 }
+
+export const nodeKernelHost: KernelHost = {
+  name: 'node',
+  maxThreads: MAX_THREADS,
+  loadKernelModule: async (prefer) => loadKernelModule(prefer),
+  startKernelThread,
+};

@@ -8,7 +8,7 @@
 //   Int32 [0] seq  [1] op index (-1 quits)  [2] arg count  [3] chunks  [4] done chunks
 //         [5] error flag  [6] claim word: (seq & 0xffffff) << 8 | next chunk
 //   Float64 from byte 64: up to 32 arguments.
-import type { KernelThread, WorkerInit } from './wasm-node.ts';
+import type { KernelThread, WorkerInit } from './wasm-host.ts';
 
 const SEQ = 0, OP = 1, NARGS = 2, CHUNKS = 3, DONE = 4, ERR = 5, CLAIM = 6;
 const MAX_ARGS = 32;

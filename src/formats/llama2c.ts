@@ -29,6 +29,11 @@ export function readLlama2cCheckpoint(path: string): Llama2cCheckpoint {
   } catch (err) {
     throw new WrenError(`${path}: cannot read checkpoint (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  return parseLlama2cCheckpoint(bytes, path);
+}
+
+/** A llama2.c checkpoint from its bytes (a fetched or opened file); `path` names it in errors. */
+export function parseLlama2cCheckpoint(bytes: Uint8Array, path = 'checkpoint.bin'): Llama2cCheckpoint {
   if (bytes.length < 28) throw new WrenError(`${path}: too short to be a llama2.c checkpoint (${bytes.length} bytes)`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = dv.getUint32(0, true);
@@ -99,7 +104,7 @@ function readQ8(r: TensorReader, c: LlamaConfig, groupSize: number): Map<ParamNa
 }
 
 class TensorReader {
-  constructor(private bytes: Buffer, private at: number, readonly path: string) {}
+  constructor(private bytes: Uint8Array, private at: number, readonly path: string) {}
 
   private need(n: number, what: string) {
     if (this.at + n > this.bytes.length) {

@@ -125,11 +125,16 @@ export function loadTokenizerJson(path: string): BpeTokenizer {
   } catch (err) {
     throw new WrenError(`cannot read tokenizer.json '${path}': ${(err as Error).message}`);
   }
+  return parseTokenizerJson(text, path);
+}
+
+/** A tokenizer.json from its text (a fetched or opened file); `source` names it in errors. */
+export function parseTokenizerJson(text: string, source = 'tokenizer.json'): BpeTokenizer {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new WrenError(`${path}: not valid JSON (${(err as Error).message})`);
+    throw new WrenError(`${source}: not valid JSON (${(err as Error).message})`);
   }
-  return new BpeTokenizer(bpeSpecFromJson(json, path), path);
+  return new BpeTokenizer(bpeSpecFromJson(json, source), source);
 }
