@@ -14,6 +14,8 @@
         "src/kernels/embedding.c",
         "src/kernels/softmax.c",
         "src/kernels/argmax.c",
+        "src/kernels/matmul_q8_0.c",
+        "src/kernels/matmul_q4_0.c",
         "src/kernels/cross_entropy.c",
         "src/kernels/adamw.c",
         "src/kernels/sumsq.c"

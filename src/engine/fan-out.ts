@@ -19,6 +19,8 @@ export function estimateNs<K extends KernelName>(kernel: K, args: KernelArgs[K])
     // that took WASM decode from 576 to 676 tok/s (vocab 4096) and 246 to 338 (vocab 32000). On a
     // machine whose other core is busy, a split matvec is slower (288×32000 native 0.84 → 1.33 ms).
     case 'matmul': return a[3] === 1 && a[4] * a[5] < 1 << 18 ? 0 : (a[3] * a[4] * a[5]) / 10;
+    // The quantized matmuls dequantize as they go (~8 weights/ns); decoding splits from 256K weights like matmul.
+    case 'matmul_q8_0': case 'matmul_q4_0': return a[3] === 1 && a[4] * a[5] < 1 << 18 ? 0 : (a[3] * a[4] * a[5]) / 8;
     case 'attention': return (a[5] * a[6] * a[7] * a[8] * a[10]) / 4; // B·Tq·Tk·H·D
     case 'rmsnorm': return a[3] < 2 ? 0 : (a[3] * a[4]) / 2;
     case 'rope': return a[1] < 2 ? 0 : a[1] * (a[3] * a[4] / 2 + a[4] * 10);

@@ -30,6 +30,11 @@ export type KernelArgs = {
   softmax: [out: Ptr, x: Ptr, M: number, N: number];
   /** idx (M) int32 = argmax of each row of x (M,N); first index wins ties */
   argmax: [idx: Ptr, x: Ptr, M: number, N: number];
+  /** out (M,N) = x (M,K) · wᵀ; w (N, K/32) ggml Q8_0 blocks (34 bytes: f16 d, int8 q[32]; w = q·d). K % 32 == 0 */
+  matmul_q8_0: [out: Ptr, x: Ptr, w: Ptr, M: number, K: number, N: number];
+  /** out (M,N) = x (M,K) · wᵀ; w (N, K/32) ggml Q4_0 blocks (18 bytes: f16 d, u8 qs[16]; low nibbles values 0..15,
+   *  high nibbles 16..31, w = (nibble - 8)·d). K % 32 == 0 */
+  matmul_q4_0: [out: Ptr, x: Ptr, w: Ptr, M: number, K: number, N: number];
 
   // ---- training: backward kernels (gradients accumulate into d* buffers) and optimiser ----
   /** dx (M,C) += ∂loss/∂x, dw (C) += ∂loss/∂w of out = rmsnorm(x, w); dout (M,C) */
@@ -60,7 +65,7 @@ export type KernelArgs = {
 export type KernelName = keyof KernelArgs;
 
 export const KERNEL_NAMES = [
-  'matmul', 'rmsnorm', 'rope', 'attention', 'swiglu', 'add', 'embedding', 'softmax', 'argmax',
+  'matmul', 'rmsnorm', 'rope', 'attention', 'swiglu', 'add', 'embedding', 'softmax', 'argmax', 'matmul_q8_0', 'matmul_q4_0',
   'rmsnorm_backward', 'rope_backward', 'attention_backward', 'swiglu_backward', 'embedding_backward',
   'softmax_cross_entropy', 'adamw', 'sumsq',
 ] as const satisfies readonly KernelName[];

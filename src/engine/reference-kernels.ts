@@ -3,10 +3,30 @@
 // `f` and `i` are float32/int32 views of the whole arena, so a Ptr p is element p >> 2.
 import type { KernelArgs, KernelName } from './kernels.ts';
 import { referenceBackwardKernels } from './reference-kernels-backward.ts';
+import { halfToFloat } from '../formats/f16.ts';
 
 export type ArenaViews = { f: Float32Array; i: Int32Array };
 export type ReferenceKernel<K extends KernelName> = (mem: ArenaViews, ...args: KernelArgs[K]) => void;
 export type ReferenceKernels = { [K in KernelName]: ReferenceKernel<K> };
+
+/** out (M,N) = x (M,K) · wᵀ for w in 32-value blocks of `bytes` bytes: an f16 scale d, then what
+ *  `level(q, blockStart, j)` reads as value j's integer level; w = level·d (in float32, as ggml). */
+function quantizedMatmul(f: Float32Array, out: number, x: number, w: number, M: number, K: number, N: number, bytes: number,
+                         level: (q: Uint8Array, block: number, j: number) => number): void {
+  const q = new Uint8Array(f.buffer), blocks = K / 32;
+  const row = new Float32Array(K);
+  for (let n = 0; n < N; n++) {
+    for (let b = 0; b < blocks; b++) {
+      const at = w + (n * blocks + b) * bytes, d = halfToFloat(q[at] | (q[at + 1] << 8));
+      for (let j = 0; j < 32; j++) row[b * 32 + j] = level(q, at, j) * d;
+    }
+    for (let m = 0; m < M; m++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += f[(x >> 2) + m * K + k] * row[k];
+      f[(out >> 2) + m * N + n] = s;
+    }
+  }
+}
 
 export const referenceKernels: ReferenceKernels = {
   matmul({ f }, out, a, b, M, K, N, transA, transB, accumulate) {
@@ -120,6 +140,13 @@ export const referenceKernels: ReferenceKernels = {
       for (let n = 1; n < N; n++) if (f[xo + n] > f[xo + best]) best = n;
       i[(idx >> 2) + m] = best;
     }
+  },
+  matmul_q8_0({ f }, out, x, w, M, K, N) {
+    quantizedMatmul(f, out, x, w, M, K, N, 34, (q, b, j) => (q[b + 2 + j] << 24) >> 24);
+  },
+
+  matmul_q4_0({ f }, out, x, w, M, K, N) {
+    quantizedMatmul(f, out, x, w, M, K, N, 18, (q, b, j) => (j < 16 ? q[b + 2 + j] & 15 : q[b + 2 + j - 16] >> 4) - 8);
   },
   ...referenceBackwardKernels, // training kernels: reference-kernels-backward.ts
 };

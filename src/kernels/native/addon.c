@@ -17,7 +17,7 @@
 #include "pool.h"
 #include "../wren.h"
 
-#define KERNELS(X) X(matmul) X(rmsnorm) X(rope) X(attention) X(swiglu) X(add) X(embedding) X(softmax) X(argmax) \
+#define KERNELS(X) X(matmul) X(rmsnorm) X(rope) X(attention) X(swiglu) X(add) X(embedding) X(softmax) X(argmax) X(matmul_q8_0) X(matmul_q4_0) \
   X(rmsnorm_backward) X(rope_backward) X(attention_backward) X(swiglu_backward) X(embedding_backward) \
   X(softmax_cross_entropy) X(adamw) X(sumsq)
 
@@ -31,6 +31,8 @@ void add(float* out, const float* a, const float* b, int n, int tid, int nth);
 void embedding(float* out, const float* table, const int32_t* ids, int M, int C, int tid, int nth);
 void softmax(float* out, const float* x, int M, int N, int tid, int nth);
 void argmax(int32_t* idx, const float* x, int M, int N, int tid, int nth);
+void matmul_q8_0(float* out, const float* x, const uint8_t* w, int M, int K, int N, int tid, int nth);
+void matmul_q4_0(float* out, const float* x, const uint8_t* w, int M, int K, int N, int tid, int nth);
 // training
 void rmsnorm_backward(float* dx, float* dw, const float* dout, const float* x, const float* w, int M, int C, float eps, int tid, int nth);
 void rope_backward(float* dx, int M, int T, int H, int D, int pos0, float theta, int tid, int nth);
@@ -61,6 +63,8 @@ static void call_kernel(void* ctx, int op, const double* a, int tid, int nth) {
     case OP_embedding: embedding(F(0), F(1), (const int32_t*)F(2), I(3), I(4), tid, nth); break;
     case OP_softmax:   softmax(F(0), F(1), I(2), I(3), tid, nth); break;
     case OP_argmax:    argmax((int32_t*)F(0), F(1), I(2), I(3), tid, nth); break;
+    case OP_matmul_q8_0: matmul_q8_0(F(0), F(1), (const uint8_t*)F(2), I(3), I(4), I(5), tid, nth); break;
+    case OP_matmul_q4_0: matmul_q4_0(F(0), F(1), (const uint8_t*)F(2), I(3), I(4), I(5), tid, nth); break;
     case OP_rmsnorm_backward:   rmsnorm_backward(F(0), F(1), F(2), F(3), F(4), I(5), I(6), (float)a[7], tid, nth); break;
     case OP_rope_backward:      rope_backward(F(0), I(1), I(2), I(3), I(4), I(5), (float)a[6], tid, nth); break;
     case OP_attention_backward: attention_backward(F(0), F(1), F(2), F(3), F(4), F(5), F(6), F(7), F(8), I(9), I(10), I(11), I(12), I(13), tid, nth); break;
