@@ -1,0 +1,106 @@
+// The playground page in Chromium against the playground routes on a bare Fastify app (the same
+// registerPlayground that `wren serve` calls): stories260K greedy on the device equals the text
+// documented in llama2.c, with and without cross-origin isolation; bad input shows a clear
+// message and the page keeps working.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Browser } from 'playwright-core';
+import { registerPlayground, type PlaygroundOptions } from '../../src/serve/playground.ts';
+import { scratchDir } from '../_helpers.ts';
+import { chromium, launchChromium, stories260K } from './_chromium.ts';
+
+const browserExe = chromium();
+const data = stories260K();
+const skip = browserExe.skip || data.skip;
+const scratch = scratchDir('wren-browser-');
+let browser: Browser;
+
+async function serve(opts: PlaygroundOptions): Promise<{ app: FastifyInstance; url: string }> {
+  const app = Fastify();
+  await registerPlayground(app, { models: [{ name: 'stories260K', files: { kind: 'llama2c', weights: data.model, tokenizer: data.tokenizer } }] }, opts);
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, url };
+}
+
+before(async () => { if (!skip) browser = await launchChromium(browserExe.path); });
+after(async () => { await browser?.close(); });
+
+for (const isolated of [true, false]) {
+  test(`stories260K greedy on the device equals run.c's text (${isolated ? 'cross-origin isolated, 2 threads' : 'not isolated, one thread'})`, { skip, timeout: 180_000 }, async () => {
+    const { app, url } = await serve({ crossOriginIsolation: isolated });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(`${url}/?device=browser&model=stories260K&temperature=0&max_tokens=256&prompt=`);
+      await page.waitForFunction(() => document.getElementById('status')!.textContent === 'done' || document.getElementById('status')!.textContent === 'error', undefined, { timeout: 120_000 });
+      const message = await page.textContent('#message');
+      assert.equal(await page.textContent('#status'), 'done', message ?? '');
+      assert.equal(await page.textContent('#output'), data.greedy());
+      assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), isolated);
+      const engine = (await page.textContent('#engine'))!;
+      if (isolated) {
+        assert.match(engine, /2 threads/);
+      } else {
+        assert.match(engine, /1 thread\b/);
+        assert.match((await page.textContent('#isolation'))!, /not cross-origin isolated/);
+      }
+      assert.match((await page.textContent('#speed'))!, /\d+ tokens, [\d.]+ tokens\/s/);
+      await page.screenshot({ path: join(scratch, `playground-${isolated ? 'isolated' : 'plain'}.png`), fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+      await app.close();
+    }
+  });
+}
+
+/** A llama2.c tokenizer.bin with `n` tokens laid out as run.c's (<unk>, <s>, </s>, 256 byte
+ *  pieces, then words): a real tokenizer that fits no model here. */
+function tinyTokenizer(n: number): Buffer {
+  const pieces = ['<unk>', '\n<s>\n', '\n</s>\n', ...Array.from({ length: 256 }, (_, b) => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`)];
+  pieces.push(' ');
+  for (let i = pieces.length; i < n; i++) pieces.push(`w${i}`);
+  const parts = [Buffer.from(new Int32Array([16]).buffer)];
+  for (const p of pieces) parts.push(Buffer.from(new Float32Array([0]).buffer), Buffer.from(new Int32Array([p.length]).buffer), Buffer.from(p));
+  return Buffer.concat(parts);
+}
+
+test('bad input in the page: a clear message, and the page keeps working', { skip, timeout: 180_000 }, async () => {
+  const { app, url } = await serve({});
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${url}/`);
+    await page.waitForFunction(() => document.querySelectorAll('#model option').length > 1);
+    const dir = scratchDir('wren-badinput-');
+    const file = (name: string, bytes: Buffer | string) => { writeFileSync(join(dir, name), bytes); return join(dir, name); };
+    const cases: [string, string[], RegExp][] = [
+      ['a folder without config.json', [file('model.safetensors', Buffer.alloc(64)), file('tokenizer.json', '{}')], /no config\.json/],
+      ['a tokenizer that does not match', [data.model, file('tokenizer.bin', tinyTokenizer(300))], /300 tokens but the model's vocabulary is 512/],
+      ['a file that is not a model', [file('notes.txt', 'hello')], /not a model/],
+      ['a .bin that is not a checkpoint', [file('model.bin', Buffer.alloc(4096, 7)), data.tokenizer], /not those of a llama2\.c checkpoint/],
+    ];
+    for (const [what, files, expected] of cases) {
+      const before = await page.textContent('#message');
+      await page.setInputFiles('#files', files);
+      await page.waitForFunction((prev) => document.getElementById('status')!.textContent === 'error'
+        && document.getElementById('message')!.textContent !== prev, before, { timeout: 60_000 });
+      assert.match((await page.textContent('#message'))!, expected, what);
+    }
+    // still working: open the real model from disk and generate
+    await page.setInputFiles('#files', [data.model, data.tokenizer]);
+    await page.waitForFunction(() => document.getElementById('status')!.textContent === 'idle', undefined, { timeout: 60_000 });
+    await page.fill('#temperature', '0');
+    await page.fill('#max_tokens', '12');
+    await page.click('#run');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status')!.textContent!), undefined, { timeout: 60_000 });
+    assert.equal(await page.textContent('#status'), 'done', (await page.textContent('#message'))!);
+    assert.ok(data.greedy().startsWith((await page.textContent('#output'))!) && (await page.textContent('#output'))!.length > 20);
+  } finally {
+    await page.close();
+    await app.close();
+  }
+});
