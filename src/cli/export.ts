@@ -46,7 +46,7 @@ export async function run(argv: string[]): Promise<void> {
 
   const backend = await createBackend({ backend: 'reference' }); // only holds the weights: no kernels run
   try {
-    const { model, files } = loadModel(modelPath, backend, { maxRows: 1 });
+    const { model, files } = loadModel(modelPath, backend, { maxRows: 1, dequantize: true });
     const tokenizerPath = (v.tokenizer as string | undefined) ?? files.tokenizer;
     if (!tokenizerPath) throw new CliError(`${modelPath}: no tokenizer beside the model; pass --tokenizer PATH (a GGUF file carries its tokenizer)`);
     const tokenizer = loadTokenizerFor(tokenizerPath, model.config);

@@ -41,7 +41,7 @@ const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, userDefined: 4, unused: 
 const SPACE = '\u2581'; // SentencePiece's '▁'
 
 /** Every GGUF tensor of a model of config `c`: its name, row-major shape, and slice of the Wren parameter. */
-function* slots(c: LlamaConfig): Generator<{ param: ParamName; name: string; shape: number[]; start: number; size: number }> {
+export function* slots(c: LlamaConfig): Generator<{ param: ParamName; name: string; shape: number[]; start: number; size: number }> {
   for (const [param, full] of parameterTable(c)) {
     const template = NAMES[param];
     if (!template) continue;
@@ -154,7 +154,7 @@ export function readLlamaGguf(path: string): { config: LlamaConfig; tensors: Map
   return { config, tensors };
 }
 
-function llamaConfigFromGguf(file: GgufFile, path: string): LlamaConfig {
+export function llamaConfigFromGguf(file: GgufFile, path: string): LlamaConfig {
   const arch = ggufGet(file, 'general.architecture', ['string'], path);
   if (arch !== 'llama') throw new WrenError(`${path}: GGUF architecture ${arch === undefined ? 'is missing' : `'${arch}' is not supported`}; Wren loads 'llama' models`);
   const int = (key: string, fallback?: number): number => {

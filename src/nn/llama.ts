@@ -18,6 +18,7 @@ import { WrenError } from '../errors.ts';
 import { headSize, type LlamaConfig } from './config.ts';
 import { KvCache } from './kv-cache.ts';
 import { ParameterBlock, parameterTable, type ParamName } from './weights.ts';
+import type { QuantizedWeights } from './quantized-weights.ts';
 
 /** Rows a batched forward may hold and still give each row its lone result (WREN_BATCH_INVARIANT_ROWS in wren.h). */
 export const MAX_BATCH_ROWS = 64;
@@ -47,8 +48,10 @@ export class LlamaModel {
   private act?: Activations;   // allocated on first use: exporting or converting needs none
   private own?: KvCache;       // the cache behind forward()/reset()/pos
 
-  constructor(readonly config: LlamaConfig, readonly backend: Backend, maxRows = MAX_BATCH_ROWS) {
-    this.params = new ParameterBlock(backend.arena, parameterTable(config));
+  /** `quantized`: matrices held as Q8_0/Q4_0 blocks (quantized-weights.ts); the float block lacks them. */
+  constructor(readonly config: LlamaConfig, readonly backend: Backend, maxRows = MAX_BATCH_ROWS, readonly quantized?: QuantizedWeights) {
+    const table = parameterTable(config);
+    this.params = new ParameterBlock(backend.arena, quantized ? quantized.floatTable(table) : table);
     this.maxRows = Math.max(1, Math.min(maxRows, config.max_position_embeddings));
   }
 
@@ -146,7 +149,9 @@ export class LlamaModel {
 
   /** out (R, N) = x (R, K) · Wᵀ for the weight `name` (of `layer`), W stored (N, K). */
   private linear(out: Ptr, x: Ptr, name: ParamName, layer: number | undefined, R: number, K: number, N: number): void {
-    this.backend.run('matmul', out, x, this.params.ptr(name, layer), R, K, N, 0, 1, 0);
+    const q = this.quantized?.get(name);
+    if (q) this.backend.run(q.kernel, out, x, q.ptr + (layer ?? 0) * q.layerBytes, R, K, N);
+    else this.backend.run('matmul', out, x, this.params.ptr(name, layer), R, K, N, 0, 1, 0);
   }
 
   /** A float32 view of the first logits row of the last forward (valid until the next forward). */

@@ -12,7 +12,8 @@ import { readSafetensors, writeSafetensors } from '../formats/safetensors.ts';
 import { makeDir, writeFileAtomic } from '../formats/atomic.ts';
 import { writeHfFolderMetadata, type HfFolderOptions } from '../formats/hf-folder.ts';
 import { hfTokenizerFiles } from '../formats/hf-tokenizer-files.ts';
-import type { ParameterBlock } from './weights.ts';
+import { parameterTable, type ParameterBlock } from './weights.ts';
+import { readLlamaGgufQuantized } from './gguf-quantized.ts';
 import { readJsonFile } from '../util/json-file.ts';
 import { parseLlamaConfig, type LlamaConfig } from './config.ts';
 import { LlamaModel } from './llama.ts';
@@ -45,11 +46,19 @@ export function readConfigFile(path: string): LlamaConfig {
   return parseLlamaConfig(readJsonFile(path), path);
 }
 
-export type LoadOptions = { maxRows?: number };
+/** `dequantize`: read a GGUF's Q8_0/Q4_0 matrices as float32 (for converting); by default they stay
+ *  quantized in the arena and run the quantized kernels (gguf-quantized.ts). */
+export type LoadOptions = { maxRows?: number; dequantize?: boolean };
 
 /** Load the model at `path` onto `backend`. */
 export function loadModel(path: string, backend: Backend, opts: LoadOptions = {}): { model: LlamaModel; files: ModelFiles } {
   const files = resolveModelFiles(path);
+  if (files.kind === 'gguf' && !opts.dequantize) {
+    const q = readLlamaGgufQuantized(files.weights, backend);
+    const model = new LlamaModel(q.config, backend, opts.maxRows, q.quantized);
+    for (const [name, data] of q.floats) model.params.view(name).set(data);
+    return { model, files };
+  }
   if (files.kind === 'llama2c' || files.kind === 'gguf') {
     const ck = files.kind === 'gguf' ? readLlamaGguf(files.weights) : readLlama2cCheckpoint(files.weights);
     const model = new LlamaModel(ck.config, backend, opts.maxRows);
@@ -67,6 +76,8 @@ export function loadModel(path: string, backend: Backend, opts: LoadOptions = {}
  *  generation_config.json, and with `folder.tokenizer` its tokenizer files, tokenizer_config.json and
  *  special_tokens_map.json (the chat template too when `folder.chat`). */
 export function saveModel(dir: string, model: { config: LlamaConfig; params: ParameterBlock }, metadata: Record<string, string> = {}, folder: HfFolderOptions = {}): void {
+  const missing = parameterTable(model.config).find(([name]) => !model.params.has(name));
+  if (missing) throw new WrenError(`cannot save the model as float32: '${missing[0]}' is held quantized (load it with { dequantize: true })`);
   makeDir(dir);
   writeSafetensors(join(dir, 'model.safetensors'), toHfTensors(model.config, model.params), { format: 'pt', ...metadata });
   if (folder.tokenizer) for (const [name, bytes] of hfTokenizerFiles(folder.tokenizer)) writeFileAtomic(join(dir, name), bytes);
