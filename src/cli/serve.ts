@@ -1,0 +1,80 @@
+// `wren serve`: an OpenAI-compatible HTTP server over one or more models, with continuous
+// batching (src/serve/scheduler.ts). Binds loopback unless told otherwise; SIGTERM drains.
+import { createBackend, type BackendName } from '../engine/backend.ts';
+import { ServedModel } from '../serve/served-model.ts';
+import { WrenServer } from '../serve/server.ts';
+import { CliError, intFlag, parseFlags } from './args.ts';
+
+const HELP = `usage: wren serve --model [NAME=]PATH [options]
+
+  --model [NAME=]PATH     a model folder, llama2.c .bin or .gguf (repeat for several; requests
+                          choose by NAME, which defaults to the file or folder name)
+  --tokenizer [NAME=]PATH tokenizer for models without one in their folder (a llama2.c .bin);
+                          NAME= gives it to one model only
+  --port N                TCP port (default 8080; 0 picks a free one)
+  --host H                address to bind (default 127.0.0.1: this machine only)
+  --parallel N            requests decoded together per model, one KV cache each (default 4, at most 32)
+  --queue N               requests that may wait for a slot before the server answers 429 (default 64)
+  --max-tokens N          most new tokens one request may ask for (default: the model's context)
+  --api-key KEY           require Authorization: Bearer KEY (default: $WREN_API_KEY; none if unset)
+  --body-limit BYTES      largest request body (default 1048576)
+  --drain-timeout S       on SIGTERM, seconds to let requests in flight finish (default 30)
+  --threads N             compute threads (default: all cores)
+  --backend NAME          native | wasm | reference (default: fastest available)
+
+Routes: GET /v1/models, POST /v1/completions, POST /v1/chat/completions (stream: true for SSE),
+GET /health, GET /metrics (Prometheus).`;
+
+const NAMED = /^([A-Za-z0-9][A-Za-z0-9._:-]*)=(.+)$/;
+
+export async function run(argv: string[]): Promise<void> {
+  const { values: v } = parseFlags(argv, {
+    model: { type: 'string', multiple: true }, tokenizer: { type: 'string', multiple: true },
+    port: { type: 'string' }, host: { type: 'string' }, parallel: { type: 'string' }, queue: { type: 'string' },
+    'max-tokens': { type: 'string' }, 'api-key': { type: 'string' }, 'body-limit': { type: 'string' },
+    'drain-timeout': { type: 'string' }, threads: { type: 'string' }, backend: { type: 'string' },
+  }, HELP);
+  const models = (v.model as string[] | undefined) ?? [];
+  if (models.length === 0) throw new CliError('--model is required');
+  const port = intFlag(v.port, 'port', 8080, 0, 65535);
+  const host = (v.host as string | undefined) ?? '127.0.0.1';
+  const parallel = intFlag(v.parallel, 'parallel', 4, 1, 32);
+  const queueLimit = intFlag(v.queue, 'queue', 64, 0, 1 << 20);
+  const maxTokens = v['max-tokens'] === undefined ? undefined : intFlag(v['max-tokens'], 'max-tokens', 0, 1, 1 << 20);
+  const bodyLimit = intFlag(v['body-limit'], 'body-limit', 1 << 20, 1024, 1 << 30);
+  const drainSeconds = intFlag(v['drain-timeout'], 'drain-timeout', 30, 0, 3600);
+  const threads = intFlag(v.threads, 'threads', 0, 1, 16) || undefined;
+  const backendName = v.backend as BackendName | undefined;
+  if (backendName && !['native', 'wasm', 'reference'].includes(backendName)) throw new CliError(`--backend must be native, wasm or reference, got '${backendName}'`);
+  const apiKey = (v['api-key'] as string | undefined) ?? (process.env.WREN_API_KEY || undefined);
+
+  const tokenizers = new Map<string | undefined, string>();
+  for (const t of (v.tokenizer as string[] | undefined) ?? []) {
+    const m = NAMED.exec(t);
+    tokenizers.set(m ? m[1] : undefined, m ? m[2] : t);
+  }
+  const backend = await createBackend({ backend: backendName, threads });
+  const served: ServedModel[] = [];
+  for (const spec of models) {
+    const m = NAMED.exec(spec);
+    const name = m?.[1], path = m ? m[2] : spec;
+    const model = ServedModel.load(path, backend, { name, tokenizer: tokenizers.get(name) ?? tokenizers.get(undefined), parallel, queueLimit });
+    served.push(model);
+    console.log(`wren serve: model ${model.name} (${path}): context ${model.contextLength}, ${parallel} slots, ${model.hasChatTemplate ? 'its chat template' : 'no chat template (chats as ChatML text)'}`);
+  }
+  const server = new WrenServer({ models: served, apiKey, bodyLimit, maxTokens });
+  const url = await server.listen(port, host);
+  console.log(`wren serve: ${backend.description}${apiKey ? ', API key required' : ''}`);
+  console.log(`listening on ${url}`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      console.log(`wren serve: ${signal}: finishing requests in flight (up to ${drainSeconds} s), taking no new ones`);
+      server.drain(drainSeconds * 1000).then(resolve, (err) => { console.error(`wren serve: ${(err as Error).message}`); resolve(); });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  backend.dispose();
+  console.log('wren serve: stopped');
+}
