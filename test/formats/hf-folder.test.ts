@@ -5,6 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { createBackend, type Backend } from '../../src/engine/backend.ts';
 import { encodeSentencePieceModel } from '../../src/formats/hf-tokenizer-files.ts';
 import { loadModel, saveModel } from '../../src/nn/load.ts';
@@ -12,7 +13,7 @@ import { addSpecialTokens } from '../../src/tokenizer/add-special.ts';
 import { CHATML_JINJA, CHATML_SPECIAL_TOKENS } from '../../src/tokenizer/chat-template.ts';
 import { loadTokenizerJson } from '../../src/tokenizer/hf-tokenizer-json.ts';
 import { Llama2cTokenizer } from '../../src/tokenizer/llama2c-tokenizer.ts';
-import { runCli, scratchDir, sharedFile } from '../_helpers.ts';
+import { repoRoot, runCli, scratchDir, sharedFile } from '../_helpers.ts';
 
 const bin = sharedFile('llama2c-stories260K/stories260K.bin');
 const tok = sharedFile('llama2c-stories260K/tok512.bin');
@@ -130,4 +131,42 @@ test('a byte-level BPE chat folder keeps its template, special tokens and stop i
   writeFileSync(join(dir, 'file'), 'x');
   assert.match(runCli(['export', '--format', 'hf', '--model', folder, '--out', join(dir, 'file')]).stderr, /exists and is not a folder/);
   exportHf(folder, join(dir, 'empty'));
+});
+
+// ---- an independent reader: PyTorch (scripts/check-hf-folder.py), where it is installed ----
+
+const python = process.env.WREN_PYTHON ?? 'python3';
+
+/** Wren's greedy ids after `prompt` on the folder (float32 matmul on the test backend). */
+async function wrenGreedy(path: string, prompt: number[], n: number): Promise<number[]> {
+  const b = await theBackend(), mark = b.arena.mark();
+  try {
+    const { model } = loadModel(path, b);
+    const stop = new Set([model.config.bos_token_id, model.config.eos_token_id]), ids: number[] = [];
+    model.forward(prompt);
+    while (ids.length < n) {
+      const l = model.logitsView();
+      let best = 0;
+      for (let i = 1; i < l.length; i++) if (l[i] > l[best]) best = i;
+      if (stop.has(best)) break;
+      ids.push(best);
+      model.forward([best]);
+    }
+    return ids;
+  } finally {
+    b.arena.release(mark);
+  }
+}
+
+test('PyTorch reads the exported folder and continues it as Wren does', { skip }, async (t) => {
+  const out = join(dir, 'for-torch');
+  exportHf(bin.path, out, ['--tokenizer', tok.path]);
+  const r = spawnSync(python, [join(repoRoot, 'scripts/check-hf-folder.py'), out, '--prompt-ids', '1,403,407', '--max-tokens', '32'], { encoding: 'utf8', timeout: 300_000 });
+  if (r.error) return t.skip(`${python} not found (set WREN_PYTHON to a Python with torch and safetensors)`);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  const got = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+  if (got.skip) return t.skip(`${got.skip}; set WREN_PYTHON to a Python that has them`);
+  assert.deepEqual(got.ids, await wrenGreedy(out, [1, 403, 407], 32), `${got.reader}: the greedy ids`);
+  if (got.transformers !== 'not installed') assert.equal(got.transformers, true, 'transformers\' AutoModelForCausalLM picks the same ids');
+  if (got.text !== undefined) assert.match(got.text, /^a time, there was a little girl/, 'tokenizer.model decodes in SentencePiece');
 });
