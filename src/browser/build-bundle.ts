@@ -8,7 +8,7 @@
 // browser never calls them: it uses the byte-based entry points). Node-only engine files reached
 // only through dynamic imports under a Node check (the Node kernel host, the native addon) become
 // a module that throws if it is ever evaluated.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const srcDir = fileURLToPath(new URL('../', import.meta.url));
@@ -67,7 +67,8 @@ let cached: Promise<string> | undefined;
  *  package (dist/) has no TypeScript entry to build from: it serves the bundle `npm run build` made. */
 export function browserBundle(): Promise<string> {
   const prebuilt = new URL('../wren-browser.js', import.meta.url);
-  cached ??= (existsSync(entry) ? buildBrowserBundle() : Promise.resolve(readFileSync(prebuilt, 'utf8')))
+  const fromSource = import.meta.url.endsWith('.ts');
+  cached ??= (fromSource ? buildBrowserBundle() : Promise.resolve(readFileSync(prebuilt, 'utf8')))
     .catch((err) => { cached = undefined; throw err; });
   return cached;
 }
