@@ -18,6 +18,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   sft: { summary: 'supervised fine-tuning on chat conversations (OpenAI format), loss on the assistant only', load: () => import('./sft.ts') },
   dpo: { summary: 'preference optimisation (DPO) of a chat model on chosen/rejected pairs', load: () => import('./dpo.ts') },
   serve: { summary: 'an OpenAI-compatible HTTP server (completions, chat, streaming, metrics) with continuous batching', load: () => import('./serve.ts') },
+  playground: { summary: 'write the browser playground with a model as a static site (playground build)', load: () => import('./playground.ts') },
   chat: { summary: 'chat with a model that has a chat template (from sft) in the terminal', load: () => import('./chat.ts') },
   export: { summary: 'write a model as a GGUF file for llama.cpp (f32, f16, q8_0, q4_0) or an HF folder for transformers', load: () => import('./export.ts') },
   quantize: { summary: 'write a model with 8-bit (q8_0) or 4-bit (q4_0) matrices as GGUF; Wren and llama.cpp run it', load: () => import('./quantize.ts') },

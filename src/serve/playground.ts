@@ -5,7 +5,9 @@
 //   GET /playground/models.json           the loaded models whose files a page can run itself
 //   GET /playground/models/:name/:file    those files, by role (model.safetensors, config.json, …)
 // Every response carries COOP/COEP so the page is cross-origin isolated (threads over shared
-// memory). Model files are named only by the server's loaded set, never by a client path.
+// memory). Model files are named only by the server's loaded set, never by a client path. The
+// page and its assets are public (config.public: an API key, when the server has one, is not
+// asked for them); the model list and files follow the server's API-key rule like /v1.
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,11 +70,12 @@ function isolate(reply: FastifyReply, on: boolean): FastifyReply {
 export async function registerPlayground(app: FastifyInstance, ctx: PlaygroundContext, opts: PlaygroundOptions = {}): Promise<void> {
   const iso = opts.crossOriginIsolation ?? true;
   const page = (file: string) => readFileSync(join(webDir, file));
-  app.get('/', async (_req, reply) => isolate(reply, iso).type('text/html; charset=utf-8').send(page('index.html')));
+  const pub = { config: { public: true } };
+  app.get('/', pub, async (_req, reply) => isolate(reply, iso).type('text/html; charset=utf-8').send(page('index.html')));
   for (const [file, type] of Object.entries(STATIC)) {
-    app.get(`/playground/${file}`, async (_req, reply) => isolate(reply, iso).type(type).send(page(file)));
+    app.get(`/playground/${file}`, pub, async (_req, reply) => isolate(reply, iso).type(type).send(page(file)));
   }
-  app.get('/playground/wren-browser.js', async (_req, reply) => isolate(reply, iso).type('text/javascript; charset=utf-8').send(await browserBundle()));
+  app.get('/playground/wren-browser.js', pub, async (_req, reply) => isolate(reply, iso).type('text/javascript; charset=utf-8').send(await browserBundle()));
   app.get('/playground/models.json', async (_req, reply) => isolate(reply, iso).type('application/json; charset=utf-8').send(playgroundModelList(ctx)));
   app.get<{ Params: { name: string; file: string } }>('/playground/models/:name/:file', async (req, reply) => {
     const model = ctx.models.find((m) => m.name === req.params.name);
