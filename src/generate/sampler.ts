@@ -101,7 +101,7 @@ export function sampleTopP(p: Float32Array, topP: number, coin: number, scratch:
   const cutoff = Math.fround(Math.fround(1 - topP) / (n - 1)); // values below can't be in the nucleus
   let n0 = 0;
   for (let i = 0; i < n; i++) if (p[i] >= cutoff) scratch[n0++] = i;
-  const idx = Array.from(scratch.subarray(0, n0)).sort((a, b) => (p[a] > p[b] ? -1 : p[a] < p[b] ? 1 : 0));
+  const idx = sortByProbability(p, scratch.subarray(0, n0));
   let cumulative = 0, last = n0 - 1;
   for (let i = 0; i < n0; i++) {
     cumulative = Math.fround(cumulative + p[idx[i]]);
@@ -114,6 +114,27 @@ export function sampleTopP(p: Float32Array, topP: number, coin: number, scratch:
     if (r < cdf) return idx[i];
   }
   return idx[last];
+}
+
+/**
+ * `ids` (ascending) ordered by p descending, ties by id ascending: run.c's order from a stable
+ * sort. A flat distribution keeps most of the vocabulary in the nucleus, so this is a stable LSD
+ * radix sort on the float32 bits of p (for p ≥ 0 they order as the values), two 16-bit digits.
+ */
+function sortByProbability(p: Float32Array, ids: Int32Array): Int32Array {
+  const n = ids.length;
+  if (n < 256) return Int32Array.from(Array.from(ids).sort((a, b) => (p[a] > p[b] ? -1 : p[a] < p[b] ? 1 : 0)));
+  const bits = new Uint32Array(p.buffer, p.byteOffset, p.length);
+  let from = ids, to = new Int32Array(n);
+  const count = new Int32Array(65537);
+  for (const shift of [0, 16]) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(~bits[from[i]] >>> shift & 0xffff) + 1]++; // ~bits: descending
+    for (let d = 0; d < 65536; d++) count[d + 1] += count[d];
+    for (let i = 0; i < n; i++) to[count[~bits[from[i]] >>> shift & 0xffff]++] = from[i];
+    [from, to] = [to, from === ids ? new Int32Array(n) : from];
+  }
+  return from;
 }
 
 /** In-place float32 softmax (run.c softmax: max-subtracted expf, float sum). */

@@ -55,3 +55,40 @@ test('xorshift RNG matches llama2.c run.c random_u32 for seed 133742', () => {
   const r = new Rng(133742);
   assert.deepEqual([r.nextU32(), r.nextU32(), r.nextU32()], [3033531262, 2674377904, 2312864567]);
 });
+
+test('top-p over a flat 32k distribution draws what run.c\'s stable comparison sort draws', () => {
+  // Many candidates take the radix path; quantised values make plenty of ties.
+  const n = 32000, rng = new Rng(5), p = new Float32Array(n);
+  for (let i = 0; i < n; i++) p[i] = Math.round(rng.nextF32() * 64) + 1;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum = Math.fround(sum + p[i]);
+  for (let i = 0; i < n; i++) p[i] /= sum;
+  const reference = (coin: number, topP: number) => {
+    const cutoff = Math.fround(Math.fround(1 - topP) / (n - 1));
+    const idx = [...Array(n).keys()].filter((i) => p[i] >= cutoff).sort((a, b) => (p[a] > p[b] ? -1 : p[a] < p[b] ? 1 : 0));
+    let cumulative = 0, last = idx.length - 1;
+    for (let i = 0; i < idx.length; i++) { cumulative = Math.fround(cumulative + p[idx[i]]); if (cumulative > topP) { last = i; break; } }
+    const r = Math.fround(coin * cumulative);
+    let cdf = 0;
+    for (let i = 0; i <= last; i++) { cdf = Math.fround(cdf + p[idx[i]]); if (r < cdf) return idx[i]; }
+    return idx[last];
+  };
+  const scratch = new Int32Array(n);
+  for (const topP of [0.5, 0.9, 0.999]) {
+    for (let k = 0; k < 40; k++) {
+      const coin = rng.nextF32();
+      assert.equal(sampleTopP(p, topP, coin, scratch), reference(coin, topP), `top-p ${topP}, coin ${coin}`);
+    }
+  }
+});
+
+test('presence and frequency penalties push greedy off tokens it has drawn', () => {
+  const flat = Float32Array.from([1, 0.9, 0.8]);
+  const plain = new Sampler(3, { temperature: 0 });
+  assert.deepEqual([0, 1, 2].map(() => plain.sample(flat)), [0, 0, 0]);
+  const presence = new Sampler(3, { temperature: 0, presencePenalty: 0.3 }); // a drawn token falls below every fresh one
+  assert.deepEqual([0, 1, 2, 3].map(() => presence.sample(flat)), [0, 1, 2, 0]);
+  const frequency = new Sampler(3, { temperature: 0, frequencyPenalty: 0.06 });
+  assert.deepEqual([0, 1, 2, 3, 4].map(() => frequency.sample(flat)), [0, 0, 1, 0, 1]);
+  assert.throws(() => new Sampler(3, { presencePenalty: 3 }), /presence penalty must be in \[-2, 2\]/);
+});
