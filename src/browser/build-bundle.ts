@@ -29,7 +29,7 @@ function nodeOnlyPlugin(): EsbuildPlugin {
         return { contents: `const fail = ${fail};\n${names.map((n) => `export const ${n} = fail;`).join('\n')}\nexport default {};\n`, loader: 'js' };
       });
       build.onLoad({ filter: /\.ts$/ }, (args) => {
-        const rel = args.path.slice(srcDir.length).replaceAll('\\', '/');
+        const rel = args.path.startsWith(srcDir) ? args.path.slice(srcDir.length).replaceAll('\\', '/') : '';
         if (!NODE_ONLY_FILES.includes(rel)) return undefined;
         return { contents: `throw new Error('${rel} is Node-only: not available in the browser bundle');\n`, loader: 'js' };
       });
@@ -41,12 +41,12 @@ function kernelBase64(file: string): string {
   return readFileSync(new URL(`../kernels/wasm/${file}`, import.meta.url)).toString('base64');
 }
 
-/** The bundle's JavaScript text. */
-export async function buildBrowserBundle(opts: { minify?: boolean } = {}): Promise<string> {
+/** The bundle's JavaScript text; `entry` bundles another module the same way (bench/browser.ts's worker). */
+export async function buildBrowserBundle(opts: { minify?: boolean; entry?: string } = {}): Promise<string> {
   const esbuild = await import('esbuild');
   const kernels = { relaxed: kernelBase64('kernels-relaxed.wasm'), plain: kernelBase64('kernels.wasm') };
   const result = await esbuild.build({
-    entryPoints: [entry],
+    entryPoints: [opts.entry ?? entry],
     bundle: true,
     format: 'esm',
     platform: 'browser',
