@@ -121,20 +121,20 @@ export function sampleTopP(p: Float32Array, topP: number, coin: number, scratch:
  * sort. A flat distribution keeps most of the vocabulary in the nucleus, so this is a stable LSD
  * radix sort on the float32 bits of p (for p ≥ 0 they order as the values), two 16-bit digits.
  */
-function sortByProbability(p: Float32Array, ids: Int32Array): Int32Array {
+function sortByProbability(p: Float32Array, ids: Int32Array): ArrayLike<number> {
   const n = ids.length;
-  if (n < 256) return Int32Array.from(Array.from(ids).sort((a, b) => (p[a] > p[b] ? -1 : p[a] < p[b] ? 1 : 0)));
+  if (n < 256) return Array.from(ids).sort((a, b) => (p[a] > p[b] ? -1 : p[a] < p[b] ? 1 : 0));
   const bits = new Uint32Array(p.buffer, p.byteOffset, p.length);
-  let from = ids, to = new Int32Array(n);
-  const count = new Int32Array(65537);
-  for (const shift of [0, 16]) {
+  const tmp = new Int32Array(n), count = new Int32Array(65537);
+  const pass = (from: Int32Array, to: Int32Array, shift: number) => { // ~bits: descending
     count.fill(0);
-    for (let i = 0; i < n; i++) count[(~bits[from[i]] >>> shift & 0xffff) + 1]++; // ~bits: descending
+    for (let i = 0; i < n; i++) count[(~bits[from[i]] >>> shift & 0xffff) + 1]++;
     for (let d = 0; d < 65536; d++) count[d + 1] += count[d];
     for (let i = 0; i < n; i++) to[count[~bits[from[i]] >>> shift & 0xffff]++] = from[i];
-    [from, to] = [to, from === ids ? new Int32Array(n) : from];
-  }
-  return from;
+  };
+  pass(ids, tmp, 0);
+  pass(tmp, ids, 16); // ids is the caller's scratch: it may hold the result
+  return ids;
 }
 
 /** In-place float32 softmax (run.c softmax: max-subtracted expf, float sum). */
