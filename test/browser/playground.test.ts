@@ -8,8 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
-import { registerPlayground, type PlaygroundOptions } from '../../src/serve/playground.ts';
-import { scratchDir } from '../_helpers.ts';
+import { registerPlayground, type PlaygroundModel, type PlaygroundOptions } from '../../src/serve/playground.ts';
+import { runCli, scratchDir } from '../_helpers.ts';
 import { chromium, launchChromium, stories260K } from './_chromium.ts';
 
 const browserExe = chromium();
@@ -18,9 +18,11 @@ const skip = browserExe.skip || data.skip;
 const scratch = scratchDir('wren-browser-');
 let browser: Browser;
 
-async function serve(opts: PlaygroundOptions): Promise<{ app: FastifyInstance; url: string }> {
+async function serve(opts: PlaygroundOptions, folder?: string): Promise<{ app: FastifyInstance; url: string }> {
   const app = Fastify();
-  await registerPlayground(app, { models: [{ name: 'stories260K', files: { kind: 'llama2c', weights: data.model, tokenizer: data.tokenizer } }] }, opts);
+  const models: PlaygroundModel[] = [{ name: 'stories260K', files: { kind: 'llama2c', weights: data.model, tokenizer: data.tokenizer } }];
+  if (folder) models.push({ name: 'stories260K-hf', files: { kind: 'folder', weights: join(folder, 'model.safetensors'), config: join(folder, 'config.json'), tokenizer: join(folder, 'tokenizer.bin') } });
+  await registerPlayground(app, { models }, opts);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url };
 }
@@ -100,6 +102,31 @@ test('bad input in the page: a clear message, and the page keeps working', { ski
     await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status')!.textContent!), undefined, { timeout: 60_000 });
     assert.equal(await page.textContent('#status'), 'done', (await page.textContent('#message'))!);
     assert.ok(data.greedy().startsWith((await page.textContent('#output'))!) && (await page.textContent('#output'))!.length > 20);
+  } finally {
+    await page.close();
+    await app.close();
+  }
+});
+
+test('a model folder (stories260K exported as an HF folder): listed by the server and opened from disk, both give run.c\'s text', { skip, timeout: 180_000 }, async () => {
+  const folder = join(scratchDir('wren-hf-'), 'stories260K-hf');
+  const r = runCli(['export', '--format', 'hf', '--model', data.model, '--tokenizer', data.tokenizer, '--out', folder]);
+  assert.equal(r.status, 0, r.stderr);
+  const { app, url } = await serve({}, folder);
+  const page = await browser.newPage();
+  const finished = () => page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status')!.textContent!), undefined, { timeout: 120_000 });
+  try {
+    await page.goto(`${url}/?model=stories260K-hf&temperature=0&max_tokens=256&prompt=`);
+    await finished();
+    assert.equal(await page.textContent('#status'), 'done', (await page.textContent('#message'))!);
+    assert.equal(await page.textContent('#output'), data.greedy());
+    await page.setInputFiles('#folder', folder);
+    await page.waitForFunction(() => document.getElementById('status')!.textContent === 'idle' || document.getElementById('status')!.textContent === 'error', undefined, { timeout: 60_000 });
+    assert.equal(await page.textContent('#status'), 'idle', (await page.textContent('#message'))!);
+    await page.click('#run'); // status is idle until then, so finished() waits for this run
+    await finished();
+    assert.equal(await page.textContent('#status'), 'done', (await page.textContent('#message'))!);
+    assert.equal(await page.textContent('#output'), data.greedy());
   } finally {
     await page.close();
     await app.close();
