@@ -24,6 +24,7 @@ export class ServedModel {
     readonly name: string,
     readonly path: string,
     readonly files: ModelFiles,
+    readonly tokenizerPath: string,
     readonly tokenizer: Tokenizer,
     readonly scheduler: Scheduler,
   ) {
@@ -36,7 +37,7 @@ export class ServedModel {
     if (!tokenizerPath) throw new WrenError(`${path}: no tokenizer in the model folder; pass --tokenizer PATH`);
     const tokenizer = loadTokenizerFor(tokenizerPath, model.config);
     const name = o.name ?? defaultName(path);
-    return new ServedModel(name, path, files, tokenizer, new Scheduler(model, tokenizer, { parallel: o.parallel, queueLimit: o.queueLimit }));
+    return new ServedModel(name, path, files, tokenizerPath, tokenizer, new Scheduler(model, tokenizer, { parallel: o.parallel, queueLimit: o.queueLimit }));
   }
 
   get contextLength(): number {

@@ -10,6 +10,7 @@ import { ApiError, badRequest } from './api-error.ts';
 import { chatCompletion, completion, type RequestContext } from './completions.ts';
 import { ServerMetrics } from './metrics.ts';
 import { chatRequest, completionRequest } from './openai-schemas.ts';
+import { registerPlayground } from './playground.ts';
 import { QueueFullError } from './scheduler.ts';
 import type { ServedModel } from './served-model.ts';
 
@@ -38,6 +39,7 @@ export class WrenServer {
   readonly metrics: ServerMetrics;
   private draining = false;
   private readonly models: Map<string, ServedModel>;
+  private readonly playground: Promise<void>;
 
   constructor(private readonly o: ServerOptions) {
     this.models = new Map(o.models.map((m) => [m.name, m]));
@@ -57,10 +59,13 @@ export class WrenServer {
       reply.status(404).send(new ApiError(404, `no route ${req.method} ${req.url.split('?')[0]}`, 'invalid_request_error', null, 'unknown_url').body);
     });
     for (const r of this.routes()) this.register(r);
+    // The browser playground at / (static page, bundle, the models' files for on-device runs).
+    this.playground = registerPlayground(this.app, { models: o.models.map((m) => ({ name: m.name, files: { ...m.files, tokenizer: m.tokenizerPath } })) });
   }
 
   /** Start listening; returns the URL (port 0 picks a free port). */
   async listen(port: number, host: string): Promise<string> {
+    await this.playground;
     const address = await this.app.listen({ port, host });
     return address.replace('[::1]', 'localhost');
   }
