@@ -70,6 +70,7 @@ test('stories260K greedy "on the server" (the /v1/completions SSE stream) equals
     assert.equal(await page.textContent('#status'), 'done', (await page.textContent('#message'))!);
     assert.equal(await page.textContent('#output'), data.greedy());
     assert.match((await page.textContent('#speed'))!, /tokens\/s/);
+    assert.match((await page.textContent('#message'))!, /answered by stories260K on the server/);
     await page.screenshot({ path: join(scratchDir('wren-browser-server-'), 'playground-server.png'), fullPage: true });
   } finally {
     await page.close();

@@ -138,7 +138,7 @@ async function run() {
       : await runOnDevice(prompt, messages, onText);
     showSpeed(r.tokens, r.seconds);
     if (chatMode) { state.history = [...messages, { role: 'assistant', content: out.join('') }]; drawTranscript(); }
-    finish('done', `finished: ${r.finishReason}`);
+    finish('done', `finished: ${r.finishReason}${r.answeredBy ? `; answered by ${r.answeredBy} on the server` : ''}`);
   } catch (err) {
     finish('error', err.message, true);
   }
@@ -166,15 +166,16 @@ async function runOnServer(prompt, messages, onText) {
     const err = await res.json().catch(() => ({}));
     throw new Error(`the server said ${res.status}: ${err.error?.message ?? res.statusText}`);
   }
-  let tokens = 0, tFirst = 0, finishReason = 'stop';
+  let tokens = 0, tFirst = 0, finishReason = 'stop', answeredBy = model;
   for await (const chunk of readSse(res.body)) {
+    if (chunk.model) answeredBy = chunk.model; // a router may answer with another model
     const choice = chunk.choices?.[0];
     if (!choice) continue;
     const text = messages ? choice.delta?.content : choice.text;
     if (text) { if (!tFirst) tFirst = performance.now(); tokens++; onText(text); showSpeed(tokens, (performance.now() - tFirst) / 1000); }
     if (choice.finish_reason) finishReason = choice.finish_reason;
   }
-  return { tokens, seconds: tFirst ? (performance.now() - tFirst) / 1000 : 0, finishReason };
+  return { tokens, seconds: tFirst ? (performance.now() - tFirst) / 1000 : 0, finishReason, answeredBy };
 }
 
 function stop() {
