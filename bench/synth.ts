@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseFlags, intFlag } from '../src/cli/args.ts';
 import { loadRecipe } from '../src/data/recipes/recipe.ts';
 import { synthesize } from '../src/data/synth/run.ts';
-import { createBuiltinTeacher } from '../src/data/teachers/builtin.ts';
+import { createBuiltinTeacher } from '../src/llm/builtin.ts';
 import { datasetStats } from '../src/data/stats/dataset-stats.ts';
 import { machineLine, median } from './_machine.ts';
 

@@ -29,11 +29,11 @@ export { parseTrainConfig, readTrainConfig, type TrainConfig } from './train/tra
 export { tokenizeToShards, type TokenizeOptions } from './train/tokenize.ts';
 export { evaluateModel, type EvalReport } from './train/evaluate-model.ts';
 export { lossPlotSvg, readMetrics } from './train/plot.ts';
-export type { Teacher, TeacherRequest, TeacherReply, TeacherStats, TeacherUsage, TeacherJob, ChatMessage, StorySeeds, TextbookSeeds } from './data/teachers/teacher.ts';
-export { createTeacher, TEACHER_FORMS, type TeacherOptions } from './data/teachers/create.ts';
-export { BuiltinTeacher, createBuiltinTeacher } from './data/teachers/builtin.ts';
-export { OpenAITeacher, TeacherError, type OpenAITeacherOptions } from './data/teachers/openai.ts';
-export { GgufTeacher } from './data/teachers/gguf.ts';
+export type { Teacher, TeacherRequest, TeacherReply, TeacherStats, TeacherUsage, TeacherJob, ChatMessage, StorySeeds, TextbookSeeds } from './llm/teacher.ts';
+export { createTeacher, TEACHER_FORMS, type TeacherOptions } from './llm/create.ts';
+export { BuiltinTeacher, createBuiltinTeacher } from './llm/builtin.ts';
+export { OpenAITeacher, TeacherError, type OpenAITeacherOptions } from './llm/openai.ts';
+export { GgufTeacher } from './llm/gguf.ts';
 export { synthesize, DEFAULT_SYNTH_SEED, type SynthOptions, type SynthReport, type SynthProgress } from './data/synth/run.ts';
 export { loadRecipe, parseRecipe, BUILTIN_RECIPES, type Recipe, type RecipeKind } from './data/recipes/recipe.ts';
 export { defaultVocabulary, loadVocabulary, wordForms, type Vocabulary } from './data/seeds/vocabulary.ts';

@@ -2,8 +2,8 @@
 // prompt, or the code variant) into a resumable labels file for `wren filter train-classifier`.
 import { annotateDocuments } from '../data/filter/edu/annotate-run.ts';
 import { ANNOTATION_PROMPTS } from '../data/filter/edu/prompts.ts';
-import { createTeacher, TEACHER_FORMS } from '../data/teachers/create.ts';
-import type { Teacher } from '../data/teachers/teacher.ts';
+import { createTeacher, TEACHER_FORMS } from '../llm/create.ts';
+import type { Teacher } from '../llm/teacher.ts';
 import { CliError, intFlag, numFlag, parseFlags, requiredFlag, type FlagSpec } from './args.ts';
 
 const HELP = `usage: wren filter annotate --in FILES… --out labels.jsonl --teacher SPEC [options]

@@ -1,7 +1,7 @@
 // `wren synth stories|instruct|textbook`: seeded synthetic data from a teacher, resumable.
 import { CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
 import { loadRecipe, type RecipeKind } from '../data/recipes/recipe.ts';
-import { createTeacher, TEACHER_FORMS } from '../data/teachers/create.ts';
+import { createTeacher, TEACHER_FORMS } from '../llm/create.ts';
 import { synthesize, type SynthProgress } from '../data/synth/run.ts';
 
 const HELP = `usage: wren synth stories|instruct|textbook --count N --out FILE.jsonl [options]

@@ -2,9 +2,9 @@
 // grammar in src/data/story, no model, no network. It reads the structured job, not the prompt,
 // and answers a story job with the story and its one-line summary. It cannot write textbooks or
 // answer free-form prompts; asked to, it says which teachers can.
-import { WrenError } from '../../errors.ts';
-import { defaultVocabulary, type Vocabulary } from '../seeds/vocabulary.ts';
-import { writeStory } from '../story/plot.ts';
+import { WrenError } from '../errors.ts';
+import { defaultVocabulary, type Vocabulary } from '../data/seeds/vocabulary.ts';
+import { writeStory } from '../data/story/plot.ts';
 import { emptyTeacherStats, type Teacher, type TeacherJob, type TeacherReply, type TeacherRequest, type TeacherStats } from './teacher.ts';
 
 export const LLM_TEACHER_FORMS = 'openai:MODEL, azure:DEPLOYMENT, ollama:MODEL or gguf:PATH';

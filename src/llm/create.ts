@@ -8,7 +8,7 @@
 //                        AZURE_OPENAI_API_VERSION (default 2024-10-21)
 //   ollama:MODEL         Ollama's OpenAI-compatible API at OLLAMA_HOST (default 127.0.0.1:11434)
 //   gguf:PATH            a local GGUF model via the optional node-llama-cpp package
-import { WrenError } from '../../errors.ts';
+import { WrenError } from '../errors.ts';
 import { createBuiltinTeacher } from './builtin.ts';
 import { GgufTeacher } from './gguf.ts';
 import { OpenAITeacher } from './openai.ts';

@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { WrenError } from '../../errors.ts';
-import { readGguf } from '../../formats/gguf.ts';
+import { WrenError } from '../errors.ts';
+import { readGguf } from '../formats/gguf.ts';
 import { emptyTeacherStats, type Teacher, type TeacherJob, type TeacherReply, type TeacherRequest, type TeacherStats } from './teacher.ts';
 
 export const NODE_LLAMA_CPP_VERSION = '3.22.1';

@@ -5,8 +5,8 @@
 // Errors come as {"error": {"message"}} (OpenAI, Azure) or {"error": "..."} (Ollama).
 // Transient failures (429, 408, 409, 5xx, network errors, timeouts, malformed bodies) are retried
 // with exponential backoff and jitter; a Retry-After / retry-after-ms header sets the wait.
-import { WrenError } from '../../errors.ts';
-import { Rng } from '../seeds/rng.ts';
+import { WrenError } from '../errors.ts';
+import { Rng } from '../data/seeds/rng.ts';
 import { estimateTokens } from './teacher.ts';
 import { RateLimiter, type RateLimits } from './rate-limit.ts';
 import { emptyTeacherStats, type Teacher, type TeacherJob, type TeacherReply, type TeacherRequest, type TeacherStats } from './teacher.ts';

@@ -3,11 +3,12 @@
 // token usage. Callers that have structured seeds (the synth run) pass them in `job` too, so a
 // teacher that writes from seeds rather than from prompts (builtin) can do its work; LLM teachers
 // read only `messages`. Other subsystems (e.g. LLM annotation in data/filter) use `complete` with
-// plain messages and no job.
+// plain messages and no job. This folder (src/llm) is the one place for clients of other models:
+// synthesis, annotation, judging, red-teaming and routing all import from here.
 
-import type { ChatMessage } from '../../tokenizer/chat-template.ts';
+import type { ChatMessage } from '../tokenizer/chat-template.ts';
 
-export type { ChatMessage, ChatRole } from '../../tokenizer/chat-template.ts';
+export type { ChatMessage, ChatRole } from '../tokenizer/chat-template.ts';
 
 /** The structured seeds of one story (TinyStories recipe). */
 export type StorySeeds = { noun: string; verb: string; adjective: string; features: string[] };

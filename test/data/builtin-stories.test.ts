@@ -3,11 +3,11 @@
 // feature definitions, not from the grammar's templates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createBuiltinTeacher } from '../../src/data/teachers/builtin.ts';
+import { createBuiltinTeacher } from '../../src/llm/builtin.ts';
 import { defaultVocabulary, wordForms } from '../../src/data/seeds/vocabulary.ts';
 import { storySeedsForJob } from '../../src/data/seeds/sample.ts';
 import { mixSeed } from '../../src/data/seeds/rng.ts';
-import type { StorySeeds } from '../../src/data/teachers/teacher.ts';
+import type { StorySeeds } from '../../src/llm/teacher.ts';
 import { synthesize } from '../../src/data/synth/run.ts';
 import { builtinStories } from '../../src/data/synth/builtin-stories.ts';
 import { loadRecipe } from '../../src/data/recipes/recipe.ts';

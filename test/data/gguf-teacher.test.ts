@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTeacher } from '../../src/data/teachers/create.ts';
-import { loadNodeLlamaCpp, NODE_LLAMA_CPP_VERSION, type GgufTeacher } from '../../src/data/teachers/gguf.ts';
+import { createTeacher } from '../../src/llm/create.ts';
+import { loadNodeLlamaCpp, NODE_LLAMA_CPP_VERSION, type GgufTeacher } from '../../src/llm/gguf.ts';
 import { runCli, sharedFile } from '../_helpers.ts';
 
 test('a missing node-llama-cpp is a clear error that says how to install it', async () => {

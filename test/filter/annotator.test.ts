@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { annotateDocuments } from '../../src/data/filter/edu/annotate-run.ts';
 import { readLabels } from '../../src/data/filter/edu/labels.ts';
 import { trainEduClassifierFromLabels } from '../../src/data/filter/edu/train-classifier.ts';
-import { createTeacher } from '../../src/data/teachers/create.ts';
+import { createTeacher } from '../../src/llm/create.ts';
 import { repoRoot } from '../_helpers.ts';
 import { eduCorpus as corpus, startEduDouble, type EduDouble } from './edu-teacher-double.ts';
 

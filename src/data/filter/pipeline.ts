@@ -8,7 +8,7 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { AppendLog } from '../../formats/append-log.ts';
 import { dirname, resolve } from 'node:path';
 import { WrenError } from '../../errors.ts';
-import type { Teacher } from '../teachers/teacher.ts';
+import type { Teacher } from '../../llm/teacher.ts';
 import { appendKeyLog, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, readCheckpoint, replayKeyLog } from './checkpoint.ts';
 import { ensureWritableDir, writeFileAtomic } from '../../formats/atomic.ts';
 import { buildStages, type Recipe } from './recipe.ts';

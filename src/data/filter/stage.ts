@@ -4,7 +4,7 @@
 import { WrenError } from '../../errors.ts';
 import type { FilterDoc, StageVerdict } from './document.ts';
 import type { U64Set } from './hash.ts';
-import type { Teacher } from '../teachers/teacher.ts';
+import type { Teacher } from '../../llm/teacher.ts';
 
 export interface FilterStage {
   /** Instance name in the recipe (defaults to the kind); used in reports and overrides. */

@@ -3,7 +3,7 @@
 import { Rng } from './rng.ts';
 import { STORY_FEATURES, type StoryFeature } from './features.ts';
 import type { Vocabulary } from './vocabulary.ts';
-import type { StorySeeds } from '../teachers/teacher.ts';
+import type { StorySeeds } from '../../llm/teacher.ts';
 
 export type FeatureSampling = {
   /** probability of 0, 1, 2, 3 features (normalised) */

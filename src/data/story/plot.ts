@@ -1,7 +1,7 @@
 // One story from its seeds: the world (world.ts), then four paragraphs — who the hero is; the
 // seed noun arriving and friends playing with the seed verb; the problem; and the ending, with
 // the requested features laid over them. Also the one-line summary TinyStories-Instruct needs.
-import type { StorySeeds } from '../teachers/teacher.ts';
+import type { StorySeeds } from '../../llm/teacher.ts';
 import type { Vocabulary } from '../seeds/vocabulary.ts';
 import { arrival, opening, play } from './beats.ts';
 import { afterHappy } from './flavor.ts';

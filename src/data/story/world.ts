@@ -4,7 +4,7 @@
 // through `rng`, so one (seeds, sampleSeed) pair always gives the same story.
 import type { Adjective, Noun, Verb, Vocabulary } from '../seeds/vocabulary.ts';
 import type { StoryFeature } from '../seeds/features.ts';
-import type { StorySeeds } from '../teachers/teacher.ts';
+import type { StorySeeds } from '../../llm/teacher.ts';
 import { WrenError } from '../../errors.ts';
 import { Rng } from '../seeds/rng.ts';
 import { ADULTS, ANIMAL_KINDS, BAD_FEELINGS, CHILDLIKE, BOY_NAMES, FAMILY, GIRL_NAMES, GOOD_FEELINGS, PART_OWNERS, PET_NAMES, PROPS, SETTINGS, WEATHER } from './cast.ts';

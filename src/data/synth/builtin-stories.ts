@@ -3,7 +3,7 @@
 // `synthesize` with the builtin teacher, recipe "stories", and the same run seed.
 import { defaultVocabulary, type Vocabulary } from '../seeds/vocabulary.ts';
 import { writeStory } from '../story/plot.ts';
-import type { StorySeeds } from '../teachers/teacher.ts';
+import type { StorySeeds } from '../../llm/teacher.ts';
 import { makeJob, sampleSeedFor } from './jobs.ts';
 import { loadRecipe, type Recipe } from '../recipes/recipe.ts';
 

@@ -8,7 +8,7 @@ import { WrenError } from '../../errors.ts';
 import type { ChatMessage } from '../../tokenizer/chat-template.ts';
 import { readLines } from '../../util/read-lines.ts';
 import { mulberry32 } from '../../util/rng.ts';
-import type { StorySeeds } from '../teachers/teacher.ts';
+import type { StorySeeds } from '../../llm/teacher.ts';
 
 export type ChatRecord = { messages: ChatMessage[]; task: 'story' | 'summarize'; index: number };
 

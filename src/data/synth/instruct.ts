@@ -9,7 +9,7 @@
 //
 //   Lily and Ben are friends. ...
 import { Rng } from '../seeds/rng.ts';
-import type { StorySeeds } from '../teachers/teacher.ts';
+import type { StorySeeds } from '../../llm/teacher.ts';
 
 /** Sentences of a story, split at . ! ? (keeping closing quotes with their sentence). */
 export function storySentences(story: string): string[] {

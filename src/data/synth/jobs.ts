@@ -5,7 +5,7 @@ import { mixSeed, Rng } from '../seeds/rng.ts';
 import { storySeedsForJob } from '../seeds/sample.ts';
 import type { Vocabulary } from '../seeds/vocabulary.ts';
 import type { StoryFeature } from '../seeds/features.ts';
-import type { StorySeeds, TextbookSeeds } from '../teachers/teacher.ts';
+import type { StorySeeds, TextbookSeeds } from '../../llm/teacher.ts';
 
 export type SynthJob =
   | { index: number; kind: 'story' | 'instruct'; seeds: StorySeeds; prompt: string }

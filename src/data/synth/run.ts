@@ -9,7 +9,7 @@ import { WrenError } from '../../errors.ts';
 import { fillTemplate, type Recipe } from '../recipes/recipe.ts';
 import { Rng } from '../seeds/rng.ts';
 import { defaultVocabulary, type Vocabulary } from '../seeds/vocabulary.ts';
-import type { ChatMessage, Teacher, TeacherStats } from '../teachers/teacher.ts';
+import type { ChatMessage, Teacher, TeacherStats } from '../../llm/teacher.ts';
 import { instructText, pickRandomSentence } from './instruct.ts';
 import { makeJob, sampleSeedFor, type SynthJob } from './jobs.ts';
 import { readManifest, scanOutput, textHash, writeManifest, type Manifest } from './output.ts';

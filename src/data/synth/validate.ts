@@ -2,7 +2,7 @@
 // a textbook section must carry the recipe's markers (exercises, solutions) and be long enough.
 import type { Recipe } from '../recipes/recipe.ts';
 import { wordForms, type Vocabulary } from '../seeds/vocabulary.ts';
-import type { StorySeeds, TextbookSeeds } from '../teachers/teacher.ts';
+import type { StorySeeds, TextbookSeeds } from '../../llm/teacher.ts';
 
 export type Invalid = { reason: 'empty' | 'missing-seed-word' | 'missing-marker' | 'too-short'; detail: string };
 

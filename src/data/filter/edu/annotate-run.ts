@@ -2,7 +2,7 @@
 // ({"key","id","score","reasoning","teacher","prompt","text"} a line; see annotator.ts), which
 // `wren filter train-classifier --labels` reads. Resumable: documents already in the file are not
 // asked again, so a killed run continues where it stopped. Up to `concurrency` requests in flight.
-import type { Teacher } from '../../teachers/teacher.ts';
+import type { Teacher } from '../../../llm/teacher.ts';
 import { readInputs, type ReadOptions } from '../sources.ts';
 import { EduAnnotator } from './annotator.ts';
 

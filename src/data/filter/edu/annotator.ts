@@ -12,7 +12,7 @@
 import { AppendLog, readLog } from '../../../formats/append-log.ts';
 import { createHash } from 'node:crypto';
 import { WrenError } from '../../../errors.ts';
-import type { Teacher } from '../../teachers/teacher.ts';
+import type { Teacher } from '../../../llm/teacher.ts';
 import { ANNOTATION_PROMPTS, parseEduScore } from './prompts.ts';
 import type { EduScorer } from './scorer.ts';
 
