@@ -71,6 +71,7 @@ function describe(info, label) {
 
 async function loadSource(source, label) {
   setStatus('loading', `loading ${label}…`);
+  lockModel(true);
   try {
     const { info } = await ask({ type: 'load', source });
     state.loaded = info;
@@ -81,6 +82,8 @@ async function loadSource(source, label) {
     $('engine').textContent = 'engine: not loaded';
     setStatus('error', `${label}: ${err.message}`, true);
     return false;
+  } finally {
+    lockModel(false);
   }
 }
 
@@ -107,10 +110,16 @@ function options() {
   return { temperature: num('temperature'), topP: num('top_p'), maxTokens: num('max_tokens'), seed: num('seed') };
 }
 
+/** While a run is going, the model cannot change under it. */
+function lockModel(locked) {
+  for (const id of ['model', 'files', 'folder']) $(id).disabled = locked;
+}
+
 function finish(status, message, isError = false) {
   state.running = null;
   $('run').disabled = false;
   $('stop').disabled = true;
+  lockModel(false);
   setStatus(status, message, isError);
 }
 
@@ -127,6 +136,7 @@ async function run() {
   $('output').textContent = '';
   $('speed').textContent = '';
   state.running = state.device;
+  lockModel(true);
   $('run').disabled = true;
   $('stop').disabled = false;
   setStatus('generating', '');
