@@ -5,7 +5,7 @@
 // is tied to it, its blocks also serve the classifier, as in llama.cpp.
 import type { Backend } from '../engine/backend.ts';
 import { WrenError } from '../errors.ts';
-import { readGguf, tensorToF32 } from '../formats/gguf.ts';
+import { parseGguf, readGguf, tensorToF32 } from '../formats/gguf.ts';
 import type { LlamaConfig } from './config.ts';
 import { llamaConfigFromGguf, slots } from './gguf-llama.ts';
 import { QUANT_KERNELS, QuantizedWeights, type QuantType } from './quantized-weights.ts';
@@ -13,8 +13,10 @@ import { parameterTable, type ParamName } from './weights.ts';
 
 export type QuantizedGguf = { config: LlamaConfig; floats: Map<ParamName, Float32Array>; quantized: QuantizedWeights };
 
-export function readLlamaGgufQuantized(path: string, backend: Backend): QuantizedGguf {
-  const file = readGguf(path);
+/** `source`: a GGUF file's path, or its bytes (a browser's fetch; `name` then names it in errors). */
+export function readLlamaGgufQuantized(source: string | Uint8Array, backend: Backend, name = 'model.gguf'): QuantizedGguf {
+  const path = typeof source === 'string' ? source : name;
+  const file = typeof source === 'string' ? readGguf(source) : parseGguf(source, name);
   const config = llamaConfigFromGguf(file, path);
   const bySlot = new Map<ParamName, { name: string; shape: number[]; start: number }[]>();
   for (const slot of slots(config)) {

@@ -4,13 +4,14 @@
 // same greedy ids as Wren's quantized path; bad flags are one-line errors.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, statSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Arena } from '../../src/engine/arena.ts';
 import type { Backend } from '../../src/engine/backend.ts';
 import { loadModel, saveModel } from '../../src/nn/load.ts';
+import { readLlamaGgufQuantized } from '../../src/nn/gguf-quantized.ts';
 import { testBackends } from '../engine/test-backends.ts';
 import { repoRoot, runCli, scratchDir, sharedFile } from '../_helpers.ts';
 
@@ -161,5 +162,17 @@ test('llama.cpp and Wren\'s quantized kernels pick the same greedy ids (stories2
     const first = wren.findIndex((id, i) => id !== theirs[i]);
     assert.equal(first, -1, `${path}: first divergence at token ${first}: Wren ${wren[first]}, llama.cpp ${theirs[first]}`);
     assert.equal(theirs.length, wren.length);
+  }
+});
+
+test('a quantized GGUF loads from its bytes as from its path (what a browser hands over)', { skip }, () => {
+  const path = quantize('q4_0'), b = backends[0].backend, mark = b.arena.mark();
+  try {
+    const fromBytes = readLlamaGgufQuantized(readFileSync(path), b, 'x.gguf'), fromPath = readLlamaGgufQuantized(path, b);
+    assert.deepEqual([fromBytes.config, fromBytes.quantized.types(), fromBytes.quantized.bytes], [fromPath.config, fromPath.quantized.types(), fromPath.quantized.bytes]);
+    assert.deepEqual(fromBytes.floats, fromPath.floats);
+    assert.throws(() => readLlamaGgufQuantized(readFileSync(path).subarray(0, 1000), b, 'cut.gguf'), /cut\.gguf: truncated or corrupt GGUF file/);
+  } finally {
+    b.arena.release(mark);
   }
 });
