@@ -17,6 +17,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   train: { summary: 'train a model on token shards (checkpoints, resume, metrics)', load: () => import('./train.ts') },
   sft: { summary: 'supervised fine-tuning on chat conversations (OpenAI format), loss on the assistant only', load: () => import('./sft.ts') },
   dpo: { summary: 'preference optimisation (DPO) of a chat model on chosen/rejected pairs', load: () => import('./dpo.ts') },
+  guard: { summary: 'the safety classifier: train on the shared safety sets, check texts, evaluate (precision, recall, F1, FPR, AUPRC)', load: () => import('./guard.ts') },
   serve: { summary: 'an OpenAI-compatible HTTP server (completions, chat, streaming, metrics) with continuous batching', load: () => import('./serve.ts') },
   playground: { summary: 'write the browser playground with a model as a static site (playground build)', load: () => import('./playground.ts') },
   chat: { summary: 'chat with a model that has a chat template (from sft) in the terminal', load: () => import('./chat.ts') },

@@ -40,8 +40,8 @@ async function bytesOf(src: KernelSource): Promise<Uint8Array<ArrayBuffer>> {
 
 /** Why this page can run only one thread, or undefined when it can run several. */
 function threadLimit(g: BrowserGlobals): string | undefined {
-  if (g.crossOriginIsolated !== true) return 'the page is not cross-origin isolated (no COOP/COEP headers), so the model runs on one thread';
   if (typeof g.Worker !== 'function') return 'this context cannot start Web Workers, so the model runs on one thread';
+  if (g.crossOriginIsolated !== true) return 'the page is not cross-origin isolated (no COOP/COEP headers), so the model runs on one thread';
   if (g.document !== undefined) return "on a page's main thread the model runs on one thread (run it in a Web Worker for more)";
   return undefined;
 }
