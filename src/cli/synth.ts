@@ -21,7 +21,8 @@ const HELP = `usage: wren synth stories|instruct|textbook --count N --out FILE.j
   --api-version V    Azure api-version
   --rpm N --tpm N    requests / tokens per minute
   --timeout SEC      per request (default 120)   --retries N  per request (default 5)
-  --price-in USD --price-out USD   per million tokens, for the cost line`;
+  --price-in USD --price-out USD   per million tokens, for the cost line
+  --teacher-tokenizer PATH         a wren: teacher's tokenizer, when its model file has none (llama2.c .bin)`;
 
 const KINDS: Record<string, RecipeKind> = { stories: 'story', story: 'story', instruct: 'instruct', textbook: 'textbook' };
 
@@ -44,6 +45,7 @@ export async function run(argv: string[]): Promise<void> {
     'base-url': { type: 'string' }, 'api-key-env': { type: 'string' }, 'api-version': { type: 'string' },
     rpm: { type: 'string' }, tpm: { type: 'string' }, timeout: { type: 'string' }, retries: { type: 'string' },
     'price-in': { type: 'string' }, 'price-out': { type: 'string' }, shard: { type: 'string' },
+    'teacher-tokenizer': { type: 'string' },
   }, HELP);
   let shard: { index: number; count: number } | undefined;
   if (values.shard !== undefined) {
@@ -65,6 +67,7 @@ export async function run(argv: string[]): Promise<void> {
     baseUrl: values['base-url'] as string | undefined,
     apiKeyEnv: values['api-key-env'] as string | undefined,
     apiVersion: values['api-version'] as string | undefined,
+    tokenizer: values['teacher-tokenizer'] as string | undefined,
     limits: {
       concurrency,
       rpm: values.rpm === undefined ? undefined : numFlag(values.rpm, 'rpm', 0, 1),

@@ -8,14 +8,16 @@
 //                        AZURE_OPENAI_API_VERSION (default 2024-10-21)
 //   ollama:MODEL         Ollama's OpenAI-compatible API at OLLAMA_HOST (default 127.0.0.1:11434)
 //   gguf:PATH            a local GGUF model via the optional node-llama-cpp package
+//   wren:PATH            a model Wren loads (folder, llama2.c .bin, .gguf), batched in-process
 import { WrenError } from '../errors.ts';
 import { createBuiltinTeacher } from './builtin.ts';
 import { GgufTeacher } from './gguf.ts';
 import { OpenAITeacher } from './openai.ts';
+import { WrenTeacher } from './wren.ts';
 import type { RateLimits } from './rate-limit.ts';
 import type { Teacher } from './teacher.ts';
 
-export const TEACHER_FORMS = 'builtin, openai:MODEL, azure:DEPLOYMENT, ollama:MODEL or gguf:PATH';
+export const TEACHER_FORMS = 'builtin, openai:MODEL, azure:DEPLOYMENT, ollama:MODEL, gguf:PATH or wren:PATH';
 export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 
 export type TeacherOptions = {
@@ -28,6 +30,8 @@ export type TeacherOptions = {
   backoffBaseMs?: number;
   pricePerMillionInput?: number;
   pricePerMillionOutput?: number;
+  /** wren: teachers whose model file has no tokenizer of its own (a llama2.c .bin) */
+  tokenizer?: string;
   /** where keys and hosts are read from (default process.env) */
   env?: Record<string, string | undefined>;
 };
@@ -93,6 +97,9 @@ export async function createTeacher(spec: string, opts: TeacherOptions = {}): Pr
     case 'gguf':
       needArg('a path to a .gguf file');
       return GgufTeacher.open(arg, { timeoutMs: opts.timeoutMs });
+    case 'wren':
+      needArg('a path to a model folder, .bin or .gguf');
+      return WrenTeacher.open(arg, { tokenizer: opts.tokenizer, parallel: Math.min(32, opts.limits?.concurrency ?? 16) });
     default:
       throw new WrenError(`unknown teacher '${spec}'; use ${TEACHER_FORMS}`);
   }

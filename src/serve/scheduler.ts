@@ -50,6 +50,7 @@ class Job {
   readonly text: StopText;
   readonly stopIds: Set<number>;
   done = false;
+  onDone?: () => void;
   private items: Item[] = [];
   private wake?: () => void;
 
@@ -64,7 +65,7 @@ class Job {
 
   push(item: Item): void {
     if (this.done) return;
-    if (!('value' in item)) this.done = true;
+    if (!('value' in item)) { this.done = true; this.onDone?.(); }
     this.items.push(item);
     this.wake?.();
   }
@@ -128,7 +129,12 @@ export class Scheduler {
     if (signal) {
       const cancel = () => jobs.forEach((j) => this.cancel(j));
       if (signal.aborted) cancel();
-      else signal.addEventListener('abort', cancel, { once: true });
+      else {
+        // One signal may serve thousands of jobs (a synth run): the listener goes when they end.
+        signal.addEventListener('abort', cancel, { once: true });
+        let open = jobs.length;
+        for (const j of jobs) j.onDone = () => { if (--open === 0) signal.removeEventListener('abort', cancel); };
+      }
     }
     this.kick();
     return jobs.map((j) => this.stream(j));
@@ -161,7 +167,7 @@ export class Scheduler {
   }
 
   private release(job: Job): void {
-    job.done = true;
+    if (!job.done) { job.done = true; job.onDone?.(); }
     const w = this.waiting.indexOf(job);
     if (w >= 0) this.waiting.splice(w, 1);
     const a = this.active.indexOf(job);
