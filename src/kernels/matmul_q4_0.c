@@ -4,13 +4,12 @@
 // The loop is quant.h's; this file says how a block becomes floats.
 #include "quant.h"
 
-static void dequant_q4_0(float* out, const uint8_t* block) {
-  float d = wren_half_to_float(block);
-  const uint8_t* qs = block + 2;
-  for (int j = 0; j < QK / 2; j++) {
-    out[j] = (float)((int)(qs[j] & 15) - 8) * d;
-    out[j + QK / 2] = (float)((int)(qs[j] >> 4) - 8) * d;
-  }
+static inline void dequant_q4_0(vf* out, const uint8_t* block) {
+  vf d = vf_splat(wren_half_to_float(block));
+  wren_i8x16 qs = wren_i8x16_load(block + 2);
+  wren_i8x16_to_vf(out, wren_nibbles_lo(qs));          // values 0..15
+  wren_i8x16_to_vf(out + 16 / VW, wren_nibbles_hi(qs)); // values 16..31
+  for (int v = 0; v < QK / VW; v++) out[v] = vf_mul(out[v], d);
 }
 
 void matmul_q4_0(float* out, const float* x, const uint8_t* w, int M, int K, int N, int tid, int nth) {
