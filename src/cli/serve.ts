@@ -3,6 +3,7 @@
 import { createBackend, type BackendName } from '../engine/backend.ts';
 import { ServedModel } from '../serve/served-model.ts';
 import { WrenServer } from '../serve/server.ts';
+import { loadModeration } from '../serve/guard-load.ts';
 import { CliError, intFlag, parseFlags } from './args.ts';
 
 const HELP = `usage: wren serve --model [NAME=]PATH [options]
@@ -21,6 +22,9 @@ const HELP = `usage: wren serve --model [NAME=]PATH [options]
   --drain-timeout S       on SIGTERM, seconds to let requests in flight finish (default 30)
   --threads N             compute threads (default: all cores)
   --backend NAME          native | wasm | reference (default: fastest available)
+  --guard DIR             a guard folder (wren guard train): prompts are checked before generation
+                          and answers as they stream (blocked: error code / finish_reason content_filter)
+  --guard-policy FILE     per-category severities and actions, windows (YAML/JSON; docs/safety.md)
 
 Routes: GET /v1/models, POST /v1/completions, POST /v1/chat/completions (stream: true for SSE),
 GET /health, GET /metrics (Prometheus).`;
@@ -33,6 +37,7 @@ export async function run(argv: string[]): Promise<void> {
     port: { type: 'string' }, host: { type: 'string' }, parallel: { type: 'string' }, queue: { type: 'string' },
     'max-tokens': { type: 'string' }, 'api-key': { type: 'string' }, 'body-limit': { type: 'string' },
     'drain-timeout': { type: 'string' }, threads: { type: 'string' }, backend: { type: 'string' },
+    guard: { type: 'string' }, 'guard-policy': { type: 'string' },
   }, HELP);
   const models = (v.model as string[] | undefined) ?? [];
   if (models.length === 0) throw new CliError('--model is required');
@@ -62,7 +67,9 @@ export async function run(argv: string[]): Promise<void> {
     served.push(model);
     console.log(`wren serve: model ${model.name} (${path}): context ${model.contextLength}, ${parallel} slots, ${model.hasChatTemplate ? 'its chat template' : 'no chat template (chats as ChatML text)'}`);
   }
-  const server = new WrenServer({ models: served, apiKey, bodyLimit, maxTokens });
+  const moderation = await loadModeration(v.guard as string | undefined, v['guard-policy'] as string | undefined);
+  if (moderation) console.log(`wren serve: guard ${v.guard} (${moderation.guard.kind}), policy ${v['guard-policy'] ?? 'default'}`);
+  const server = new WrenServer({ models: served, apiKey, bodyLimit, maxTokens, moderation });
   const url = await server.listen(port, host);
   console.log(`wren serve: ${backend.description}${apiKey ? ', API key required' : ''}`);
   console.log(`listening on ${url}`);

@@ -9,12 +9,13 @@ export class ApiError extends Error {
     readonly type: ErrorType = 'invalid_request_error',
     readonly param: string | null = null,
     readonly code: string | null = null,
+    readonly extra: Record<string, unknown> = {}, // more fields of the error object (Azure's innererror)
   ) {
     super(message);
   }
 
   get body(): { error: { message: string; type: ErrorType; param: string | null; code: string | null } } {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code, ...this.extra } };
   }
 }
 

@@ -7,9 +7,10 @@ import type { SamplerOptions } from '../generate/sampler.ts';
 import type { ChatMessage } from '../tokenizer/chat-template.ts';
 import { badRequest } from './api-error.ts';
 import type { ChatRequest, CompletionRequest } from './openai-schemas.ts';
-import type { JobRequest, JobResult, TokenEvent } from './scheduler.ts';
+import type { JobRequest, TokenEvent } from './scheduler.ts';
 import type { ServedModel } from './served-model.ts';
 import { mergeStreams } from './merge-streams.ts';
+import type { Moderation, ModeratedResult, PromptFilterResult } from './moderation.ts';
 
 export type RequestContext = {
   model: ServedModel;
@@ -17,10 +18,12 @@ export type RequestContext = {
   maxTokensCap: number;                                    // --max-tokens
   onFirstToken: (seconds: number) => void;
   onDone: (usage: Usage) => void;
+  moderation?: Moderation;                                 // --guard: input and output checks
 };
 
 export type Usage = { prompt_tokens: number; completion_tokens: number; total_tokens: number };
-type Choice = { index: number; events: AsyncGenerator<TokenEvent, JobResult> };
+type Outcome = ModeratedResult; // a JobResult, or one cut by the guard (finish_reason content_filter)
+type Choice = { index: number; events: AsyncGenerator<TokenEvent, Outcome> };
 type Shared = Pick<CompletionRequest, 'temperature' | 'top_p' | 'top_k' | 'repetition_penalty' | 'presence_penalty' | 'frequency_penalty' | 'seed' | 'stop' | 'logit_bias'>;
 
 export function completion(body: CompletionRequest, ctx: RequestContext): Promise<object> | AsyncIterable<object> {
@@ -38,7 +41,8 @@ export function completion(body: CompletionRequest, ctx: RequestContext): Promis
   const maxTokens = budget(body.max_tokens, 'max_tokens', 16, ctx);
   const requests = promptIds.flatMap((ids) => choices(n, body, ids, 'prompt', maxTokens, model.stopIds, [], body.logprobs ?? null, ctx));
   const promptTokens = promptIds.reduce((s, ids) => s + ids.length, 0);
-  const streams = model.scheduler.submit(requests, ctx.signal).map((events, index) => ({ index, events }));
+  const promptFilter = ctx.moderation?.checkInput(prompts.map((p) => typeof p === 'string' ? p : model.tokenizer.decode(p)), 'prompt');
+  const streams = submit(requests, ctx);
   const head = { id: `cmpl-${randomUUID()}`, object: 'text_completion', created: now(), model: model.name };
   const logprobsOf = (events: TokenEvent[], offset0: number) => {
     if (body.logprobs == null) return null;
@@ -57,15 +61,16 @@ export function completion(body: CompletionRequest, ctx: RequestContext): Promis
   };
   if (body.stream) {
     return streamChunks(streams, ctx, promptTokens, body.stream_options?.include_usage === true, {
-      head,
+      head, promptFilter,
       first: () => [],
       token: (index, e, offset) => ({ text: e.text, index, logprobs: logprobsOf([e], offset), finish_reason: null }),
-      end: (index, r) => ({ text: '', index, logprobs: null, finish_reason: r.finishReason }),
+      end: (index, r) => ({ text: '', index, logprobs: null, finish_reason: r.finishReason, ...filterOf(r) }),
     });
   }
   return collect(streams, ctx, promptTokens).then(({ results, usage }) => ({
     ...head,
-    choices: results.map((r, index) => ({ text: r.text, index, logprobs: logprobsOf(r.events, 0), finish_reason: r.result.finishReason })),
+    ...(promptFilter ? { prompt_filter_results: promptFilter } : {}),
+    choices: results.map((r, index) => ({ text: r.text, index, logprobs: logprobsOf(r.events, 0), finish_reason: r.result.finishReason, ...filterOf(r.result) })),
     usage,
   }));
 }
@@ -83,7 +88,8 @@ export function chatCompletion(body: ChatRequest, ctx: RequestContext): Promise<
   const top = body.logprobs ? body.top_logprobs ?? 0 : null;
   if (!body.logprobs && body.top_logprobs != null) throw badRequest('top_logprobs needs logprobs: true', 'top_logprobs');
   const requests = choices(body.n ?? 1, body, prompt.ids, 'messages', maxTokens, prompt.stopIds, prompt.stop, top, ctx);
-  const streams = model.scheduler.submit(requests, ctx.signal).map((events, index) => ({ index, events }));
+  const promptFilter = ctx.moderation?.checkInput([messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n')], 'messages');
+  const streams = submit(requests, ctx);
   const head = { id: `chatcmpl-${randomUUID()}`, object: 'chat.completion', created: now(), model: model.name };
   const logprobsOf = (events: TokenEvent[]) => top === null ? null : {
     content: events.filter((e) => e.logprob !== undefined).map((e) => ({
@@ -94,22 +100,35 @@ export function chatCompletion(body: ChatRequest, ctx: RequestContext): Promise<
   };
   if (body.stream) {
     return streamChunks(streams, ctx, prompt.ids.length, body.stream_options?.include_usage === true, {
-      head: { ...head, object: 'chat.completion.chunk' },
+      head: { ...head, object: 'chat.completion.chunk' }, promptFilter,
       first: (index) => [{ index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }],
       token: (index, e) => ({ index, delta: { content: e.text }, logprobs: logprobsOf([e]), finish_reason: null }),
-      end: (index, r) => ({ index, delta: {}, logprobs: null, finish_reason: r.finishReason }),
+      end: (index, r) => ({ index, delta: {}, logprobs: null, finish_reason: r.finishReason, ...filterOf(r) }),
     });
   }
   return collect(streams, ctx, prompt.ids.length).then(({ results, usage }) => ({
     ...head,
+    ...(promptFilter ? { prompt_filter_results: promptFilter } : {}),
     choices: results.map((r, index) => ({
       index,
       message: { role: 'assistant', content: r.text, refusal: null },
       logprobs: logprobsOf(r.events),
       finish_reason: r.result.finishReason,
+      ...filterOf(r.result),
     })),
     usage,
   }));
+}
+
+/** The jobs' token streams, each through the guard's output check when there is one. */
+function submit(requests: JobRequest[], ctx: RequestContext): Choice[] {
+  return ctx.model.scheduler.submit(requests, ctx.signal).map((events, index) => ({
+    index, events: ctx.moderation ? ctx.moderation.moderateOutput(events, requests[index].promptIds.length) : events,
+  }));
+}
+
+function filterOf(r: Outcome): { content_filter_results?: object } {
+  return r.contentFilter ? { content_filter_results: r.contentFilter } : {};
 }
 
 /** The jobs of `n` choices of one prompt: the same settings, seeds seed, seed+1, … */
@@ -148,7 +167,7 @@ function checkIds(ids: number[], model: ServedModel): void {
   if (bad !== undefined) throw badRequest(`token id ${bad} in the prompt is outside the vocabulary [0, ${V})`, 'prompt');
 }
 
-type Collected = { text: string; events: TokenEvent[]; result: JobResult };
+type Collected = { text: string; events: TokenEvent[]; result: Outcome };
 
 async function collect(streams: Choice[], ctx: RequestContext, promptTokens: number): Promise<{ results: Collected[]; usage: Usage }> {
   const t0 = performance.now();
@@ -169,17 +188,19 @@ async function collect(streams: Choice[], ctx: RequestContext, promptTokens: num
 
 type ChunkShape = {
   head: object;
+  promptFilter?: PromptFilterResult[]; // sent first, in a chunk of its own (as Azure does)
   first: (index: number) => object[];
   token: (index: number, e: TokenEvent, offset: number) => object;
-  end: (index: number, r: JobResult) => object;
+  end: (index: number, r: Outcome) => object;
 };
 
 /** The chunks of a streamed answer, choices interleaved as their tokens come; usage last if asked. */
 async function* streamChunks(streams: Choice[], ctx: RequestContext, promptTokens: number, includeUsage: boolean, shape: ChunkShape): AsyncGenerator<object> {
   const t0 = performance.now();
-  const offsets = streams.map(() => 0), ends: JobResult[] = [];
+  const offsets = streams.map(() => 0), ends: Outcome[] = [];
   let first = true;
   const chunk = (choices: object[]) => ({ ...shape.head, choices, ...(includeUsage ? { usage: null } : {}) });
+  if (shape.promptFilter) yield { ...chunk([]), prompt_filter_results: shape.promptFilter };
   for (const index of streams.map((s) => s.index)) for (const c of shape.first(index)) yield chunk([c]);
   for await (const m of mergeStreams(streams.map((s) => s.events))) {
     if (m.done) {
@@ -197,7 +218,7 @@ async function* streamChunks(streams: Choice[], ctx: RequestContext, promptToken
   if (includeUsage) yield { ...shape.head, choices: [], usage };
 }
 
-function usageOf(promptTokens: number, results: JobResult[]): Usage {
+function usageOf(promptTokens: number, results: Outcome[]): Usage {
   const completion = results.reduce((s, r) => s + r.completionTokens, 0);
   return { prompt_tokens: promptTokens, completion_tokens: completion, total_tokens: promptTokens + completion };
 }

@@ -10,6 +10,8 @@ export class ServerMetrics {
   private promptTokens: Counter<'model'>;
   private completionTokens: Counter<'model'>;
   private ttft: Histogram<'model'>;
+  private guardChecks?: Counter<'role' | 'blocked'>;
+  private guardSeconds?: Histogram<'role'>;
 
   constructor(models: ServedModel[]) {
     const registers = [this.registry];
@@ -37,6 +39,16 @@ export class ServerMetrics {
 
   firstToken(model: string, seconds: number): void {
     this.ttft.observe({ model }, seconds);
+  }
+
+  /** One guard check (--guard): its role (prompt | response), whether it blocked, its time. */
+  guardCheck(role: string, blocked: boolean, seconds: number): void {
+    const registers = [this.registry];
+    this.guardChecks ??= new Counter({ name: 'wren_guard_checks_total', help: 'Guard checks, by role and whether they blocked', labelNames: ['role', 'blocked'], registers });
+    this.guardSeconds ??= new Histogram({ name: 'wren_guard_check_seconds', help: 'Time of one guard check (all its windows)', labelNames: ['role'], registers,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25] });
+    this.guardChecks.inc({ role, blocked: String(blocked) });
+    this.guardSeconds.observe({ role }, seconds);
   }
 
   done(model: string, usage: Usage): void {

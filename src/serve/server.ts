@@ -10,6 +10,7 @@ import { ApiError, badRequest } from './api-error.ts';
 import { chatCompletion, completion, type RequestContext } from './completions.ts';
 import { ServerMetrics } from './metrics.ts';
 import { chatRequest, completionRequest } from './openai-schemas.ts';
+import type { Moderation } from './moderation.ts';
 import { registerPlayground } from './playground.ts';
 import { QueueFullError } from './scheduler.ts';
 import type { ServedModel } from './served-model.ts';
@@ -19,6 +20,7 @@ export type ServerOptions = {
   apiKey?: string;          // when set, every route but /health needs `Authorization: Bearer KEY`
   bodyLimit?: number;       // bytes (default 1 MiB)
   maxTokens?: number;       // the most new tokens one request may ask for (default: the context)
+  moderation?: Moderation;  // --guard: prompts checked before generation, answers as they stream
 };
 
 /** A non-JSON body (the metrics page). */
@@ -45,6 +47,7 @@ export class WrenServer {
     this.models = new Map(o.models.map((m) => [m.name, m]));
     if (this.models.size !== o.models.length) throw new WrenError('two models have the same name: give each --model a distinct NAME=PATH');
     this.metrics = new ServerMetrics(o.models);
+    if (o.moderation) o.moderation.onCheck = (role, blocked, seconds) => this.metrics.guardCheck(role, blocked, seconds);
     this.app = Fastify({ bodyLimit: o.bodyLimit ?? 1 << 20, return503OnClosing: false, forceCloseConnections: 'idle' });
     this.app.addHook('onRequest', async (req) => this.admit(req));
     this.app.addHook('onSend', async (_req, reply) => { if (this.draining) reply.header('connection', 'close'); });
@@ -146,6 +149,7 @@ export class WrenServer {
       maxTokensCap: Math.min(this.o.maxTokens ?? Infinity, model.contextLength),
       onFirstToken: (s) => this.metrics.firstToken(model.name, s),
       onDone: (usage) => this.metrics.done(model.name, usage),
+      moderation: this.o.moderation,
     };
   }
 }
