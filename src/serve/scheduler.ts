@@ -193,7 +193,11 @@ export class Scheduler {
           job.cache.reset();
           this.active.push(job);
         }
-        this.step();
+        try {
+          this.step();
+        } catch (err) { // a bug, not bad input: fail the requests in the step, keep serving the rest
+          for (const job of [...this.active]) { job.push({ error: err as Error }); this.release(job); }
+        }
         await new Promise<void>((r) => setImmediate(r)); // let the sockets move between steps
       }
     } finally {
