@@ -4,6 +4,7 @@ import { createBackend, type BackendName } from '../engine/backend.ts';
 import { ServedModel } from '../serve/served-model.ts';
 import { WrenServer } from '../serve/server.ts';
 import { loadModeration } from '../serve/guard-load.ts';
+import { loadRouting } from '../serve/route-load.ts';
 import { CliError, intFlag, parseFlags } from './args.ts';
 
 const HELP = `usage: wren serve --model [NAME=]PATH [options]
@@ -25,6 +26,18 @@ const HELP = `usage: wren serve --model [NAME=]PATH [options]
   --guard DIR             a guard folder (wren guard train): prompts are checked before generation
                           and answers as they stream (blocked: error code / finish_reason content_filter)
   --guard-policy FILE     per-category severities and actions, windows (YAML/JSON; docs/safety.md)
+routing (docs/routing.md): requests with model "router" (or router-<policy>-<threshold>) go to one of
+  --small PATH            the small model (served like --model, under its folder name)
+  --large SPEC            the large model: openai:MODEL, azure:DEPLOYMENT, ollama:MODEL, or the
+                          http(s)://HOST:PORT/v1 URL of an OpenAI-compatible server
+  --router DIR            a router folder (wren router train), its stored threshold unless
+  --threshold T           route to the large model when the router's score ≥ T (in [0, 1])
+  --strong-share S        or the threshold that sends share S of --calibrate-on FILE's prompts
+                          (default: the router's calibration prompts) to the large model
+  --cost small=P,large=P  US dollars per million tokens, counted in /metrics
+  --large-model NAME      the model name sent to a --large URL (default: none)
+  --large-timeout S       seconds to wait for the large model's answer to start (default 60)
+  --no-fallback           answer 502 instead of falling back to the small model when the large fails
 
 Routes: GET /v1/models, POST /v1/completions, POST /v1/chat/completions (stream: true for SSE),
 GET /health, GET /metrics (Prometheus).`;
@@ -38,8 +51,10 @@ export async function run(argv: string[]): Promise<void> {
     'max-tokens': { type: 'string' }, 'api-key': { type: 'string' }, 'body-limit': { type: 'string' },
     'drain-timeout': { type: 'string' }, threads: { type: 'string' }, backend: { type: 'string' },
     guard: { type: 'string' }, 'guard-policy': { type: 'string' },
+    small: { type: 'string' }, large: { type: 'string' }, router: { type: 'string' }, threshold: { type: 'string' }, 'strong-share': { type: 'string' },
+    'calibrate-on': { type: 'string' }, cost: { type: 'string' }, 'large-model': { type: 'string' }, 'large-timeout': { type: 'string' }, 'no-fallback': { type: 'boolean' },
   }, HELP);
-  const models = (v.model as string[] | undefined) ?? [];
+  const models = [...((v.model as string[] | undefined) ?? []), ...(typeof v.small === 'string' ? [v.small] : [])];
   if (models.length === 0) throw new CliError('--model is required');
   const port = intFlag(v.port, 'port', 8080, 0, 65535);
   const host = (v.host as string | undefined) ?? '127.0.0.1';
@@ -69,7 +84,13 @@ export async function run(argv: string[]): Promise<void> {
   }
   const moderation = await loadModeration(v.guard as string | undefined, v['guard-policy'] as string | undefined);
   if (moderation) console.log(`wren serve: guard ${v.guard} (${moderation.guard.kind}), policy ${v['guard-policy'] ?? 'default'}`);
-  const server = new WrenServer({ models: served, apiKey, bodyLimit, maxTokens, moderation });
+  const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
+  const routing = await loadRouting({
+    small: str(v.small), large: str(v.large), router: str(v.router), threshold: str(v.threshold), strongShare: str(v['strong-share']), calibrateOn: str(v['calibrate-on']),
+    cost: str(v.cost), largeModel: str(v['large-model']), largeTimeout: str(v['large-timeout']), noFallback: v['no-fallback'] === true,
+  }, v.small ? served[served.length - 1] : undefined);
+  if (routing) console.log(`wren serve: model "router": ${routing.o.router.policy} router ${v.router} at threshold ${routing.o.threshold}, small ${routing.o.small.name}, large ${routing.o.large.name} (${v.large})`);
+  const server = new WrenServer({ models: served, apiKey, bodyLimit, maxTokens, moderation, routing });
   const url = await server.listen(port, host);
   console.log(`wren serve: ${backend.description}${apiKey ? ', API key required' : ''}`);
   console.log(`listening on ${url}`);
@@ -82,6 +103,7 @@ export async function run(argv: string[]): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  await routing?.close();
   backend.dispose();
   console.log('wren serve: stopped');
 }

@@ -110,11 +110,100 @@ export class OpenAITeacher implements Teacher {
     return exp / 2 + this.jitter.uniform() * (exp / 2); // "equal jitter": never less than half
   }
 
-  async complete(request: TeacherRequest): Promise<TeacherReply> {
-    const body: Record<string, unknown> = { model: this.opts.model, messages: request.messages };
+  /** The chat-completions body; no "model" when none was given (a server with one model needs none). */
+  private requestBody(request: TeacherRequest): Record<string, unknown> {
+    const body: Record<string, unknown> = { ...(this.opts.model ? { model: this.opts.model } : {}), messages: request.messages };
     if (request.maxTokens !== undefined) body[this.tokenField] = request.maxTokens;
     if (request.temperature !== undefined) body.temperature = request.temperature;
+    if (request.topP !== undefined) body.top_p = request.topP;
+    if (request.stop !== undefined && request.stop.length > 0) body.stop = request.stop;
     if (request.seed !== undefined) body.seed = request.seed;
+    return body;
+  }
+
+  /**
+   * The reply as it streams (stream: true, SSE): yields text deltas, returns the whole reply.
+   * Retries and rate limits as complete() until the server answers 200; after the first byte of
+   * the stream nothing is retried (the caller has seen part of it), and a failure throws a
+   * TeacherError. The timeout runs until the answer's headers arrive.
+   */
+  async *stream(request: TeacherRequest): AsyncGenerator<string, TeacherReply> {
+    const payload = JSON.stringify({ ...this.requestBody(request), stream: true, stream_options: { include_usage: true } });
+    const estimate = estimateTokens(request.messages.map((m) => m.content).join('\n')) + (request.maxTokens ?? 256);
+    let res: Response | undefined, slot: Awaited<ReturnType<RateLimiter['acquire']>> | undefined, lastError = '';
+    for (let attempt = 0; attempt <= this.opts.maxRetries && !res; attempt++) {
+      if (attempt > 0) this.totals.retries++;
+      slot = await this.limiter.acquire(estimate, request.signal);
+      try {
+        res = await this.open(payload, request.signal);
+      } catch (err) {
+        this.limiter.release(slot);
+        if (!(err instanceof Transient)) { this.totals.failures++; throw err; }
+        lastError = err.message;
+        if (attempt < this.opts.maxRetries) await sleep(this.backoff(attempt, err.retryAfterMs), request.signal);
+      }
+    }
+    if (!res) {
+      this.totals.failures++;
+      throw new TeacherError(`${this.id}: gave up after ${this.opts.maxRetries + 1} tries; last error: ${lastError}`);
+    }
+    let text = '', model = this.opts.model, finishReason: string | undefined, usage: { prompt_tokens?: number; completion_tokens?: number } | undefined;
+    try {
+      for await (const data of sseData(res, this.id)) {
+        if (data === '[DONE]') break;
+        let chunk: { choices?: { delta?: { content?: unknown }; finish_reason?: string | null }[]; usage?: typeof usage; model?: string; error?: unknown };
+        try {
+          chunk = JSON.parse(data);
+        } catch {
+          throw new TeacherError(`${this.id}: a stream chunk is not JSON: ${data.slice(0, 80)}`);
+        }
+        if (chunk.error) throw new TeacherError(`${this.id}: the stream ended with an error: ${errorMessage(data)}`);
+        if (chunk.model) model = chunk.model;
+        if (chunk.usage) usage = chunk.usage;
+        const choice = chunk.choices?.[0];
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+        const delta = typeof choice?.delta?.content === 'string' ? choice.delta.content : '';
+        if (delta) { text += delta; yield delta; }
+      }
+    } catch (err) {
+      this.totals.failures++;
+      throw err instanceof TeacherError || request.signal?.aborted ? err : new TeacherError(`${this.id}: the stream broke off: ${(err as Error).message}`);
+    } finally {
+      this.limiter.release(slot, usage ? (usage.prompt_tokens ?? 0) + (usage.completion_tokens ?? 0) : undefined);
+    }
+    const promptTokens = usage?.prompt_tokens ?? estimateTokens(payload), completionTokens = usage?.completion_tokens ?? estimateTokens(text);
+    this.totals.requests++;
+    this.totals.promptTokens += promptTokens;
+    this.totals.completionTokens += completionTokens;
+    this.totals.costUsd += (promptTokens * (this.opts.pricePerMillionInput ?? 0) + completionTokens * (this.opts.pricePerMillionOutput ?? 0)) / 1e6;
+    return { text, usage: { promptTokens, completionTokens }, model, finishReason };
+  }
+
+  /** Sends a streaming request; returns the response once it is a 200 (the body not yet read). */
+  private async open(payload: string, outer?: AbortSignal): Promise<Response> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.opts.timeoutMs);
+    const signal = outer ? AbortSignal.any([outer, timeout.signal]) : timeout.signal;
+    try {
+      let res: Response;
+      try {
+        res = await fetch(this.opts.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...this.opts.headers }, body: payload, signal });
+      } catch (err) {
+        if (outer?.aborted) throw err;
+        if (timeout.signal.aborted) throw new Transient(`no answer within ${this.opts.timeoutMs} ms`);
+        throw new Transient(`request failed: ${(err as Error).message}${(err as { cause?: Error }).cause ? ` (${(err as { cause: Error }).cause.message})` : ''}`);
+      }
+      if (res.ok) return res;
+      const text = await res.text().catch(() => '');
+      if (res.status === 429 || res.status === 408 || res.status === 409 || res.status >= 500) throw new Transient(`HTTP ${res.status}: ${errorMessage(text)}`, retryAfterMs(res.headers));
+      throw new TeacherError(`${this.id}: HTTP ${res.status} from ${this.opts.url}: ${errorMessage(text)}`, res.status);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async complete(request: TeacherRequest): Promise<TeacherReply> {
+    const body = this.requestBody(request);
     let payload = JSON.stringify(body);
     const estimate = estimateTokens(request.messages.map((m) => m.content).join('\n')) + (request.maxTokens ?? 256);
     let lastError = '';
@@ -199,4 +288,20 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(signal.reason);
     }, { once: true });
   });
+}
+
+/** The `data:` payloads of a server-sent-events body, as they arrive. */
+async function* sseData(res: Response, id: string): AsyncGenerator<string> {
+  if (!res.body) throw new TeacherError(`${id}: the streamed answer has no body`);
+  const decoder = new TextDecoder();
+  let buf = '';
+  for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buf += decoder.decode(bytes, { stream: true });
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+      const line = buf.slice(0, nl).replace(/\r$/, '');
+      buf = buf.slice(nl + 1);
+      if (line.startsWith('data:')) yield line.slice(5).trimStart();
+    }
+  }
+  if (buf.startsWith('data:')) yield buf.slice(5).trimStart();
 }

@@ -27,6 +27,9 @@ export type TeacherRequest = {
   temperature?: number;
   /** sampling seed, passed to backends that accept one */
   seed?: number;
+  /** nucleus sampling and stop strings, for clients that forward them (the router's large model) */
+  topP?: number;
+  stop?: string[];
   signal?: AbortSignal;
   job?: TeacherJob;
 };

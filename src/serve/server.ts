@@ -12,6 +12,7 @@ import { ServerMetrics } from './metrics.ts';
 import { chatRequest, completionRequest } from './openai-schemas.ts';
 import type { Moderation } from './moderation.ts';
 import { registerPlayground } from './playground.ts';
+import { RoutedReply, type Routing } from './route-chat.ts';
 import { QueueFullError } from './scheduler.ts';
 import type { ServedModel } from './served-model.ts';
 
@@ -21,6 +22,7 @@ export type ServerOptions = {
   bodyLimit?: number;       // bytes (default 1 MiB)
   maxTokens?: number;       // the most new tokens one request may ask for (default: the context)
   moderation?: Moderation;  // --guard: prompts checked before generation, answers as they stream
+  routing?: Routing;        // --router: model "router" picks the small or the large model per request
 };
 
 /** A non-JSON body (the metrics page). */
@@ -28,7 +30,7 @@ class TextBody {
   constructor(readonly contentType: string, readonly text: string) {}
 }
 
-type Reply = object | AsyncIterable<object> | TextBody;
+type Reply = object | AsyncIterable<object> | TextBody | RoutedReply;
 type Route = {
   method: 'GET' | 'POST';
   url: string;
@@ -48,6 +50,7 @@ export class WrenServer {
     if (this.models.size !== o.models.length) throw new WrenError('two models have the same name: give each --model a distinct NAME=PATH');
     this.metrics = new ServerMetrics(o.models);
     if (o.moderation) o.moderation.onCheck = (role, blocked, seconds) => this.metrics.guardCheck(role, blocked, seconds);
+    o.routing?.attachMetrics(this.metrics.registry);
     this.app = Fastify({ bodyLimit: o.bodyLimit ?? 1 << 20, return503OnClosing: false, forceCloseConnections: 'idle' });
     this.app.addHook('onRequest', async (req) => this.admit(req));
     this.app.addHook('onSend', async (_req, reply) => { if (this.draining) reply.header('connection', 'close'); });
@@ -90,7 +93,7 @@ export class WrenServer {
   private routes(): Route[] {
     return [
       { method: 'GET', url: '/health', public: true, handler: () => ({ status: this.draining ? 'draining' : 'ok', models: [...this.models.keys()] }) },
-      { method: 'GET', url: '/v1/models', handler: () => ({ object: 'list', data: [...this.models.values()].map(modelCard) }) },
+      { method: 'GET', url: '/v1/models', handler: () => ({ object: 'list', data: [...[...this.models.values()].map(modelCard), ...(this.o.routing?.modelIds() ?? []).map(routerCard)] }) },
       { method: 'GET', url: '/v1/models/:model', handler: (req) => modelCard(this.pick((req.params as { model: string }).model)) },
       { method: 'POST', url: '/v1/completions', handler: (req, signal) => {
         const body = parseBody(completionRequest, req.body);
@@ -98,6 +101,7 @@ export class WrenServer {
       } },
       { method: 'POST', url: '/v1/chat/completions', handler: (req, signal) => {
         const body = parseBody(chatRequest, req.body);
+        if (this.o.routing?.handles(body.model)) return this.o.routing.chat(body, (m) => this.context(m, signal));
         return chatCompletion(body, this.context(this.pick(body.model), signal));
       } },
       { method: 'GET', url: '/metrics', handler: async () => new TextBody(this.metrics.registry.contentType, await this.metrics.registry.metrics()) },
@@ -110,7 +114,11 @@ export class WrenServer {
       handler: async (req, reply) => {
         const ac = new AbortController(); // the client went away: its jobs leave the batch at once
         reply.raw.on('close', () => { if (!reply.raw.writableFinished) ac.abort(); });
-        const out = await r.handler(req, ac.signal);
+        let out = await r.handler(req, ac.signal);
+        if (out instanceof RoutedReply) {
+          reply.header('x-wren-route', out.header);
+          out = await out.body;
+        }
         if (out instanceof TextBody) return reply.type(out.contentType).send(out.text);
         if (Symbol.asyncIterator in out) {
           reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
@@ -152,6 +160,10 @@ export class WrenServer {
       moderation: this.o.moderation,
     };
   }
+}
+
+function routerCard(id: string): object {
+  return { id, object: 'model', created: 0, owned_by: 'wren-router' };
 }
 
 function modelCard(m: ServedModel): object {
