@@ -34,6 +34,7 @@ train:
   --epochs N           training epochs (linear 12, transformer 4)
   --threshold P        flag when P(unsafe) ≥ P (default 0.5)
   --max-per-source N   training rows per source (default 800; held-out rows are never capped)
+  --no-look-alikes     leave out the safe look-alike / unsafe contrast pairs (src/safety/look-alikes.ts)
   --force              replace an existing guard folder
 check:
   --model DIR          a guard folder
@@ -56,7 +57,7 @@ export async function run(argv: string[]): Promise<void> {
 async function train(argv: string[]): Promise<void> {
   const { values: v } = parseFlags(argv, {
     data: { type: 'string', multiple: true }, out: { type: 'string' }, kind: { type: 'string' }, seed: { type: 'string' },
-    epochs: { type: 'string' }, threshold: { type: 'string' }, 'max-per-source': { type: 'string' }, force: { type: 'boolean' },
+    epochs: { type: 'string' }, threshold: { type: 'string' }, 'max-per-source': { type: 'string' }, force: { type: 'boolean' }, 'no-look-alikes': { type: 'boolean' },
   }, HELP);
   const data = (v.data as string[] | undefined) ?? [];
   if (data.length === 0) throw new CliError('--data is required');
@@ -69,7 +70,7 @@ async function train(argv: string[]): Promise<void> {
   const threshold = numFlag(v.threshold, 'threshold', 0.5, 0.001, 0.999);
   const options: Record<string, number> = {};
   if (v.epochs !== undefined) options.epochs = intFlag(v.epochs, 'epochs', 1, 1, 1000);
-  const rows = await assembleGuardData(data, { maxPerSource: intFlag(v['max-per-source'], 'max-per-source', 800, 1) });
+  const rows = await assembleGuardData(data, { maxPerSource: intFlag(v['max-per-source'], 'max-per-source', 800, 1), lookAlikes: !v['no-look-alikes'] });
   const count = (s: string) => rows.filter((r) => r.split === s).length;
   console.error(`guard train: ${rows.length} rows (train ${count('train')}, calibration ${count('calibration')}, held out ${count('test')}), kind ${kind}`);
   const guard = await trainGuard(rows, {

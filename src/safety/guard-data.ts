@@ -18,6 +18,7 @@ import { ATTACK_TEMPLATES, applyTemplate, HELD_OUT_TEMPLATES } from './attack-te
 import { GUARD_ROLES, isGuardCategory, type GuardRole } from './categories.ts';
 import type { GuardRow } from './guard-sources.ts';
 import { readSharedLayout } from './guard-sources.ts';
+import { lookAlikeRows } from './look-alikes.ts';
 
 export type Split = 'train' | 'calibration' | 'test';
 export type GuardExample = GuardRow & { split: Split };
@@ -80,8 +81,9 @@ export function synthesiseAttacks(rows: GuardExample[]): GuardExample[] {
 }
 
 /** All rows of the given folders and files, split, deduplicated (same role and text), with
- *  attacks synthesised from the folders' rows (a labelled file is taken as it is). */
-export async function assembleGuardData(paths: string[], o: { maxPerSource?: number; attacks?: boolean } = {}): Promise<GuardExample[]> {
+ *  attacks synthesised from the folders' rows (a labelled file is taken as it is), and with
+ *  `lookAlikes` the look-alike pairs of look-alikes.ts. */
+export async function assembleGuardData(paths: string[], o: { maxPerSource?: number; attacks?: boolean; lookAlikes?: boolean } = {}): Promise<GuardExample[]> {
   const rows: GuardExample[] = [], folderRows = new Set<GuardExample>();
   for (const p of paths) {
     let dir: boolean;
@@ -89,6 +91,7 @@ export async function assembleGuardData(paths: string[], o: { maxPerSource?: num
     if (dir) for (const r of readSharedLayout(p)) { const x = { ...r, split: splitOf(r) }; rows.push(x); folderRows.add(x); }
     else rows.push(...await readLabelledJsonl(p));
   }
+  if (o.lookAlikes) for (const r of lookAlikeRows()) { const x = { ...r, split: splitOf(r) }; rows.push(x); folderRows.add(x); }
   const seen = new Set<string>(), unique: GuardExample[] = [];
   for (const r of rows) {
     const key = `${r.role}\u0000${normalizeText(r.text)}`;
