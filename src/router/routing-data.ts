@@ -6,6 +6,10 @@
 //               RouteLLM's evaluator); the subject is the file name without `mmlu_` and `.csv`.
 //   FILE.jsonl  one {"prompt": string, "weak": boolean, "strong": boolean, "subject"?: string}
 //               a line (a table anyone can write for their own pair of models).
+//   battles     Chatbot Arena battles as JSONL (FastChat's arena_hard_1k question files:
+//               "turns", "model_a", "model_b", "winner"): only battles between a strong-tier and a
+//               weak-tier model count (ARENA_STRONG_TIER, or --strong-model a,b,…); the tier that
+//               won was right, a "tie" makes both right, a "tie (bothbad)" neither.
 //   DIR         every *.csv and *.jsonl under DIR, or, for a folder laid out like
 //               ../shared/data/router, its routellm/mmlu_responses/.
 // The training label is "the strong model is needed": strong correct AND weak wrong. A prompt
@@ -28,6 +32,9 @@ export type RoutedPrompt = {
 };
 
 export type TableColumns = { weak?: string; strong?: string };
+
+/** The strong tier for arena battles when none is named: the proprietary models of mid-2023. */
+export const ARENA_STRONG_TIER = ['gpt-4', 'claude-1', 'claude-2', 'claude-instant-1', 'gpt-3.5-turbo', 'palm-2'];
 
 /** The label the classifiers learn: only the strong model gets it right. */
 export function needsStrong(r: RoutedPrompt): boolean {
@@ -66,7 +73,7 @@ function readTable(file: string, columns: TableColumns): RoutedPrompt[] {
     throw fileError(file, err, 'read');
   }
   if (/\.csv$/i.test(file)) return readCsvTable(file, raw, columns);
-  if (/\.jsonl$/i.test(file)) return readJsonlTable(file, raw);
+  if (/\.jsonl$/i.test(file)) return readJsonlTable(file, raw, columns);
   throw new WrenError(`${file}: expected a .csv (RouteLLM's responses) or .jsonl routing table`);
 }
 
@@ -98,16 +105,22 @@ function readCsvTable(file: string, raw: string, columns: TableColumns): RoutedP
   return out;
 }
 
-function readJsonlTable(file: string, raw: string): RoutedPrompt[] {
+function readJsonlTable(file: string, raw: string, columns: TableColumns): RoutedPrompt[] {
   const out: RoutedPrompt[] = [];
   const fallback = basename(file).replace(/\.jsonl$/i, '');
+  const strongTier = new Set(columns.strong ? columns.strong.split(',') : ARENA_STRONG_TIER);
   raw.split('\n').forEach((l, i) => {
     if (!l.trim()) return;
-    let o: { prompt?: unknown; weak?: unknown; strong?: unknown; subject?: unknown };
+    let o: { prompt?: unknown; weak?: unknown; strong?: unknown; subject?: unknown; turns?: unknown; model_a?: unknown; model_b?: unknown; winner?: unknown };
     try {
       o = JSON.parse(l);
     } catch (err) {
       throw new WrenError(`${file}:${i + 1}: not valid JSON (${(err as Error).message})`);
+    }
+    if (o && typeof o === 'object' && 'winner' in o && Array.isArray(o.turns)) {
+      const battle = arenaRow(o, strongTier, `${file}:${i + 1}`);
+      if (battle) out.push(battle);
+      return;
     }
     if (typeof o?.prompt !== 'string' || typeof o.weak !== 'boolean' || typeof o.strong !== 'boolean') {
       throw new WrenError(`${file}:${i + 1}: expected {"prompt": string, "weak": boolean, "strong": boolean}`);
@@ -151,4 +164,21 @@ function readCsvPrompts(file: string, raw: string): string[] {
   const out = rows.slice(1).filter((r) => !(r.length === 1 && r[0] === '')).map((r) => r[pi]);
   if (out.length === 0) throw new WrenError(`${file}: no prompts`);
   return out;
+}
+
+type Battle = { turns?: unknown; model_a?: unknown; model_b?: unknown; winner?: unknown };
+
+/** One arena battle between the tiers as a routing row; undefined for a battle within a tier. */
+function arenaRow(o: Battle, strongTier: Set<string>, where: string): RoutedPrompt | undefined {
+  const turns = o.turns as unknown[];
+  if (typeof turns[0] !== 'string' || typeof o.model_a !== 'string' || typeof o.model_b !== 'string' || typeof o.winner !== 'string') {
+    throw new WrenError(`${where}: an arena battle needs "turns" (strings), "model_a", "model_b" and "winner"`);
+  }
+  const aStrong = strongTier.has(o.model_a), bStrong = strongTier.has(o.model_b);
+  if (aStrong === bStrong) return undefined;
+  const w = o.winner;
+  if (w !== 'model_a' && w !== 'model_b' && w !== 'tie' && w !== 'tie (bothbad)') throw new WrenError(`${where}: "winner" must be model_a, model_b, tie or tie (bothbad), got ${JSON.stringify(w)}`);
+  const strongWon = w === 'tie' || (w === 'model_a') === aStrong && w !== 'tie (bothbad)';
+  const weakWon = w === 'tie' || (w === 'model_a') === !aStrong && w !== 'tie (bothbad)';
+  return { prompt: turns[0], strong: strongWon, weak: weakWon, subject: 'arena', where };
 }
