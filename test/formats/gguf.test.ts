@@ -179,7 +179,7 @@ test('an HF folder exports the same tensors as the .bin it was saved from (rotar
   const backend = await createBackend({ backend: 'reference' });
   try {
     const folder = join(dir, 'folder');
-    saveModel(folder, loadModel(bin.path, backend, { maxT: 1 }).model);
+    saveModel(folder, loadModel(bin.path, backend, { maxRows: 1 }).model);
     copyFileSync(tok.path, join(folder, 'tokenizer.bin'));
     const out = join(dir, 'from-folder.gguf');
     const r = runCli(['export', '--format', 'gguf', '--model', folder, '--out', out, '--name', 'stories260K']);
@@ -197,7 +197,7 @@ test('an HF folder exports the same tensors as the .bin it was saved from (rotar
 test('an untied classifier is written as output.weight and read back', { skip }, async () => {
   const backend = await createBackend({ backend: 'reference' });
   try {
-    const config = { ...loadModel(bin.path, backend, { maxT: 1 }).model.config, tie_word_embeddings: false };
+    const config = { ...loadModel(bin.path, backend, { maxRows: 1 }).model.config, tie_word_embeddings: false };
     const model = new LlamaModel(config, backend, 1);
     model.params.all().set(gaussian(model.params.size, 3, 0.1));
     const path = join(dir, 'untied.gguf');
@@ -223,7 +223,7 @@ async function bpeModel(): Promise<{ folder: string; gguf: string }> {
   assert.equal(r.status, 0, r.stderr);
   const backend = await createBackend({ backend: 'reference' });
   try {
-    saveModel(folder, loadModel(bin.path, backend, { maxT: 1 }).model);
+    saveModel(folder, loadModel(bin.path, backend, { maxRows: 1 }).model);
   } finally {
     backend.dispose();
   }
