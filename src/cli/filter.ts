@@ -3,6 +3,7 @@
 //   wren filter train-classifier --labels FILE --out DIR …
 //   wren filter annotate --in FILES… --out labels.jsonl --teacher SPEC …
 //   wren filter stages            list stage kinds and their options
+//   wren filter split|compare|score|refine …   the edu-value classifiers (filter-edu.ts)
 import { runFilter } from '../data/filter/pipeline.ts';
 import { loadRecipe, withEvalSets, BUILTIN_RECIPES } from '../data/filter/recipe.ts';
 import { STAGE_FACTORIES } from '../data/filter/registry.ts';
@@ -13,6 +14,9 @@ import { TEACHER_FLAGS, teacherFromFlags } from './filter-annotate.ts';
 const HELP = `usage: wren filter --in FILES… --out OUT.jsonl --recipe RECIPE [options]
        wren filter train-classifier --labels FILE --out DIR [options]
        wren filter annotate --in FILES… --out labels.jsonl --teacher SPEC [options]
+       wren filter split|compare --labels FILE… --out DIR        held-out split; every edu scorer on it
+       wren filter score --classifier DIR --in FILE.jsonl --out scores.jsonl
+       wren filter refine --in POOL… --teacher SPEC --out DIR   annotate, retrain, rescore, filter per round
        wren filter stages
 
 Streams JSONL (*.jsonl, *.jsonl.gz), text (*.txt, documents split by --separator lines) and
@@ -46,7 +50,10 @@ Trains an educational-value classifier on labelled texts (CSV with text,score co
 options:
   --labels FILE      labels (e.g. ../shared/data/edu-value/fineweb_edu_llama3.3-70b_scored_150.csv)
   --out DIR          classifier directory (classifier.json, weights, metrics.json, metrics.md)
-  --kind KIND        linear-ngram (default) or transformer (the project's own small Llama)
+  --kind KIND        linear-ngram (default), transformer (the project's own small Llama), or
+                     embedding (a ridge head on a frozen pretrained trunk: needs --init)
+  --score-field P    the score's column or JSONL dotted path (default score; e.g. scores.score)
+  --text-field NAME  the text's column or field (default text)
   --threshold T      keep threshold on the 0–5 scale (default 3, FineWeb-Edu's)
   --held-out F       held-out fraction (default 0.2)
   --folds K          cross-validation folds (default 5)
@@ -114,6 +121,7 @@ async function runTrainClassifier(argv: string[]): Promise<void> {
     'held-out': { type: 'string' }, folds: { type: 'string' }, seed: { type: 'string' }, bits: { type: 'string' }, epochs: { type: 'string' },
     vocab: { type: 'string' }, 'max-len': { type: 'string' }, hidden: { type: 'string' }, layers: { type: 'string' }, heads: { type: 'string' },
     batch: { type: 'string' }, lr: { type: 'string' }, 'weight-decay': { type: 'string' }, pooling: { type: 'string' }, threads: { type: 'string' }, init: { type: 'string' },
+    'score-field': { type: 'string' }, 'text-field': { type: 'string' },
   }, TRAIN_HELP);
   const trainOptions: Record<string, number> = {};
   if (values.bits !== undefined) trainOptions.bits = intFlag(values.bits, 'bits', 18, 4, 26);
@@ -130,7 +138,7 @@ async function runTrainClassifier(argv: string[]): Promise<void> {
   const linearOnly = ['bits'].filter((k) => k in trainOptions), transformerOnly = Object.keys(trainOptions).filter((k) => !['bits', 'epochs'].includes(k));
   const kind = str(values.kind) ?? 'linear-ngram';
   if (kind === 'transformer' && linearOnly.length) throw new CliError(`--${linearOnly[0]} is a linear-ngram option; --kind is transformer`);
-  if (kind !== 'transformer' && values.init !== undefined) throw new CliError('--init is a transformer option; add --kind transformer');
+  if (kind !== 'transformer' && kind !== 'embedding' && values.init !== undefined) throw new CliError('--init is a transformer or embedding option; add --kind transformer');
   if (kind === 'linear-ngram' && transformerOnly.length) throw new CliError(`--${transformerOnly[0]} is a transformer option; add --kind transformer`);
   if (kind === 'transformer') console.error(`training ${1 + intFlag(values.folds, 'folds', 5, 2, 100)} transformer classifiers (the saved one, then one per cross-validation fold)…`);
   const tty = process.stderr.isTTY === true;
@@ -141,6 +149,7 @@ async function runTrainClassifier(argv: string[]): Promise<void> {
   };
   const r = await trainEduClassifierFromLabels({
     labels: requiredFlag(values.labels, 'labels'), out: requiredFlag(values.out, 'out'), kind, init: str(values.init), onEpoch,
+    fields: { text: str(values['text-field']) ?? 'text', score: str(values['score-field']) ?? 'score' },
     threshold: numFlag(values.threshold, 'threshold', 3, 0, 5), heldOutFraction: numFlag(values['held-out'], 'held-out', 0.2, 0.01, 0.99),
     folds: intFlag(values.folds, 'folds', 5, 2, 100), seed: intFlag(values.seed, 'seed', 1), trainOptions,
   });
@@ -165,6 +174,10 @@ export async function run(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub === 'train-classifier') return runTrainClassifier(rest);
   if (sub === 'stages') return listStages();
+  if (sub === 'split' || sub === 'compare' || sub === 'score' || sub === 'refine') {
+    const { EDU_SUBCOMMANDS } = await import('./filter-edu.ts');
+    return EDU_SUBCOMMANDS[sub](rest);
+  }
   if (sub === 'annotate') {
     const { run: annotate } = await import('./filter-annotate.ts');
     return annotate(rest);

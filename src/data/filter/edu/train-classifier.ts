@@ -10,9 +10,10 @@ import { writeFileAtomic } from '../../../formats/atomic.ts';
 import { eduClassifierTrainer, type EduTrainProgress, type LabeledText } from './classifier.ts';
 import { keepMetrics, stratifiedSplit, type KeepMetrics } from './evaluate.ts';
 import { scoreWeb } from './heuristic-scorer.ts';
-import { readLabels } from './labels.ts';
+import { readLabels, type LabelFields } from './labels.ts';
 import './linear-classifier.ts';
 import './transformer-kind.ts';
+import './embedding-classifier.ts';
 
 export interface TrainClassifierOptions {
   labels: string;
@@ -26,6 +27,8 @@ export interface TrainClassifierOptions {
   init?: string;
   /** Progress of each model trained: 'saved model', then 'fold 1/5' … */
   onEpoch?: (model: string, p: EduTrainProgress) => void;
+  /** Label columns / JSONL paths (default text, score). */
+  fields?: LabelFields;
   /** Kind-specific numeric options (e.g. bits, epochs for linear-ngram; hidden, maxLen for transformer). */
   trainOptions?: Record<string, number>;
 }
@@ -58,9 +61,9 @@ export async function trainEduClassifierFromLabels(o: TrainClassifierOptions): P
   const seed = o.seed ?? 1;
   if (!(heldOutFraction > 0 && heldOutFraction < 1)) throw new WrenError(`--held-out must be in (0, 1), got ${heldOutFraction}`);
   const trainer = eduClassifierTrainer(kind);
-  if (o.init && kind !== 'transformer') throw new WrenError(`--init is for --kind transformer, not ${kind}`);
+  if (o.init && kind !== 'transformer' && kind !== 'embedding') throw new WrenError(`--init is for --kind transformer or embedding, not ${kind}`);
   const opts = { ...trainer.defaults, ...o.trainOptions, seed };
-  const { examples, skipped } = readLabels(o.labels);
+  const { examples, skipped } = readLabels(o.labels, o.fields);
   if (examples.length < 10) throw new WrenError(`${o.labels}: ${examples.length} labelled rows; need at least 10 to hold some out`);
 
   const { train, test } = stratifiedSplit(examples, heldOutFraction, seed);

@@ -11,6 +11,7 @@ import { loadEduClassifier } from '../edu/classifier.ts';
 import { HeuristicEduScorer, type HeuristicProfile } from '../edu/heuristic-scorer.ts';
 import '../edu/linear-classifier.ts';
 import '../edu/transformer-kind.ts';
+import '../edu/embedding-classifier.ts';
 import type { EduScorer } from '../edu/scorer.ts';
 import { checkOneOf, checkRange, type FilterStage, type StageFactory } from '../stage.ts';
 
