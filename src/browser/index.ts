@@ -123,7 +123,7 @@ async function* stream(m: WrenModel, ids: number[], opts: GenerateOptions, stopI
   if (ids.length === 0) throw new WrenError('the tokenizer has no BOS token; give a non-empty prompt');
   if (ids.length > m.model.contextLength) throw new WrenError(`the prompt is ${ids.length} tokens, longer than the model's context of ${m.model.contextLength}`);
   const maxTokens = Math.min(opts.maxTokens ?? 256, m.model.contextLength - ids.length);
-  const it = generateSteps(m.model, m.tokenizer, ids, { ...opts, maxTokens, stopIds: stopIds ?? undefined });
+  const it = generateSteps(m.model, m.tokenizer, ids, { ...opts, maxTokens, stopIds });
   let turn = performance.now();
   for (;;) {
     if (opts.signal?.aborted) return 'stop';
