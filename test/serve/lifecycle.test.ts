@@ -5,6 +5,9 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { repoRoot } from '../_helpers.ts';
+import { createBackend } from '../../src/engine/backend.ts';
+import { ServedModel } from '../../src/serve/served-model.ts';
+import { WrenServer } from '../../src/serve/server.ts';
 import { post, skip, sse, stories, storiesTok, startServer } from './_server.ts';
 
 const long = { model: 'stories260K', prompt: '', max_tokens: 400, temperature: 1, seed: 3, stream: true };
@@ -68,4 +71,25 @@ test('SIGTERM: wren serve finishes the request in flight, takes no new one, exit
   assert.ok(['length', 'stop'].includes(last.choices[0].finish_reason), events.at(-2));
   assert.equal(await exited, 0, stderr);
   await assert.rejects(fetch(`${url}/health`)); // nothing listens any more
+});
+
+test('several models at once: each request is answered by the model it names', { skip }, async () => {
+  const backend = await createBackend({ threads: 2 });
+  const load = (name: string) => ServedModel.load(stories.path, backend, { name, tokenizer: storiesTok.path, parallel: 2, queueLimit: 4 });
+  const server = new WrenServer({ models: [load('a'), load('b')] });
+  const url = await server.listen(0, '127.0.0.1');
+  try {
+    const list = await (await fetch(`${url}/v1/models`)).json();
+    assert.deepEqual(list.data.map((m: { id: string }) => m.id), ['a', 'b']);
+    const r = await post(`${url}/v1/completions`, { model: 'b', prompt: '', max_tokens: 4, temperature: 0 });
+    assert.equal(r.status, 200);
+    assert.equal(r.json.model, 'b');
+    const missing = await post(`${url}/v1/completions`, { prompt: '', max_tokens: 4 });
+    assert.equal(missing.status, 400);
+    assert.match(missing.json.error.message, /model is required: this server has a, b/);
+    assert.throws(() => new WrenServer({ models: [load('a'), load('a')] }), /two models have the same name/);
+  } finally {
+    await server.drain(1000);
+    backend.dispose();
+  }
 });
