@@ -11,7 +11,8 @@ import { loadModel } from '../../src/nn/load.ts';
 import { MAX_BATCH_ROWS, type LlamaModel } from '../../src/nn/llama.ts';
 import type { KvCache } from '../../src/nn/kv-cache.ts';
 import { sampleArgmax } from '../../src/generate/sampler.ts';
-import { sharedFile } from '../_helpers.ts';
+import { join } from 'node:path';
+import { runCli, scratchDir, sharedFile } from '../_helpers.ts';
 import { seededFloats, testBackends } from '../engine/test-backends.ts';
 
 const stories = sharedFile('llama2c-stories260K/stories260K.bin');
@@ -54,13 +55,27 @@ function alone(model: LlamaModel, prompt: number[], steps: number, chunk: number
   return { prompt, logits, ids };
 }
 
-test('a batched step of prompts in chunks and decode tokens gives each sequence its lone logits', { skip: stories.skip }, async () => {
+const tok = sharedFile('llama2c-stories260K/tok512.bin');
+
+/** stories260K as Wren loads it, and quantized to Q4_0 (the blocks stay quantized; their matmul is another kernel). */
+function models(): { label: string; path: string }[] {
+  const q4 = join(scratchDir(), 'stories260K-q4_0.gguf');
+  const r = runCli(['quantize', '--model', stories.path, '--tokenizer', tok.path, '--type', 'q4_0', '--out', q4]);
+  assert.equal(r.status, 0, r.stderr);
+  return [{ label: 'f32', path: stories.path }, { label: 'q4_0', path: q4 }];
+}
+
+test('a batched step of prompts in chunks and decode tokens gives each sequence its lone logits', { skip: stories.skip || tok.skip }, async () => {
+  for (const m of models()) await checkModel(m.path, m.label);
+});
+
+async function checkModel(path: string, modelLabel: string): Promise<void> {
   const arena = new Arena();
   const prompts = [[1, 403, 407, 261, 378, 432, 383, 300, 301, 302, 303], [1], [1, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320]];
   const steps = 6, chunk = 9; // chunks of 9 and shorter: both attention paths
   for (const { label, backend } of await testBackends(arena)) {
     if (label.startsWith('wasm') && label.endsWith('×1')) { backend.dispose(); continue; } // ×2 covers the same kernels
-    const { model } = loadModel(stories.path, backend);
+    const { model } = loadModel(path, backend);
     const lone = prompts.map((p) => alone(model, p, steps, chunk));
     // The batch: sequence 2's prompt arrives late and is prefilled in chunks beside the others' decoding.
     type Live = { cache: KvCache; todo: number[]; got: Float32Array[]; next: number; lone: Lone };
@@ -83,8 +98,8 @@ test('a batched step of prompts in chunks and decode tokens gives each sequence 
       }
     }
     for (const [i, s] of live.entries()) {
-      for (let t = 0; t < steps; t++) assert.ok(bitsEqual(s.got[t], s.lone.logits[t]), `${label}: sequence ${i}, step ${t}: batched logits differ from the lone ones`);
+      for (let t = 0; t < steps; t++) assert.ok(bitsEqual(s.got[t], s.lone.logits[t]), `${modelLabel} on ${label}: sequence ${i}, step ${t}: batched logits differ from the lone ones`);
     }
     backend.dispose();
   }
-});
+}
