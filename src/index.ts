@@ -34,6 +34,13 @@ export { createTeacher, TEACHER_FORMS, type TeacherOptions } from './llm/create.
 export { BuiltinTeacher, createBuiltinTeacher } from './llm/builtin.ts';
 export { OpenAITeacher, TeacherError, type OpenAITeacherOptions } from './llm/openai.ts';
 export { GgufTeacher } from './llm/gguf.ts';
+export { ROUTER_POLICIES, routeFor, scoreOne, type Router, type RouterPolicy } from './router/router.ts';
+export { loadRouter, type LoadedRouter } from './router/load.ts';
+export { trainRouter, type TrainRouterOptions } from './router/train.ts';
+export { calibrateRouter, thresholdForShare } from './router/calibrate.ts';
+export { evaluateRouter, type RouterEvaluation } from './router/evaluate.ts';
+export { routerCurve, curveMetrics, evaluateScores, randomCurve, optimalAccuracy, bootstrapApgr, type CurvePoint, type RouterMetrics } from './router/metrics.ts';
+export { readRoutingData, needsStrong, type RoutedPrompt } from './router/routing-data.ts';
 export { synthesize, DEFAULT_SYNTH_SEED, type SynthOptions, type SynthReport, type SynthProgress } from './data/synth/run.ts';
 export { loadRecipe, parseRecipe, BUILTIN_RECIPES, type Recipe, type RecipeKind } from './data/recipes/recipe.ts';
 export { defaultVocabulary, loadVocabulary, wordForms, type Vocabulary } from './data/seeds/vocabulary.ts';
