@@ -29,9 +29,11 @@ export const EDU_SCORERS: ScorerSpec[] = [
   { name: 'heuristic', kind: 'heuristic', baseline: true, options: {} },
   { name: 'tfidf-ridge', kind: 'tfidf-ridge', baseline: true, options: {} },
   { name: 'linear-ngram', kind: 'linear-ngram', options: {} },
+  { name: 'linear-ngram-calibrated', kind: 'linear-ngram', options: { calibrate: 5 } },
   { name: 'transformer', kind: 'transformer', options: { maxLen: 128, epochs: 4, meanPool: 1 } },
   { name: 'transformer-init', kind: 'transformer', needsInit: true, options: { maxLen: 128, epochs: 3, meanPool: 1, lr: 1e-3 } },
   { name: 'embedding', kind: 'embedding', needsInit: true, options: { maxLen: 128 } },
+  { name: 'embedding-calibrated', kind: 'embedding', needsInit: true, options: { maxLen: 128, calibrate: 1 } },
 ];
 
 export interface CompareOptions {

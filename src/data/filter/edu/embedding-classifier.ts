@@ -3,7 +3,9 @@
 // regression head on top, ridge regression on the standardised features:
 //   score = clip(b + w·(f − μ)/σ, 0, 5),   (w, b) = argmin Σ (y − b − w·z)² + λ‖w‖².
 // λ is picked by 5-fold cross-validation on the training rows (MSE over a grid), so no held-out
-// row chooses it. The trunk is frozen: only the C + 1 head numbers are learned.
+// row chooses it. `balance` weights rows as linear-ngram's option does (weighted least squares);
+// `calibrate` 1 stretches the score so round(score) ≥ keepThreshold is the cut that was best on
+// the same folds' out-of-fold scores (keep-calibration.ts). The trunk is frozen: only the C + 1 head numbers are learned.
 //
 // Directory (loaded by kind through classifier.ts):
 //   classifier.json   manifest: kind 'embedding', threshold, maxLen, lambda, mean, std, w, bias
@@ -17,12 +19,14 @@ import { writeFileAtomic } from '../../../formats/atomic.ts';
 import { resolveModelFiles } from '../../../nn/load.ts';
 import { BatchQueue } from './batch-queue.ts';
 import { CLASSIFIER_FORMAT, CLASSIFIER_VERSION, registerEduClassifier, type EduClassifier, type EduClassifierManifest, type LabeledText } from './classifier.ts';
+import { fitKeepCut, stretchScore, type KeepCut } from './keep-calibration.ts';
+import { labelBalanceWeights } from './linear-classifier.ts';
 import { clampScore } from './scorer.ts';
 
-export const embeddingDefaults = { maxLen: 128, folds: 5 };
+export const embeddingDefaults = { maxLen: 128, folds: 5, balance: 0, calibrate: 0, keepThreshold: 3 };
 const LAMBDAS = [0.01, 0.1, 1, 10, 100, 1000];
 
-type Head = { mean: Float64Array; std: Float64Array; w: Float64Array; bias: number; lambda: number };
+type Head = { mean: Float64Array; std: Float64Array; w: Float64Array; bias: number; lambda: number; keepCut?: KeepCut };
 
 export class EmbeddingEduClassifier implements EduClassifier {
   readonly kind = 'embedding';
@@ -34,7 +38,7 @@ export class EmbeddingEduClassifier implements EduClassifier {
     const h = this.head;
     let s = h.bias;
     for (let k = 0; k < f.length; k++) s += h.w[k] * (f[k] - h.mean[k]) / h.std[k];
-    return clampScore(s);
+    return h.keepCut ? stretchScore(s, h.keepCut) : clampScore(s);
   }
 
   scoreBatch(texts: string[]): number[] {
@@ -56,7 +60,7 @@ export class EmbeddingEduClassifier implements EduClassifier {
     writeFileAtomic(join(dir, 'classifier.json'), JSON.stringify({
       format: CLASSIFIER_FORMAT, version: CLASSIFIER_VERSION, kind: this.kind, threshold: 3, ...extra,
       maxLen: this.trunk.maxLen, trunk: 'trunk', features: 'mean-pooled final-normed hidden states', lambda: h.lambda,
-      mean: r(h.mean), std: r(h.std), w: r(h.w), bias: h.bias,
+      mean: r(h.mean), std: r(h.std), w: r(h.w), bias: h.bias, ...(h.keepCut ? { keepCut: h.keepCut } : {}),
     }, null, 2) + '\n');
   }
 
@@ -87,42 +91,52 @@ function solve(A: Float64Array, b: Float64Array, C: number, lambda: number): Flo
 }
 
 /** Ridge on standardised rows `z` (already centred, so the bias is the mean label). */
-function ridge(z: Float64Array[], y: number[], lambda: number): { w: Float64Array; bias: number } {
-  const C = z[0].length, A = new Float64Array(C * C), b = new Float64Array(C);
-  const bias = y.reduce((s, v) => s + v, 0) / y.length;
+function ridge(z: Float64Array[], y: number[], lambda: number, wt: ArrayLike<number>): { w: Float64Array; bias: number } {
+  const C = z[0].length, A = new Float64Array(C * C), b = new Float64Array(C), mz = new Float64Array(C);
+  let sw = 0, my = 0;
+  z.forEach((row, i) => { sw += wt[i]; my += wt[i] * y[i]; for (let p = 0; p < C; p++) mz[p] += wt[i] * row[p]; });
+  my /= sw;
+  for (let p = 0; p < C; p++) mz[p] /= sw;
   z.forEach((row, i) => {
     for (let p = 0; p < C; p++) {
-      b[p] += row[p] * (y[i] - bias);
-      for (let q = 0; q < C; q++) A[p * C + q] += row[p] * row[q];
+      const zp = row[p] - mz[p];
+      b[p] += wt[i] * zp * (y[i] - my);
+      for (let q = 0; q < C; q++) A[p * C + q] += wt[i] * zp * (row[q] - mz[q]);
     }
   });
-  return { w: solve(A, b, C, lambda), bias };
+  const w = solve(A, b, C, lambda);
+  let bias = my;
+  for (let p = 0; p < C; p++) bias -= w[p] * mz[p];
+  return { w, bias };
 }
 
-export function fitEmbeddingHead(features: Float32Array[], labels: number[], folds: number): Head {
+export function fitEmbeddingHead(features: Float32Array[], labels: number[], folds: number, balance = 0, keepThreshold?: number): Head {
+  const wt = labelBalanceWeights(labels.map((y) => Math.round(clampScore(y))), balance);
   const n = features.length, C = features[0].length;
   const mean = new Float64Array(C), std = new Float64Array(C);
   for (const f of features) for (let k = 0; k < C; k++) mean[k] += f[k] / n;
   for (const f of features) for (let k = 0; k < C; k++) std[k] += (f[k] - mean[k]) ** 2 / n;
   for (let k = 0; k < C; k++) std[k] = Math.sqrt(std[k]) || 1;
   const z = features.map((f) => Float64Array.from(f, (v, k) => (v - mean[k]) / std[k]));
-  let best = { lambda: LAMBDAS[0], mse: Infinity };
+  let best = { lambda: LAMBDAS[0], mse: Infinity, oof: [] as number[] };
   for (const lambda of LAMBDAS) {
     let se = 0;
+    const oof = new Array<number>(n);
     for (let f = 0; f < folds; f++) {
-      const tr = z.filter((_, i) => i % folds !== f), ytr = labels.filter((_, i) => i % folds !== f);
-      const m = ridge(tr, ytr, lambda);
+      const keep = (_: unknown, i: number) => i % folds !== f;
+      const m = ridge(z.filter(keep), labels.filter(keep), lambda, wt.filter(keep));
       z.forEach((row, i) => {
         if (i % folds !== f) return;
         let s = m.bias;
         for (let k = 0; k < C; k++) s += m.w[k] * row[k];
-        se += (clampScore(s) - labels[i]) ** 2;
+        se += wt[i] * (clampScore(s) - labels[i]) ** 2;
+        oof[i] = clampScore(s);
       });
     }
-    if (se / n < best.mse) best = { lambda, mse: se / n };
+    if (se / n < best.mse) best = { lambda, mse: se / n, oof };
   }
-  const { w, bias } = ridge(z, labels, best.lambda);
-  return { mean, std, w, bias, lambda: best.lambda };
+  const { w, bias } = ridge(z, labels, best.lambda, wt);
+  return { mean, std, w, bias, lambda: best.lambda, ...(keepThreshold !== undefined ? { keepCut: fitKeepCut(best.oof, labels, keepThreshold) } : {}) };
 }
 
 export async function trainEmbeddingClassifier(examples: LabeledText[], options: Record<string, number>, from?: string): Promise<EmbeddingEduClassifier> {
@@ -132,7 +146,7 @@ export async function trainEmbeddingClassifier(examples: LabeledText[], options:
   const trunk = await TrunkFeatures.load(from, o.maxLen);
   try {
     const feats = trunk.features(examples.map((e) => e.text));
-    return new EmbeddingEduClassifier(trunk, from, fitEmbeddingHead(feats, examples.map((e) => e.score), o.folds));
+    return new EmbeddingEduClassifier(trunk, from, fitEmbeddingHead(feats, examples.map((e) => e.score), o.folds, o.balance, o.calibrate ? o.keepThreshold : undefined));
   } catch (err) {
     trunk.close();
     throw err;
@@ -151,7 +165,9 @@ async function loadEmbedding(dir: string, m: EduClassifierManifest): Promise<Emb
   const maxLen = Number(m.maxLen);
   if (!Number.isInteger(maxLen) || maxLen < 1) throw new WrenError(`${file}: 'maxLen' must be a positive integer, got ${JSON.stringify(m.maxLen)}`);
   if (typeof m.bias !== 'number') throw new WrenError(`${file}: 'bias' must be a number`);
-  const head: Head = { mean: nums('mean'), std: nums('std'), w: nums('w'), bias: m.bias, lambda: Number(m.lambda) };
+  const kc = m.keepCut as KeepCut | undefined;
+  if (kc !== undefined && !(typeof kc?.cut === 'number' && typeof kc.target === 'number')) throw new WrenError(`${file}: 'keepCut' must be {"cut": number, "target": number}`);
+  const head: Head = { mean: nums('mean'), std: nums('std'), w: nums('w'), bias: m.bias, lambda: Number(m.lambda), keepCut: kc };
   const trunk = await TrunkFeatures.load(trunkDir, maxLen);
   if (head.w.length !== trunk.dim || head.mean.length !== trunk.dim || head.std.length !== trunk.dim) {
     trunk.close();
