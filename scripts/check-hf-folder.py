@@ -7,7 +7,10 @@ and prints the greedy continuation of the given prompt ids as JSON: {"ids": [...
 When transformers is installed, AutoModelForCausalLM loads the folder too and must pick the same
 ids; when sentencepiece or tokenizers is installed, the folder's tokenizer decodes them ("text").
 
-usage: python3 scripts/check-hf-folder.py FOLDER [--prompt-ids 1,403,407] [--max-tokens 32]
+With --text, AutoTokenizer's ids for it ("tokenizer_ids", no special tokens) and, for a folder with
+a chat template, the ids of a one-turn chat rendered by apply_chat_template ("chat_ids").
+
+usage: python3 scripts/check-hf-folder.py FOLDER [--prompt-ids 1,403,407] [--max-tokens 32] [--text TEXT]
 Without torch and safetensors it prints a skip message and exits 0 (code 0, "skip" in the JSON).
 """
 import argparse
@@ -21,6 +24,7 @@ def main() -> int:
     ap.add_argument("folder")
     ap.add_argument("--prompt-ids", default="")
     ap.add_argument("--max-tokens", type=int, default=32)
+    ap.add_argument("--text", default="")
     a = ap.parse_args()
     try:
         import torch
@@ -80,11 +84,17 @@ def main() -> int:
 
     try:
         import transformers  # the real loader, where installed
-        m = transformers.AutoModelForCausalLM.from_pretrained(a.folder, torch_dtype=torch.float32)
+        m = transformers.AutoModelForCausalLM.from_pretrained(a.folder)  # config.json says float32
         g = m.generate(torch.tensor([prompt]), max_new_tokens=a.max_tokens, do_sample=False)
         tf_ids = g[0, len(prompt):].tolist()
         out["transformers"] = tf_ids[: len(out["ids"])] == out["ids"]
         out["transformers_version"] = transformers.__version__
+        if a.text:
+            tok = transformers.AutoTokenizer.from_pretrained(a.folder)
+            out["tokenizer_ids"] = tok(a.text, add_special_tokens=False).input_ids
+            if tok.chat_template:
+                chat = tok.apply_chat_template([{"role": "user", "content": a.text}], tokenize=False, add_generation_prompt=True)
+                out["chat_ids"] = tok(chat, add_special_tokens=False).input_ids
     except ImportError:
         out["transformers"] = "not installed"
     except Exception as e:  # a folder transformers cannot load is a failure, said plainly

@@ -10,7 +10,7 @@ import { createBackend, type Backend } from '../../src/engine/backend.ts';
 import { encodeSentencePieceModel } from '../../src/formats/hf-tokenizer-files.ts';
 import { loadModel, saveModel } from '../../src/nn/load.ts';
 import { addSpecialTokens } from '../../src/tokenizer/add-special.ts';
-import { CHATML_JINJA, CHATML_SPECIAL_TOKENS } from '../../src/tokenizer/chat-template.ts';
+import { CHATML_JINJA, CHATML_SPECIAL_TOKENS, encodeChat } from '../../src/tokenizer/chat-template.ts';
 import { loadTokenizerJson } from '../../src/tokenizer/hf-tokenizer-json.ts';
 import { Llama2cTokenizer } from '../../src/tokenizer/llama2c-tokenizer.ts';
 import { repoRoot, runCli, scratchDir, sharedFile } from '../_helpers.ts';
@@ -158,15 +158,33 @@ async function wrenGreedy(path: string, prompt: number[], n: number): Promise<nu
   }
 }
 
-test('PyTorch reads the exported folder and continues it as Wren does', { skip }, async (t) => {
-  const out = join(dir, 'for-torch');
-  exportHf(bin.path, out, ['--tokenizer', tok.path]);
-  const r = spawnSync(python, [join(repoRoot, 'scripts/check-hf-folder.py'), out, '--prompt-ids', '1,403,407', '--max-tokens', '32'], { encoding: 'utf8', timeout: 300_000 });
-  if (r.error) return t.skip(`${python} not found (set WREN_PYTHON to a Python with torch and safetensors)`);
+function checkWithPython(folder: string, args: string[]): Record<string, unknown> | string {
+  const r = spawnSync(python, [join(repoRoot, 'scripts/check-hf-folder.py'), folder, ...args], { encoding: 'utf8', timeout: 300_000 });
+  if (r.error) return `${python} not found (set WREN_PYTHON to a Python with torch and safetensors)`;
   assert.equal(r.status, 0, r.stderr + r.stdout);
   const got = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-  if (got.skip) return t.skip(`${got.skip}; set WREN_PYTHON to a Python that has them`);
+  return got.skip ? `${got.skip}; set WREN_PYTHON to a Python that has them` : got;
+}
+
+test('PyTorch reads the exported folder and continues it as Wren does; transformers\' tokenizer encodes as Wren', { skip }, async (t) => {
+  const out = join(dir, 'for-torch'), text = 'Once upon a time, Lily saw a dog.';
+  exportHf(bin.path, out, ['--tokenizer', tok.path]);
+  const got = checkWithPython(out, ['--prompt-ids', '1,403,407', '--max-tokens', '32', '--text', text]);
+  if (typeof got === 'string') return t.skip(got);
   assert.deepEqual(got.ids, await wrenGreedy(out, [1, 403, 407], 32), `${got.reader}: the greedy ids`);
-  if (got.transformers !== 'not installed') assert.equal(got.transformers, true, 'transformers\' AutoModelForCausalLM picks the same ids');
-  if (got.text !== undefined) assert.match(got.text, /^a time, there was a little girl/, 'tokenizer.model decodes in SentencePiece');
+  if (got.text !== undefined) assert.match(String(got.text), /^a time, there was a little girl/, 'tokenizer.model decodes in SentencePiece');
+  if (got.transformers === 'not installed') return t.diagnostic('transformers is not installed: AutoModelForCausalLM / AutoTokenizer not checked');
+  assert.equal(got.transformers, true, 'transformers\' AutoModelForCausalLM picks the same ids');
+  assert.deepEqual(got.tokenizer_ids, Llama2cTokenizer.load(tok.path, 512).encode(text), 'AutoTokenizer (LlamaTokenizer from tokenizer.model) encodes as Wren');
+});
+
+test('transformers renders and encodes a chat folder\'s template as Wren does', { skip: skip || stories.skip }, async (t) => {
+  const folder = join(dir, 'chat-export'), text = 'Tell me a story about a cat.';
+  if (!existsSync(folder)) return t.skip('the chat folder test did not run');
+  const got = checkWithPython(folder, ['--max-tokens', '1', '--text', text]);
+  if (typeof got === 'string') return t.skip(got);
+  if (got.transformers === 'not installed') return t.skip('transformers is not installed');
+  const tokenizer = loadTokenizerJson(join(folder, 'tokenizer.json'));
+  assert.deepEqual(got.tokenizer_ids, tokenizer.encode(text), 'PreTrainedTokenizerFast from tokenizer.json');
+  assert.deepEqual(got.chat_ids, encodeChat(tokenizer, [{ role: 'user', content: text }], { addGenerationPrompt: true }).ids, 'apply_chat_template, then the tokenizer');
 });
