@@ -26,7 +26,8 @@ export function readLlamaGgufQuantized(source: string | Uint8Array, backend: Bac
     if (!bySlot.has(slot.param)) bySlot.set(slot.param, []);
     bySlot.get(slot.param)!.push(slot);
   }
-  const extra = [...file.tensors.keys()].filter((n) => ![...bySlot.values()].some((list) => list.some((s) => s.name === n)));
+  const used = new Set([...bySlot.values()].flatMap((list) => list.map((s) => s.name)));
+  const extra = [...file.tensors.keys()].filter((n) => !used.has(n));
   if (extra.length) throw new WrenError(`${path}: tensors Wren's Llama has no place for: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', …' : ''}`);
 
   const quantized = new QuantizedWeights(backend.arena), floats = new Map<ParamName, Float32Array>();
