@@ -9,25 +9,12 @@ import { initParameters } from '../src/nn/init.ts';
 import { LlamaModel } from '../src/nn/llama.ts';
 import { loadModel } from '../src/nn/load.ts';
 import { PRESETS } from '../src/nn/presets.ts';
-import { Sampler } from '../src/generate/sampler.ts';
 import { intFlag, parseFlags } from '../src/cli/args.ts';
 import { machineLine, median } from './_machine.ts';
+import { timeDecode } from './_decode.ts';
 
 const stories260K = fileURLToPath(new URL('../../shared/data/llama2c-stories260K/stories260K.bin', import.meta.url));
 const HELP = 'usage: wren bench generate [--backend native|wasm|reference] [--tokens N] [--runs R] [--threads 1,2]';
-
-/** Decode `tokens` tokens greedily from BOS; returns tokens/s of the decode loop. */
-function timeDecode(model: LlamaModel, tokens: number): number {
-  const sampler = new Sampler(model.config.vocab_size, { temperature: 0 });
-  model.reset();
-  const t0 = performance.now();
-  let token = 1;
-  for (let i = 0; i < tokens; i++) {
-    const logits = model.forward([token]);
-    token = sampler.sample(model.backend.arena.f32At(logits, model.config.vocab_size));
-  }
-  return tokens / ((performance.now() - t0) / 1000);
-}
 
 export async function run(argv: string[]): Promise<void> {
   const { values: v } = parseFlags(argv, {
