@@ -19,6 +19,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   dpo: { summary: 'preference optimisation (DPO) of a chat model on chosen/rejected pairs', load: () => import('./dpo.ts') },
   guard: { summary: 'the safety classifier: train on the shared safety sets, check texts, evaluate (precision, recall, F1, FPR, AUPRC)', load: () => import('./guard.ts') },
   redteam: { summary: 'attack a served model with safety suites × transforms; attack success and over-refusal scorecard', load: () => import('./redteam.ts') },
+  safety: { summary: 'safety post-training data: refusal chats and DPO pairs from the safety sets (safety data)', load: () => import('./safety.ts') },
   serve: { summary: 'an OpenAI-compatible HTTP server (completions, chat, streaming, metrics) with continuous batching', load: () => import('./serve.ts') },
   router: { summary: 'route prompts between a small and a large model: train, calibrate, eval (APGR, CPT), score', load: () => import('./router.ts') },
   playground: { summary: 'write the browser playground with a model as a static site (playground build)', load: () => import('./playground.ts') },
