@@ -166,9 +166,13 @@ export class Routing {
       const chunk = (choices: object[], extra: object = {}) => ({ ...head, object: 'chat.completion.chunk', choices, ...(includeUsage ? { usage: null } : {}), ...extra });
       yield chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }], { wren_route: route });
       let r = first;
-      while (!r.done) {
-        yield chunk([{ index: 0, delta: { content: r.value }, logprobs: null, finish_reason: null }]);
-        r = await stream.next();
+      try {
+        while (!r.done) {
+          yield chunk([{ index: 0, delta: { content: r.value }, logprobs: null, finish_reason: null }]);
+          r = await stream.next();
+        }
+      } finally {
+        if (!r.done) await stream.return({ text: '', usage: { promptTokens: 0, completionTokens: 0 }, model: name }).catch(() => {}); // the client left: free the client's slot now
       }
       const reply = r.value;
       yield chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: reply.finishReason ?? 'stop' }]);
