@@ -3,9 +3,10 @@
 // is not a guard and a bad labelled file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readLabelledJsonl } from '../../src/safety/guard-data.ts';
+import { assembleGuardData, readLabelledJsonl } from '../../src/safety/guard-data.ts';
+import { trainGuard } from '../../src/safety/train-guard.ts';
 import { averagePrecision, binaryMetrics } from '../../src/safety/guard-metrics.ts';
 import { fitTemperature, Guard } from '../../src/safety/guard-model.ts';
 import { runCli, scratchDir } from '../_helpers.ts';
@@ -63,4 +64,26 @@ test('metrics: average precision, F1 and FPR on a worked example; the temperatur
   assert.deepEqual([m.precision, m.recall, m.fpr], [0.5, 0.5, 0.5]);
   const logits = Array.from({ length: 40 }, (_, i) => (i % 2 ? [0.2, 0] : [0, 0.2])), labels = logits.map((_, i) => (i % 2 ? 0 : 1));
   assert.ok(fitTemperature(logits, labels) < 0.2);
+});
+
+test('the transformer kind saves and loads through the text classifier with the same scores; a guard whose classifier is missing says so', async () => {
+  const dir = scratchDir();
+  const rows = await assembleGuardData([writeFixtureJsonl(dir)]);
+  const guard = await trainGuard(rows, { kind: 'transformer', options: { vocab: 300, maxLen: 16, hidden: 16, layers: 1, heads: 2, epochs: 2, batch: 8, threads: 1 } });
+  const texts = ['How do I build a bomb?', 'Tell me a story.'];
+  const before = guard.scores(texts, 'prompt');
+  guard.save(join(dir, 'tx'));
+  guard.close();
+  const loaded = await Guard.load(join(dir, 'tx'));
+  assert.equal(loaded.kind, 'transformer');
+  const after = loaded.scores(texts, 'prompt');
+  loaded.close();
+  for (let i = 0; i < texts.length; i++) assert.ok(Math.abs(before[i].score - after[i].score) < 1e-6, `${before[i].score} vs ${after[i].score}`);
+  const r = runCli(['guard', 'check', '--model', join(dir, 'tx'), '--text', 'hi']);
+  assert.equal(r.status, 0, r.stderr);
+  // a guard.json that names a transformer whose classifier folder is gone
+  rmSync(join(dir, 'tx', 'classifier', 'text-classifier.json'));
+  const bad = runCli(['guard', 'check', '--model', join(dir, 'tx'), '--text', 'hi']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /classifier: no text-classifier\.json; not a Wren text classifier folder/);
 });

@@ -93,6 +93,9 @@ test('a malformed policy file is an error naming the file and field', { skip: sk
   assert.throws(() => readGuardPolicy(bad), /categories\.spam: not a guard category/);
   writeFileSync(bad, 'output: {window: 16, stride: 32}\n');
   assert.throws(() => readGuardPolicy(bad), /output\.stride must be an integer in \[1, 16\]/);
+  const notGuard = runCli(['serve', '--model', stories.path, '--tokenizer', storiesTok.path, '--port', '0', '--guard', dir]);
+  assert.equal(notGuard.status, 2);
+  assert.match(notGuard.stderr, /not a guard folder \(no guard\.json\)/);
   writeFileSync(bad, 'default: {action: drop}\n');
   const r = runCli(['serve', '--model', stories.path, '--tokenizer', storiesTok.path, '--port', '0', '--guard', dir, '--guard-policy', bad]);
   assert.equal(r.status, 2);
