@@ -1,4 +1,9 @@
 // wren bench edu-classifier [--labels FILE] [--seeds N] [--folds K] [--docs N]
+// wren bench edu-classifier --report DIR [--docs N]
+// With --report (a `wren filter compare` output folder): scoring throughput on 2 cores of every
+// scorer in it — the heuristic, TF-IDF ridge (retrained on the report's split) and each saved
+// classifier folder — docs/s, median of 3, on --docs pages cycled from the split's held-out side.
+// Without it:
 // The edu-value classifiers on labelled texts (default: the 150 FineWeb rows scored by
 // Llama-3.3-70B): for linear-ngram and the transformer with last-token and mean pooling, over
 // several split/training seeds — training time of the saved model, held-out and k-fold
@@ -13,6 +18,45 @@ import { trainEduClassifierFromLabels } from '../src/data/filter/edu/train-class
 import { TransformerEduClassifier } from '../src/data/filter/edu/transformer-classifier.ts';
 import { intFlag, parseFlags } from '../src/cli/args.ts';
 import { machineLine, median } from './_machine.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { scoreWeb } from '../src/data/filter/edu/heuristic-scorer.ts';
+import { makeEduSplit } from '../src/data/filter/edu/split.ts';
+import { TfidfRidge } from '../src/data/filter/edu/tfidf-ridge.ts';
+import type { CompareReport } from '../src/data/filter/edu/compare.ts';
+import '../src/data/filter/edu/embedding-classifier.ts';
+
+/** docs/s of `score` over `docs`, median of 3 passes (all of a pass queued at once, so batching scorers batch). */
+async function throughput(docs: string[], score: (t: string) => number | Promise<number>): Promise<{ seconds: number; docsPerSecond: number }> {
+  const times: number[] = [];
+  for (let rep = 0; rep < 3; rep++) {
+    const t0 = performance.now();
+    await Promise.all(docs.map((d) => score(d)));
+    times.push((performance.now() - t0) / 1000);
+  }
+  const s = median(times);
+  return { seconds: +s.toFixed(3), docsPerSecond: Math.round(docs.length / s) };
+}
+
+async function benchReport(dir: string, nDocs: number): Promise<void> {
+  const file = join(dir, 'report.json');
+  if (!existsSync(file)) throw new Error(`${dir}: no report.json (run 'wren filter compare --out ${dir}' first)`);
+  const report = JSON.parse(readFileSync(file, 'utf8')) as CompareReport;
+  const split = makeEduSplit({ labels: report.split.labels, fields: report.split.fields, seed: report.split.seed, heldOutFraction: report.split.heldOutFraction });
+  const docs = Array.from({ length: nDocs }, (_, i) => split.test[i % split.test.length].text);
+  const mb = docs.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1e6;
+  const line = (name: string, backend: string, r: { seconds: number; docsPerSecond: number }) =>
+    console.log(JSON.stringify({ scorer: name, backend, docs: nDocs, mb: +mb.toFixed(2), ...r, mbPerSecond: +(mb / r.seconds).toFixed(2) }));
+  line('heuristic', 'TypeScript', await throughput(docs, (t) => scoreWeb(t)));
+  const ridge = TfidfRidge.train(split.train, 1);
+  line('tfidf-ridge', 'TypeScript', await throughput(docs, (t) => ridge.predict(t)));
+  for (const r of report.results) {
+    if (!r.folder) continue;
+    const model = await loadEduClassifier(r.folder);
+    const backend = model instanceof TransformerEduClassifier ? model.backendDescription : r.kind === 'embedding' ? 'trunk on the default backend' : 'TypeScript';
+    line(r.name, backend, await throughput(docs, (t) => model.score(t, '')));
+    await model.close?.();
+  }
+}
 
 const VARIANTS: { name: string; kind: string; trainOptions: Record<string, number> }[] = [
   { name: 'linear-ngram', kind: 'linear-ngram', trainOptions: {} },
@@ -21,8 +65,12 @@ const VARIANTS: { name: string; kind: string; trainOptions: Record<string, numbe
 ];
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseFlags(argv, { labels: { type: 'string' }, seeds: { type: 'string' }, folds: { type: 'string' }, docs: { type: 'string' }, only: { type: 'string' } },
-    'usage: wren bench edu-classifier [--labels FILE] [--seeds N] [--folds K] [--docs N] [--only NAME]');
+  const { values } = parseFlags(argv, { labels: { type: 'string' }, seeds: { type: 'string' }, folds: { type: 'string' }, docs: { type: 'string' }, only: { type: 'string' }, report: { type: 'string' } },
+    'usage: wren bench edu-classifier [--labels FILE] [--seeds N] [--folds K] [--docs N] [--only NAME]\n       wren bench edu-classifier --report DIR [--docs N]');
+  if (typeof values.report === 'string') {
+    console.log(machineLine());
+    return benchReport(values.report, intFlag(values.docs, 'docs', 400, 1));
+  }
   const labels = typeof values.labels === 'string' ? values.labels : new URL('../../shared/data/edu-value/fineweb_edu_llama3.3-70b_scored_150.csv', import.meta.url).pathname;
   const seeds = intFlag(values.seeds, 'seeds', 3, 1, 100), folds = intFlag(values.folds, 'folds', 5, 2, 100), nDocs = intFlag(values.docs, 'docs', 600, 1);
   console.log(machineLine());

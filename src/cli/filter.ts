@@ -61,6 +61,11 @@ options:
   --epochs N         training epochs (linear-ngram 40, transformer 12)
 linear-ngram:
   --bits B           feature hash bits (default 18)
+  --calibrate K      fit the keep cut on K-fold out-of-fold scores of the training rows (also
+                     for embedding, on its own folds: any K ≥ 1); scores are stretched so that
+                     round(score) ≥ 3 keeps what that cut keeps. Default off
+embedding (--init DIR: the pretrained LM whose frozen, mean-pooled hidden states are the features):
+  --max-len T        tokens read per document (default 128)
 transformer (a BPE tokenizer is trained on the label texts, unless --init gives one):
   --init DIR         start from a pretrained LM folder (config.json, model.safetensors, tokenizer.json):
                      its trunk weights, sizes and tokenizer; the classification head starts fresh
@@ -121,11 +126,12 @@ async function runTrainClassifier(argv: string[]): Promise<void> {
     'held-out': { type: 'string' }, folds: { type: 'string' }, seed: { type: 'string' }, bits: { type: 'string' }, epochs: { type: 'string' },
     vocab: { type: 'string' }, 'max-len': { type: 'string' }, hidden: { type: 'string' }, layers: { type: 'string' }, heads: { type: 'string' },
     batch: { type: 'string' }, lr: { type: 'string' }, 'weight-decay': { type: 'string' }, pooling: { type: 'string' }, threads: { type: 'string' }, init: { type: 'string' },
-    'score-field': { type: 'string' }, 'text-field': { type: 'string' },
+    'score-field': { type: 'string' }, 'text-field': { type: 'string' }, calibrate: { type: 'string' },
   }, TRAIN_HELP);
   const trainOptions: Record<string, number> = {};
   if (values.bits !== undefined) trainOptions.bits = intFlag(values.bits, 'bits', 18, 4, 26);
   if (values.epochs !== undefined) trainOptions.epochs = intFlag(values.epochs, 'epochs', 40, 1, 10000);
+  if (values.calibrate !== undefined) trainOptions.calibrate = intFlag(values.calibrate, 'calibrate', 0, 1, 20);
   const ints: [string, string, number, number][] = [['vocab', 'vocab', 257, 65536], ['max-len', 'maxLen', 1, 8192], ['hidden', 'hidden', 8, 2048],
     ['layers', 'layers', 1, 48], ['heads', 'heads', 1, 64], ['batch', 'batch', 1, 1024], ['threads', 'threads', 1, 16]];
   for (const [flag, key, min, max] of ints) if (values[flag] !== undefined) trainOptions[key] = intFlag(values[flag], flag, min, min, max);
@@ -135,9 +141,11 @@ async function runTrainClassifier(argv: string[]): Promise<void> {
     if (values.pooling !== 'last' && values.pooling !== 'mean') throw new CliError(`--pooling must be last or mean, got '${values.pooling}'`);
     trainOptions.meanPool = values.pooling === 'mean' ? 1 : 0;
   }
-  const linearOnly = ['bits'].filter((k) => k in trainOptions), transformerOnly = Object.keys(trainOptions).filter((k) => !['bits', 'epochs'].includes(k));
+  const linearOnly = ['bits', 'calibrate'].filter((k) => k in trainOptions), transformerOnly = Object.keys(trainOptions).filter((k) => !['bits', 'epochs', 'calibrate'].includes(k));
   const kind = str(values.kind) ?? 'linear-ngram';
   if (kind === 'transformer' && linearOnly.length) throw new CliError(`--${linearOnly[0]} is a linear-ngram option; --kind is transformer`);
+  if (kind === 'embedding' && Object.keys(trainOptions).some((k) => !['maxLen', 'calibrate'].includes(k))) throw new CliError('--kind embedding takes --init, --max-len and --calibrate only');
+  if (kind === 'embedding' && trainOptions.calibrate) trainOptions.calibrate = 1;
   if (kind !== 'transformer' && kind !== 'embedding' && values.init !== undefined) throw new CliError('--init is a transformer or embedding option; add --kind transformer');
   if (kind === 'linear-ngram' && transformerOnly.length) throw new CliError(`--${transformerOnly[0]} is a transformer option; add --kind transformer`);
   if (kind === 'transformer') console.error(`training ${1 + intFlag(values.folds, 'folds', 5, 2, 100)} transformer classifiers (the saved one, then one per cross-validation fold)…`);

@@ -46,7 +46,10 @@ test('a classifier folder of another kind is refused with what it is and what wa
   await assert.rejects(loadEduClassifier(dir), /no classifier\.json \(train one with 'wren filter train-classifier'\)/);
   // A guard/router text-classifier folder: text-classifier.json, no edu manifest.
   writeFileSync(join(dir, 'text-classifier.json'), JSON.stringify({ format: 'wren-text-classifier', version: 1, maxLen: 64 }));
-  await assert.rejects(loadEduClassifier(dir), /no classifier\.json/);
+  await assert.rejects(loadEduClassifier(dir), /no classifier\.json: it is a Wren text classifier \(a guard or router model\), not an edu classifier/);
+  const lm = scratchDir();
+  writeFileSync(join(lm, 'config.json'), '{}');
+  await assert.rejects(loadEduClassifier(lm), /no classifier\.json: it is a model folder \(config\.json\); a pretrained LM is given to train-classifier with --init/);
   writeFileSync(join(dir, 'classifier.json'), JSON.stringify({ format: 'wren-text-classifier', version: 1, kind: 'transformer' }));
   await assert.rejects(loadEduClassifier(dir), /format is 'wren-text-classifier', expected 'wren-edu-classifier'/);
   writeFileSync(join(dir, 'classifier.json'), JSON.stringify({ format: 'wren-edu-classifier', version: 1, kind: 'router-mf', threshold: 3 }));

@@ -60,7 +60,12 @@ export function eduClassifierTrainer(kind: string): EduClassifierTrainer {
 
 export async function loadEduClassifier(dir: string): Promise<EduClassifier> {
   const file = join(dir, 'classifier.json');
-  if (!existsSync(file)) throw new WrenError(`${dir}: no classifier.json (train one with 'wren filter train-classifier')`);
+  if (!existsSync(file)) {
+    // Say what the folder is when it is another of Wren's model folders.
+    const what = existsSync(join(dir, 'text-classifier.json')) ? ': it is a Wren text classifier (a guard or router model), not an edu classifier'
+      : existsSync(join(dir, 'config.json')) ? ': it is a model folder (config.json); a pretrained LM is given to train-classifier with --init' : '';
+    throw new WrenError(`${dir}: no classifier.json${what} (train one with 'wren filter train-classifier')`);
+  }
   let manifest: EduClassifierManifest;
   try {
     manifest = JSON.parse(readFileSync(file, 'utf8'));
