@@ -37,7 +37,8 @@ policies predict "strong needed" = strong model correct and weak model wrong.
 classifier: --epochs N (12) --max-len T (256) --hidden C (64) --layers L (2) --heads H (4)
             --vocab N (2048) --batch B (16) --lr X (0.002) --threads N
 linear:     --epochs N (40) --bits B (18)
-llm:        --client SPEC (openai:MODEL, azure:DEPLOYMENT, ollama:MODEL) --base-url URL`;
+llm:        --client SPEC (openai:MODEL, azure:DEPLOYMENT, ollama:MODEL) --base-url URL
+            --concurrency N (8) --rpm N --tpm N (the client's limits, stored with the router)`;
 
 const CALIBRATE_HELP = `usage: wren router calibrate --router DIR --prompts FILE --strong-share S
 
@@ -72,6 +73,7 @@ async function train(argv: string[]): Promise<void> {
     force: { type: 'boolean' }, epochs: { type: 'string' }, 'max-len': { type: 'string' }, hidden: { type: 'string' }, layers: { type: 'string' },
     heads: { type: 'string' }, vocab: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, threads: { type: 'string' },
     bits: { type: 'string' }, client: { type: 'string' }, 'base-url': { type: 'string' },
+    concurrency: { type: 'string' }, rpm: { type: 'string' }, tpm: { type: 'string' },
   }, TRAIN_HELP);
   const policy = str(v.policy) ?? 'classifier';
   if (!isRouterPolicy(policy)) throw new CliError(`--policy must be one of ${ROUTER_POLICIES.join(', ')}, got '${policy}'`);
@@ -93,6 +95,10 @@ async function train(argv: string[]): Promise<void> {
     holdOut: str(v['hold-out'])?.split(',').map((s) => s.trim()).filter(Boolean),
     holdOutCount: v['hold-out-count'] === undefined ? undefined : intFlag(v['hold-out-count'], 'hold-out-count', 1, 1),
     seed: intFlag(v.seed, 'seed', 1), client: str(v.client), baseUrl: str(v['base-url']),
+    limits: {
+      concurrency: v.concurrency === undefined ? undefined : intFlag(v.concurrency, 'concurrency', 8, 1, 1024),
+      rpm: v.rpm === undefined ? undefined : intFlag(v.rpm, 'rpm', 0, 1), tpm: v.tpm === undefined ? undefined : intFlag(v.tpm, 'tpm', 0, 1),
+    },
     onEpoch: (p) => process.stderr.write(`epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)} (${p.seconds.toFixed(0)} s)\n`),
   });
   await r.router?.close();

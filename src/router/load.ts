@@ -26,7 +26,8 @@ async function openPolicy(dir: string, m: RouterManifest, client: TeacherOptions
     case 'random': return new RandomRouter(m.seed ?? 0);
     case 'llm': {
       if (typeof m.client !== 'string') throw new WrenError(`${dir}/router.json: the llm policy needs "client" (e.g. "openai:gpt-4o-mini")`);
-      const teacher = await createTeacher(m.client, { baseUrl: m.baseUrl, ...client });
+      const limits = { concurrency: m.limits?.concurrency ?? 8, rpm: m.limits?.rpm, tpm: m.limits?.tpm };
+      const teacher = await createTeacher(m.client, { baseUrl: m.baseUrl, limits, ...client });
       return new LlmRouter(teacher, LlmRouter.cacheFile(dir));
     }
   }

@@ -3,7 +3,8 @@
 //    "random" | "llm", "threshold": number in [0, 1] (route to strong when score ≥ it),
 //    "calibration": {"strongShare", "prompts", "count"} (how the threshold was found, if it was),
 //    "label": what the learned policies were trained to predict, "trainedOn", "heldOutSubjects",
-//    "options", and per policy: "seed" (random), "client" and "baseUrl" (llm)}
+//    "options", and per policy: "seed" (random), "client", "baseUrl" and "limits"
+//    ({concurrency, rpm, tpm}) (llm)}
 // Files beside it: classifier/ (a Wren text classifier folder), linear/ (an edu linear-ngram
 // classifier folder, reused as a two-class model), llm-cache.jsonl (the llm policy's ratings).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ export type RouterManifest = {
   seed?: number;
   client?: string;
   baseUrl?: string;
+  limits?: { concurrency?: number; rpm?: number; tpm?: number };
   [key: string]: unknown;
 };
 

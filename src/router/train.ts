@@ -25,6 +25,7 @@ export type TrainRouterOptions = {
   options?: Record<string, number>; // classifier: text-classifier options; linear: bits, epochs, …
   client?: string;           // llm: the client spec
   baseUrl?: string;
+  limits?: { concurrency?: number; rpm?: number; tpm?: number }; // llm: the client's limits
   force?: boolean;
   onEpoch?: (p: EpochProgress) => void;
 };
@@ -75,6 +76,7 @@ export async function trainRouter(o: TrainRouterOptions): Promise<TrainRouterRes
     if (!o.client) throw new WrenError('--policy llm needs --client SPEC (e.g. openai:gpt-4o-mini)');
     manifest.client = o.client;
     if (o.baseUrl) manifest.baseUrl = o.baseUrl;
+    if (o.limits && Object.values(o.limits).some((x) => x !== undefined)) manifest.limits = o.limits;
   }
   let router: Router | undefined;
   if (o.policy === 'classifier') router = await ClassifierRouter.train(o.out, train.map((r) => r.prompt), labels, { ...o.options, seed }, o.onEpoch);

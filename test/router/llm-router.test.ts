@@ -66,7 +66,7 @@ test('llm router through the OpenAI client against a recorded-judge double: prom
   const base = `http://127.0.0.1:${(double.address() as { port: number }).port}/v1`;
   try {
     const dir = join(scratchDir('wren-llm-router-'), 'router');
-    const r = runCli(['router', 'train', '--policy', 'llm', '--client', 'openai:recorded-judge', '--base-url', base, '--out', dir]);
+    const r = runCli(['router', 'train', '--policy', 'llm', '--client', 'openai:recorded-judge', '--base-url', base, '--concurrency', '3', '--out', dir]);
     assert.equal(r.status, 0, r.stderr);
     const rows = readRoutingData([rated.path]); // battles between the tiers only
     assert.ok(rows.length > 150 && rows.length < 478, String(rows.length));
@@ -76,7 +76,7 @@ test('llm router through the OpenAI client against a recorded-judge double: prom
     const e = await evaluateRouter(first.router, rows, { resamples: 200 });
     await first.router.close();
     assert.equal(requests, unique, 'one request per distinct prompt');
-    assert.ok(maxInFlight > 1 && maxInFlight <= 8, `in flight at once: ${maxInFlight} (the client's default bound is 8)`);
+    assert.ok(maxInFlight > 1 && maxInFlight <= 3, `in flight at once: ${maxInFlight} (the router's --concurrency 3)`);
     assert.deepEqual([...seenModels], ['recorded-judge']);
     assert.ok(e.router.apgr > -2 && e.router.apgr < 3 && e.router.points.length === 11);
     t.diagnostic(`llm (recorded judges) on ${e.rows} arena battles between tiers: weak ${e.weakAccuracy.toFixed(1)}%, strong ${e.strongAccuracy.toFixed(1)}%, APGR ${e.router.apgr.toFixed(3)} [${e.bootstrap.low.toFixed(3)}, ${e.bootstrap.high.toFixed(3)}], random ${e.random.apgr.toFixed(3)}`);
