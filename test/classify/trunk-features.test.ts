@@ -58,7 +58,7 @@ test('embedding classifier: trains a head on the frozen trunk, saves with its tr
     assert.ok(before.every((s) => s >= 0 && s <= 5));
     const loaded = await loadEduClassifier(dir);
     assert.ok(loaded instanceof EmbeddingEduClassifier);
-    const after = await Promise.all(texts.map((t) => loaded.score(t, '')));
+    const after = await Promise.all(texts.map((t) => loaded.score(t)));
     after.forEach((s, i) => assert.ok(Math.abs(s - before[i]) < 1e-6, `text ${i}: ${before[i]} then ${s}`));
     await loaded.close?.();
   } finally {
