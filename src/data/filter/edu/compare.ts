@@ -12,7 +12,8 @@ import { WrenError } from '../../../errors.ts';
 import { writeFileAtomic } from '../../../formats/atomic.ts';
 import { calibrationSvg } from './calibration-svg.ts';
 import { eduClassifierTrainer, type EduClassifier, type EduTrainProgress, type LabeledText } from './classifier.ts';
-import { keepMetrics, type KeepMetrics } from './evaluate.ts';
+import { keepMetrics, roundClip, spearman, type KeepMetrics } from './evaluate.ts';
+import { mulberry32 } from '../../../util/rng.ts';
 import { scoreWeb } from './heuristic-scorer.ts';
 import { histogram, type EduSplit } from './split.ts';
 import { TfidfRidge } from './tfidf-ridge.ts';
@@ -55,6 +56,33 @@ export interface ScorerResult {
   /** Scoring the held-out texts, wall clock, in this process (see `wren bench edu-classifier` for docs/s). */
   scoreSeconds: number;
   folder?: string;
+  /** Against TF-IDF ridge on the same held-out pages: differences and their 95% paired-bootstrap intervals. */
+  vsRidge?: { spearman: number; spearmanCi95: [number, number]; f1: number; f1Ci95: [number, number] };
+}
+
+const BOOTSTRAP = 1000;
+
+function f1Of(labels: number[], pred: number[], threshold: number, idx: number[]): number {
+  let tp = 0, fp = 0, fn = 0;
+  for (const i of idx) {
+    const t = labels[i] >= threshold, p = roundClip(pred[i]) >= threshold;
+    if (t && p) tp++; else if (p) fp++; else if (t) fn++;
+  }
+  return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+}
+
+/** Paired bootstrap (seeded) of a − b on resampled held-out pages: the observed difference and the 2.5/97.5 percentiles. */
+function pairedBootstrap(labels: number[], a: number[], b: number[], threshold: number): NonNullable<ScorerResult['vsRidge']> {
+  const rand = mulberry32(20261201), n = labels.length, ds: number[] = [], df: number[] = [];
+  const all = labels.map((_, i) => i);
+  for (let r = 0; r < BOOTSTRAP; r++) {
+    const idx = all.map(() => Math.floor(rand() * n));
+    const y = idx.map((i) => labels[i]);
+    ds.push(spearman(y, idx.map((i) => a[i])) - spearman(y, idx.map((i) => b[i])));
+    df.push(f1Of(labels, a, threshold, idx) - f1Of(labels, b, threshold, idx));
+  }
+  const ci = (xs: number[]): [number, number] => { const s = xs.sort((p, q) => p - q); return [s[Math.floor(0.025 * BOOTSTRAP)], s[Math.ceil(0.975 * BOOTSTRAP) - 1]]; };
+  return { spearman: spearman(labels, a) - spearman(labels, b), spearmanCi95: ci(ds), f1: f1Of(labels, a, threshold, all) - f1Of(labels, b, threshold, all), f1Ci95: ci(df) };
 }
 
 export interface CompareReport {
@@ -102,6 +130,8 @@ export async function compareEduScorers(o: CompareOptions): Promise<CompareRepor
     results.push(r);
     say(`${s.name}: Spearman ${r.metrics.spearman.toFixed(3)}, F1@${threshold} ${r.metrics.f1.toFixed(3)}, MAE ${r.metrics.mae.toFixed(3)} (train ${trainSeconds.toFixed(1)} s)`);
   }
+  const ridgePred = predictions['tfidf-ridge'];
+  if (ridgePred) for (const r of results) if (!r.baseline) r.vsRidge = pairedBootstrap(labels, predictions[r.name], ridgePred, threshold);
   const report: CompareReport = {
     split: { ...o.split.spec, train: train.length, test: test.length, histogram: { train: histogram(train), test: histogram(test) } },
     threshold, ...(o.init ? { init: o.init } : {}), results, skipped,
@@ -115,9 +145,10 @@ export async function compareEduScorers(o: CompareOptions): Promise<CompareRepor
   return report;
 }
 
-/** The best learned (non-baseline) result by held-out Spearman. */
+/** The best learned (non-baseline) result by held-out Spearman, ties (a recalibrated twin ranks
+ *  identically) broken by F1. */
 export function bestLearned(r: CompareReport): ScorerResult | undefined {
-  return r.results.filter((x) => !x.baseline).sort((a, b) => b.metrics.spearman - a.metrics.spearman)[0];
+  return r.results.filter((x) => !x.baseline).sort((a, b) => b.metrics.spearman - a.metrics.spearman || b.metrics.f1 - a.metrics.f1)[0];
 }
 
 export function compareMarkdown(r: CompareReport): string {
@@ -138,9 +169,14 @@ export function compareMarkdown(r: CompareReport): string {
     ...(r.skipped.length ? [`Not run: ${r.skipped.map((s) => `${s.name} (${s.why})`).join('; ')}.`, ''] : []),
   ];
   if (best && ridge) {
-    const sp = best.metrics.spearman > ridge.metrics.spearman, f1 = best.metrics.f1 > ridge.metrics.f1;
-    lines.push(`Best learned scorer by Spearman: **${best.name}** (${f(best.metrics.spearman)}, F1 ${f(best.metrics.f1)}) against TF-IDF ridge (${f(ridge.metrics.spearman)}, F1 ${f(ridge.metrics.f1)}):`,
-      `${sp ? 'beats' : '**does not beat**'} it on Spearman, ${f1 ? 'beats' : '**does not beat**'} it on F1 at ${r.threshold}. With ${r.results[0]?.metrics.positives ?? 0} held-out pages at or above the threshold, F1 moves by several points per page.`, '');
+    const sp = best.metrics.spearman > ridge.metrics.spearman, f1 = best.metrics.f1 > ridge.metrics.f1, v = best.vsRidge;
+    const ci = (c: [number, number]) => `[${f(c[0])}, ${f(c[1])}]`;
+    lines.push(`Best learned scorer (Spearman, then F1): **${best.name}** (${f(best.metrics.spearman)}, F1 ${f(best.metrics.f1)}) against TF-IDF ridge (${f(ridge.metrics.spearman)}, F1 ${f(ridge.metrics.f1)}):`,
+      `${sp ? 'higher' : '**not higher**'} on Spearman, ${f1 ? 'higher' : '**not higher**'} on F1 at ${r.threshold}.` +
+      (v ? ` Paired bootstrap over the held-out pages (${BOOTSTRAP} resamples): Spearman difference ${f(v.spearman)}, 95% interval ${ci(v.spearmanCi95)}; F1 difference ${f(v.f1)}, ${ci(v.f1Ci95)}. An interval that spans 0 means the split cannot tell the two apart.` : ''),
+      `With ${r.results[0]?.metrics.positives ?? 0} held-out pages at or above the threshold, F1 moves by several points per page.`, '');
+    lines.push('| scorer | Spearman − ridge (95%) | F1 − ridge (95%) |', '| --- | --- | --- |',
+      ...r.results.filter((x) => x.vsRidge).map((x) => `| ${x.name} | ${f(x.vsRidge!.spearman)} ${ci(x.vsRidge!.spearmanCi95)} | ${f(x.vsRidge!.f1)} ${ci(x.vsRidge!.f1Ci95)} |`), '');
   }
   lines.push('Confusion matrices (rows: LLM label 0–5, columns: rounded prediction 0–5):', '');
   for (const x of r.results) {
