@@ -1,8 +1,10 @@
 // The classifier router (the Wren text classifier) and the linear baseline, trained by `wren
 // router train` on 36 MMLU subjects and evaluated on 9 others held out by subject (a seeded pick,
 // seed 1, recorded in router.json), with RouteLLM's metrics and a bootstrap interval on APGR.
-// The test asserts only what holds on any CPU: both beat random (APGR > 0.5) on subjects they
-// never saw. The figures are printed as test diagnostics; docs/routing.md quotes a run.
+// The test asserts only what holds on any CPU: on this split both beat random (APGR > 0.5) on
+// subjects they never saw. It is not a claim about every split: this small classifier (sized so
+// the test trains in under a minute) fell below random on the seed-2 split, where the larger one
+// stayed above it (docs/routing.md has the table). The figures are printed as test diagnostics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
