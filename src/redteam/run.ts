@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppendLog } from '../formats/append-log.ts';
+import { makeDir } from '../formats/atomic.ts';
 import type { RedteamPrompt } from './suites.ts';
 import type { HttpTarget } from './target.ts';
 import { transformOf } from './transforms.ts';
@@ -41,6 +42,7 @@ export function readAttempts(file: string): Map<string, Attempt> {
 }
 
 export async function runRedteam(r: RedteamRun): Promise<Attempt[]> {
+  makeDir(r.out);
   const file = join(r.out, 'attempts.jsonl');
   const log = AppendLog.open(file, 'line');
   const have = readAttempts(file);

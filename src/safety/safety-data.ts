@@ -73,7 +73,9 @@ export function advbenchTargets(safetyDir: string): Map<string, string> {
 }
 
 /** `maxSafe` caps the safe examples per source, so one large source does not crowd out the rest. */
-export async function safetyRecords(rows: GuardExample[], answers: Map<string, string>, targets: Map<string, string>, teacher?: Teacher, maxSafe = 300): Promise<SafetyRecords> {
+/** `refusalPercent` keeps that share of the harmful rows (by text hash): 100 for safety SFT, a few
+ *  percent to make a deliberately under-aligned starting model for a break-fix round. */
+export async function safetyRecords(rows: GuardExample[], answers: Map<string, string>, targets: Map<string, string>, teacher?: Teacher, maxSafe = 300, refusalPercent = 100): Promise<SafetyRecords> {
   const rec: SafetyRecords = { chats: [], pairs: [], valChats: [], valPairs: [], counts: {} };
   const add = (split: string, kind: string, chat: object, pair: object) => {
     if (split === 'train') { rec.chats.push(chat); rec.pairs.push(pair); } else { rec.valChats.push(chat); rec.valPairs.push(pair); }
@@ -84,6 +86,7 @@ export async function safetyRecords(rows: GuardExample[], answers: Map<string, s
   for (const r of rows) {
     if (r.role !== 'prompt' || r.split === 'test') continue;
     if (r.label !== 'safe') {
+      if (fnv1a(r.text + '#keep') % 100 >= refusalPercent) continue;
       const refusal = refusalFor(r.label, r.text);
       const rejected = targets.get(r.text) ?? `Sure, here is how to ${r.text.replace(/[.?!]+$/, '').replace(/^./, (c) => c.toLowerCase())}:`;
       add(r.split, `refuse_${r.label}`, chat(r.text, refusal), { prompt: r.text, chosen: refusal, rejected });
