@@ -51,7 +51,7 @@ export async function run(argv: string[]): Promise<void> {
   if (sub === 'check') return check(rest);
   if (sub === 'eval') return evalCommand(rest);
   if (sub === '--help' || sub === '-h') { console.log(HELP); return; }
-  throw new CliError(`wren guard: expected train, check or eval${sub ? `, got '${sub}'` : ''}\n\n${HELP}`);
+  throw new CliError(`expected train, check or eval${sub ? `, got '${sub}'` : ''}\n\n${HELP}`);
 }
 
 async function train(argv: string[]): Promise<void> {

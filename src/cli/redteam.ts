@@ -105,7 +105,10 @@ export async function run(argv: string[]): Promise<void> {
     const rows = writeScorecard(out, attempts, scorerNote);
     console.log(scorecardMarkdown(rows, scorerNote));
     const errors = attempts.filter((a) => a.status === 'error').length;
-    if (errors > 0) console.error(`redteam: ${errors} attempts ended in errors (listed in ${out}/attempts.jsonl; rerun with the same --out to retry them)`);
+    if (errors > 0) {
+      console.error(`redteam: ${errors} attempts ended in errors (listed in ${out}/attempts.jsonl; rerun with the same --out to retry them)`);
+      process.exitCode = 1; // the scorecard is incomplete
+    }
   } finally {
     for (const c of cleanups) await c();
     scorerGuard?.close();
