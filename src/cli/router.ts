@@ -35,7 +35,7 @@ policies predict "strong needed" = strong model correct and weak model wrong.
   --strong-model COL   the strong model's CSV column (default ${ROUTELLM_STRONG})
   --force              replace a router already in --out
 classifier: --epochs N (12) --max-len T (256) --hidden C (64) --layers L (2) --heads H (4)
-            --vocab N (2048) --batch B (16) --lr X (0.002) --threads N
+            --vocab N (2048) --batch B (16) --lr X (0.002) --pooling last|mean (last) --threads N
 linear:     --epochs N (40) --bits B (18)
 llm:        --client SPEC (openai:MODEL, azure:DEPLOYMENT, ollama:MODEL) --base-url URL
             --concurrency N (8) --rpm N --tpm N (the client's limits, stored with the router)`;
@@ -73,7 +73,7 @@ async function train(argv: string[]): Promise<void> {
     force: { type: 'boolean' }, epochs: { type: 'string' }, 'max-len': { type: 'string' }, hidden: { type: 'string' }, layers: { type: 'string' },
     heads: { type: 'string' }, vocab: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, threads: { type: 'string' },
     bits: { type: 'string' }, client: { type: 'string' }, 'base-url': { type: 'string' },
-    concurrency: { type: 'string' }, rpm: { type: 'string' }, tpm: { type: 'string' },
+    concurrency: { type: 'string' }, rpm: { type: 'string' }, tpm: { type: 'string' }, pooling: { type: 'string' },
   }, TRAIN_HELP);
   const policy = str(v.policy) ?? 'classifier';
   if (!isRouterPolicy(policy)) throw new CliError(`--policy must be one of ${ROUTER_POLICIES.join(', ')}, got '${policy}'`);
@@ -82,10 +82,14 @@ async function train(argv: string[]): Promise<void> {
     ['layers', 'layers', 1, 48], ['heads', 'heads', 1, 64], ['vocab', 'vocab', 257, 65536], ['batch', 'batch', 1, 1024], ['threads', 'threads', 1, 16], ['bits', 'bits', 4, 26]];
   for (const [flag, key, min, max] of ints) if (v[flag] !== undefined) options[key] = intFlag(v[flag], flag, min, min, max);
   if (v.lr !== undefined) options[policy === 'linear' ? 'learningRate' : 'lr'] = numFlag(v.lr, 'lr', 0.002, 1e-7, 1);
-  const linearOnly = ['bits'], classifierOnly = ['maxLen', 'hidden', 'layers', 'heads', 'vocab', 'batch', 'threads'];
+  if (v.pooling !== undefined) {
+    if (v.pooling !== 'last' && v.pooling !== 'mean') throw new CliError(`--pooling must be last or mean, got '${v.pooling}'`);
+    options.meanPool = v.pooling === 'mean' ? 1 : 0;
+  }
+  const linearOnly = ['bits'], classifierOnly = ['maxLen', 'hidden', 'layers', 'heads', 'vocab', 'batch', 'threads', 'meanPool'];
   for (const k of Object.keys(options)) {
     if (policy !== 'linear' && linearOnly.includes(k)) throw new CliError(`--${k} is a linear option; --policy is ${policy}`);
-    if (policy !== 'classifier' && classifierOnly.includes(k)) throw new CliError(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is a classifier option; --policy is ${policy}`);
+    if (policy !== 'classifier' && classifierOnly.includes(k)) throw new CliError(`--${k === 'meanPool' ? 'pooling' : k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is a classifier option; --policy is ${policy}`);
   }
   const data = [...strs(v.data), ...positionals];
   if ((policy === 'classifier' || policy === 'linear') && data.length === 0) throw new CliError('--data is required for a learned policy');
