@@ -23,7 +23,7 @@ import { scoreWeb } from '../src/data/filter/edu/heuristic-scorer.ts';
 import { makeEduSplit } from '../src/data/filter/edu/split.ts';
 import { TfidfRidge } from '../src/data/filter/edu/tfidf-ridge.ts';
 import type { CompareReport } from '../src/data/filter/edu/compare.ts';
-import '../src/data/filter/edu/embedding-classifier.ts';
+import { EmbeddingEduClassifier } from '../src/data/filter/edu/embedding-classifier.ts';
 
 /** docs/s of `score` over `docs`, median of 3 passes (all of a pass queued at once, so batching scorers batch). */
 async function throughput(docs: string[], score: (t: string) => number | Promise<number>): Promise<{ seconds: number; docsPerSecond: number }> {
@@ -52,7 +52,7 @@ async function benchReport(dir: string, nDocs: number): Promise<void> {
   for (const r of report.results) {
     if (!r.folder) continue;
     const model = await loadEduClassifier(r.folder);
-    const backend = model instanceof TransformerEduClassifier ? model.backendDescription : r.kind === 'embedding' ? 'trunk on the default backend' : 'TypeScript';
+    const backend = model instanceof TransformerEduClassifier ? model.backendDescription : model instanceof EmbeddingEduClassifier ? model.trunk.backend.description : 'TypeScript';
     line(r.name, backend, await throughput(docs, (t) => model.score(t, '')));
     await model.close?.();
   }
