@@ -148,7 +148,7 @@ async function run() {
       : await runOnDevice(prompt, messages, onText);
     showSpeed(r.tokens, r.seconds);
     if (chatMode) { state.history = [...messages, { role: 'assistant', content: out.join('') }]; drawTranscript(); }
-    finish('done', `finished: ${r.finishReason}${r.answeredBy ? `; answered by ${r.answeredBy} on the server` : ''}`);
+    finish('done', `finished: ${r.finishReason}${r.answeredBy ? `; answered by ${r.answeredBy} on the server` : ''}${r.guard ? `; guard: ${r.guard}` : ''}`);
   } catch (err) {
     finish('error', err.message, true);
   }
@@ -174,18 +174,30 @@ async function runOnServer(prompt, messages, onText) {
     body: JSON.stringify(messages ? { ...body, messages } : { ...body, prompt }) });
   if (!res.ok) {
     const err = await res.json().catch(() => ({}));
-    throw new Error(`the server said ${res.status}: ${err.error?.message ?? res.statusText}`);
+    const verdict = err.error?.code === 'content_filter' ? ' (the guard blocked the prompt)' : '';
+    throw new Error(`the server said ${res.status}: ${err.error?.message ?? res.statusText}${verdict}`);
   }
   let tokens = 0, tFirst = 0, finishReason = 'stop', answeredBy = model;
+  const verdicts = [];
   for await (const chunk of readSse(res.body)) {
     if (chunk.model) answeredBy = chunk.model; // a router may answer with another model
+    if (chunk.wren_route) answeredBy = `${chunk.wren_route.model} (${chunk.wren_route.reason})`;
+    if (chunk.prompt_filter_results) verdicts.push(`prompt: ${flagged(chunk.prompt_filter_results[0]?.content_filter_results)}`);
     const choice = chunk.choices?.[0];
+    if (choice?.content_filter_results) verdicts.push(`answer: ${flagged(choice.content_filter_results)}`);
     if (!choice) continue;
     const text = messages ? choice.delta?.content : choice.text;
     if (text) { if (!tFirst) tFirst = performance.now(); tokens++; onText(text); showSpeed(tokens, (performance.now() - tFirst) / 1000); }
     if (choice.finish_reason) finishReason = choice.finish_reason;
   }
-  return { tokens, seconds: tFirst ? (performance.now() - tFirst) / 1000 : 0, finishReason, answeredBy };
+  return { tokens, seconds: tFirst ? (performance.now() - tFirst) / 1000 : 0, finishReason, answeredBy, guard: verdicts.join('; ') };
+}
+
+/** A guard verdict in words: the categories it filtered or flagged, or "passed". */
+function flagged(results) {
+  const hits = Object.entries(results ?? {}).filter(([, r]) => r.filtered || r.detected || (r.severity && r.severity !== 'safe'))
+    .map(([c, r]) => `${c}${r.severity ? ` ${r.severity}` : ''}${r.filtered ? ' (blocked)' : ''}`);
+  return hits.length ? hits.join(', ') : 'passed the guard';
 }
 
 function stop() {
