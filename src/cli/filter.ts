@@ -146,7 +146,7 @@ async function runTrainClassifier(argv: string[]): Promise<void> {
   if (kind === 'transformer' && linearOnly.length) throw new CliError(`--${linearOnly[0]} is a linear-ngram option; --kind is transformer`);
   if (kind === 'embedding' && Object.keys(trainOptions).some((k) => !['maxLen', 'calibrate'].includes(k))) throw new CliError('--kind embedding takes --init, --max-len and --calibrate only');
   if (kind === 'embedding' && trainOptions.calibrate) trainOptions.calibrate = 1;
-  if (kind !== 'transformer' && kind !== 'embedding' && values.init !== undefined) throw new CliError('--init is a transformer or embedding option; add --kind transformer');
+  if (kind !== 'transformer' && kind !== 'embedding' && values.init !== undefined) throw new CliError('--init is a transformer option (and an embedding one); add --kind transformer or --kind embedding');
   if (kind === 'linear-ngram' && transformerOnly.length) throw new CliError(`--${transformerOnly[0]} is a transformer option; add --kind transformer`);
   if (kind === 'transformer') console.error(`training ${1 + intFlag(values.folds, 'folds', 5, 2, 100)} transformer classifiers (the saved one, then one per cross-validation fold)…`);
   const tty = process.stderr.isTTY === true;
