@@ -9,14 +9,14 @@
 //   tokenizer.json     byte-level BPE trained on the label texts, where '<|pad|>' (id 0) pads
 //                      batches; or the tokenizer of the LM it started from (config.json's pad_token_id)
 //
-// Scoring batches itself: score() queues the text and a flush on the next turn of the event loop
-// runs every queued text through the model B at a time. The pipeline calls score() for a whole
-// window of documents before awaiting them, so a window is scored in batches, not one by one.
+// Scoring batches itself (batch-queue.ts): the texts score() receives in one turn of the event
+// loop go through the model together, B at a time.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeForClassifier, TextClassifier } from '../../../classify/text-classifier.ts';
 import { WrenError } from '../../../errors.ts';
 import { writeFileAtomic } from '../../../formats/atomic.ts';
+import { BatchQueue } from './batch-queue.ts';
 import { CLASSIFIER_FORMAT, CLASSIFIER_VERSION, type EduClassifier, type EduClassifierManifest } from './classifier.ts';
 import { clampScore, EDU_MAX } from './scorer.ts';
 
@@ -24,14 +24,11 @@ export { encodeForClassifier };
 export { PAD_TOKEN } from '../../../classify/train-text-classifier.ts';
 export const EDU_CLASSES = Array.from({ length: EDU_MAX + 1 }, (_, k) => String(k)); // '0' … '5'
 
-type Pending = { text: string; resolve: (s: number) => void; reject: (e: unknown) => void };
-
 export class TransformerEduClassifier implements EduClassifier {
   readonly kind = 'transformer';
   /** Mean training loss of each epoch (empty for a loaded classifier). */
   trainLoss: number[] = [];
-  private queue: Pending[] = [];
-  private flushing = false;
+  private queue = new BatchQueue((texts) => this.scoreBatch(texts));
 
   constructor(readonly classifier: TextClassifier) {
     if (classifier.labels.length !== EDU_CLASSES.length) throw new WrenError(`transformer edu classifier: ${classifier.labels.length} classes, expected ${EDU_CLASSES.length} (scores 0…${EDU_MAX})`);
@@ -53,25 +50,7 @@ export class TransformerEduClassifier implements EduClassifier {
   }
 
   score(text: string, _id = ''): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ text, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    const batch = this.queue;
-    this.queue = [];
-    this.flushing = false;
-    try {
-      const scores = this.scoreBatch(batch.map((p) => p.text));
-      batch.forEach((p, i) => p.resolve(scores[i]));
-    } catch (err) {
-      for (const p of batch) p.reject(err);
-    }
+    return this.queue.score(text);
   }
 
   save(dir: string, extra: Record<string, unknown>): void {
