@@ -37,9 +37,9 @@ export async function run(argv: string[]): Promise<void> {
     initParameters(model.params, config, seed);
     if (v.tokenizer) {
       const tokPath = v.tokenizer as string;
-      loadTokenizerFor(tokPath, config); // fails early if it does not fit
-      saveModel(out, model, { wren_init_seed: String(seed) });
-      copyFileSync(tokPath, join(out, tokPath.endsWith('.json') ? 'tokenizer.json' : 'tokenizer.bin'));
+      const tokenizer = loadTokenizerFor(tokPath, config); // fails early if it does not fit
+      saveModel(out, model, { wren_init_seed: String(seed) }, { tokenizer }); // a complete HF folder
+      copyFileSync(tokPath, join(out, tokPath.endsWith('.json') ? 'tokenizer.json' : 'tokenizer.bin')); // the user's exact bytes
     } else {
       saveModel(out, model, { wren_init_seed: String(seed) });
     }

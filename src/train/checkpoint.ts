@@ -16,6 +16,9 @@ import { fileError, WrenError } from '../errors.ts';
 import { writeFileAtomic } from '../formats/atomic.ts';
 import { encodeSafetensors, readSafetensors } from '../formats/safetensors.ts';
 import { fromHfTensors, toHfTensors } from '../formats/hf-llama.ts';
+import { writeHfFolderMetadata } from '../formats/hf-folder.ts';
+import { loadTokenizer } from '../tokenizer/load-tokenizer.ts';
+import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { toHfConfigJson, type LlamaConfig } from '../nn/config.ts';
 import type { ParameterBlock } from '../nn/weights.ts';
 
@@ -48,11 +51,14 @@ export type CheckpointParts = {
 
 /** A causal LM's checkpoint files: config.json, model.safetensors (HF names) and a tokenizer copy. */
 export function causalLmFiles(config: LlamaConfig, params: ParameterBlock, tokenizerPath: string): ModelFiles {
+  let tokenizer: Tokenizer | undefined; // read once, at the first checkpoint
   return {
     write(dir, writeFile) {
       writeFile(join(dir, 'model.safetensors'), encodeSafetensors(toHfTensors(config, params), { format: 'pt' }));
       writeFile(join(dir, 'config.json'), JSON.stringify(toHfConfigJson(config), null, 2) + '\n');
       writeFile(join(dir, tokenizerPath.endsWith('.json') ? 'tokenizer.json' : 'tokenizer.bin'), readFileSync(tokenizerPath));
+      // The rest of a complete HF folder: generation_config.json, tokenizer_config.json, special_tokens_map.json.
+      writeHfFolderMetadata(dir, config, { tokenizer: (tokenizer ??= loadTokenizer(tokenizerPath)) }, writeFile);
     },
     read(dir) {
       const { tensors } = readSafetensors(join(dir, 'model.safetensors'));

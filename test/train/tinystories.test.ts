@@ -28,6 +28,13 @@ test('TinyStories: val loss falls steadily; the checkpoint generates, evaluates 
   for (let i = 1; i < evals.length; i++) assert.ok(evals[i].val_loss < evals[i - 1].val_loss, `val loss rose: ${evals.map((e) => e.val_loss.toFixed(3))}`);
   assert.ok(evals[0].val_loss < Math.log(512) - 1 && evals[2].val_loss < evals[0].val_loss - 0.3, `val losses ${evals.map((e) => e.val_loss.toFixed(3))}`);
 
+  // The checkpoint is a complete HF folder (transformers' AutoModelForCausalLM/AutoTokenizer files).
+  const hf = (f: string) => JSON.parse(readFileSync(join(out, 'checkpoint', f), 'utf8'));
+  assert.equal(hf('config.json').bos_token_id, 1);
+  assert.equal(hf('generation_config.json').bos_token_id, 1);
+  assert.equal(hf('tokenizer_config.json').model_max_length, 128);
+  assert.ok(hf('special_tokens_map.json').bos_token);
+
   // What a sample may do on any CPU: stop early only at a stop token, and say which way it ended.
   // (Its text is not asserted: the kernels of each ISA sum in their own order, so the weights and
   // the sampled tokens differ in the last bits between machines.)
