@@ -26,6 +26,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   chat: { summary: 'chat with a model that has a chat template (from sft) in the terminal', load: () => import('./chat.ts') },
   export: { summary: 'write a model as a GGUF file for llama.cpp (f32, f16, q8_0, q4_0) or an HF folder for transformers', load: () => import('./export.ts') },
   quantize: { summary: 'write a model with 8-bit (q8_0) or 4-bit (q4_0) matrices as GGUF; Wren and llama.cpp run it', load: () => import('./quantize.ts') },
+  task: { summary: 'task setups (support chat, summarise, copy): data → split → SFT → eval against references → served model', load: () => import('./task.ts') },
   eval: { summary: 'validation loss per token and bits per byte of a model', load: () => import('./eval.ts') },
   plot: { summary: 'draw a training run\'s loss curves as SVG', load: () => import('./plot.ts') },
   quickstart: { summary: 'the main job: synthesise stories, train a tokenizer and a small model, write stories', load: () => import('./quickstart.ts') },

@@ -1,0 +1,105 @@
+// A task folder's task.yaml, validated with zod: every section is strict, so a misspelt or unknown
+// key is an error naming its path (`sft.stepz`), never silently ignored. Paths in it are relative
+// to the task folder. The shape (docs/tasks.md has the annotated form):
+//   name, kind (support | summarize | copy), budget_minutes
+//   data:   file (CSV or JSONL), input, reference, label?, eval_references? (extra reference column)
+//   split:  seed, eval_rows, train_rows? (cap), filter? (column → allowed values)
+//   system: the system prompt
+//   model:  preset + vocab (+ config overrides), trained from scratch | path (a model folder)
+//   sft:    steps, batch_size, seq_len, lr, warmup_steps, …
+//   eval:   max_tokens, rows? (cap on held-out rows generated for)
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { WrenError } from '../errors.ts';
+import { PRESETS } from '../nn/presets.ts';
+
+export const TASK_KINDS = ['support', 'summarize', 'copy'] as const;
+
+const Data = z.object({
+  file: z.string().min(1),
+  input: z.string().min(1),                 // the column (CSV) or field (JSONL) the user sends
+  reference: z.string().min(1),             // the answer to learn and to score against
+  label: z.string().min(1).optional(),      // a class column (support: intent) for the judge
+}).strict();
+
+const Split = z.object({
+  seed: z.number().int().nonnegative(),
+  eval_rows: z.number().int().positive(),
+  train_rows: z.number().int().positive().optional(),
+  dedupe_input: z.boolean().default(false),  // drop rows whose input repeats an earlier row's (keeps the first)
+}).strict();
+
+const Model = z.object({
+  preset: z.string().optional(),
+  vocab: z.number().int().min(260).max(65536).optional(), // BPE vocabulary trained on the task's texts
+  path: z.string().optional(),
+  config: z.record(z.string(), z.union([z.number(), z.boolean()])).optional(), // HF config fields over the preset's
+  init_seed: z.number().int().nonnegative().default(0),
+}).strict().superRefine((m, ctx) => {
+  if (!m.preset === !m.path) ctx.addIssue({ code: 'custom', message: 'give exactly one of preset (train from scratch) or path (a model folder)' });
+  if (m.preset && !PRESETS[m.preset]) ctx.addIssue({ code: 'custom', path: ['preset'], message: `unknown preset '${m.preset}' (known: ${Object.keys(PRESETS).join(', ')})` });
+  if (m.path && m.config) ctx.addIssue({ code: 'custom', path: ['config'], message: 'config overrides apply to a preset, not to a model folder' });
+  if (m.preset && m.vocab === undefined) ctx.addIssue({ code: 'custom', path: ['vocab'], message: 'a preset trained from scratch needs vocab (the tokenizer size)' });
+});
+
+const Sft = z.object({
+  steps: z.number().int().positive(),
+  batch_size: z.number().int().positive(),
+  seq_len: z.number().int().min(8),
+  lr: z.number().positive().max(1),
+  min_lr: z.number().nonnegative().optional(),
+  warmup_steps: z.number().int().nonnegative().default(20),
+  weight_decay: z.number().nonnegative().default(0.1),
+  eval_interval: z.number().int().nonnegative().default(0),
+  checkpoint_interval: z.number().int().nonnegative().default(100),
+  seed: z.number().int().nonnegative().default(1),
+}).strict();
+
+const Eval = z.object({
+  max_tokens: z.number().int().positive(),
+  rows: z.number().int().positive().optional(),
+}).strict();
+
+const Task = z.object({
+  name: z.string().min(1),
+  kind: z.enum(TASK_KINDS),
+  budget_minutes: z.number().positive(),      // SFT stops at this deadline (a checkpoint first)
+  data: Data,
+  split: Split,
+  system: z.string(),
+  model: Model,
+  sft: Sft,
+  eval: Eval,
+}).strict();
+
+export type TaskConfig = z.infer<typeof Task> & { dir: string; file: string };
+
+/** Reads DIR/task.yaml; data and model paths come back absolute. */
+export function loadTaskConfig(dir: string): TaskConfig {
+  const file = join(resolve(dir), 'task.yaml');
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new WrenError(`${file}: ${(err as Error).message}`);
+  }
+  const r = Task.safeParse(raw);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => {
+      const at = i.path.join('.') || '(top level)';
+      if (i.code === 'unrecognized_keys') return `${at === '(top level)' ? '' : at + ': '}unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`;
+      return `${at}: ${i.message}`;
+    });
+    throw new WrenError(`${file}: ${lines.join('; ')}`);
+  }
+  const base = dirname(file), t = r.data;
+  const min_lr = t.sft.min_lr ?? t.sft.lr / 10;
+  return {
+    ...t, dir: base, file,
+    data: { ...t.data, file: resolve(base, t.data.file) },
+    model: { ...t.model, path: t.model.path ? resolve(base, t.model.path) : undefined },
+    sft: { ...t.sft, min_lr },
+  };
+}

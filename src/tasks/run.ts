@@ -1,0 +1,143 @@
+// `wren task run`: a task folder → a served model and a report, in stages that each leave their
+// outputs in the run folder and a done.json written last, so a rerun reuses every finished stage:
+//   data/   split.json (the seed and the source lines of each side), train.jsonl and val.jsonl (chats)
+//   base/   the base model folder (a preset trained from scratch) — skipped for a model path
+//   sft/    runSft's run folder; sft/checkpoint is the task model (a chat model folder serve loads)
+//   eval/   predictions.jsonl (the model's greedy answers, appended row by row: resumable)
+//   report.json, report.md
+// SFT stops at the task's budget_minutes (checkpoint first) and counts as done; a Ctrl-C stop
+// does not, and the next run resumes it exactly.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { WrenError } from '../errors.ts';
+import { ensureWritableDir, writeFileAtomic } from '../formats/atomic.ts';
+import { createBackend } from '../engine/backend.ts';
+import type { TrainProgress } from '../train/loop.ts';
+import { runSft } from '../train/sft.ts';
+import { makeBaseModel, type BaseModel } from './base-model.ts';
+import { loadTaskConfig, type TaskConfig } from './config.ts';
+import { IntentJudge } from './intent-judge.ts';
+import { predict } from './predict.ts';
+import { writeTaskReport, type TaskReport } from './report.ts';
+import { readTaskRows, splitTaskRows, type TaskRow, type TaskSplit } from './rows.ts';
+import { scoreOutputs } from './score.ts';
+import { TfidfIndex } from './tfidf.ts';
+
+export type TaskRunOptions = {
+  taskDir: string; out: string; threads?: number; signal?: AbortSignal;
+  log?: (line: string) => void; onTrain?: (p: TrainProgress) => void;
+};
+
+type SftDone = { checkpoint: string; step: number; loss: number; valLoss: number | null; seconds: number; stoppedAtBudget: boolean; conversations: number; skipped: number };
+
+function readDone<T>(dir: string): T | null {
+  const f = join(dir, 'done.json');
+  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as T) : null;
+}
+function writeDone(dir: string, v: unknown): void {
+  writeFileAtomic(join(dir, 'done.json'), JSON.stringify(v, null, 2) + '\n');
+}
+
+function chatLine(t: TaskConfig, r: TaskRow): string {
+  const messages = [...(t.system ? [{ role: 'system', content: t.system }] : []), { role: 'user', content: r.input }, { role: 'assistant', content: r.references[0] }];
+  return JSON.stringify({ messages });
+}
+
+function dataStage(t: TaskConfig, dir: string, log: (s: string) => void): TaskSplit {
+  const rows = readTaskRows(t);
+  const split = splitTaskRows(rows, t.split, t.file);
+  const done = readDone<{ train: number[]; eval: number[] }>(dir);
+  if (done) {
+    const same = done.train.length === split.train.length && done.eval.every((l, i) => split.eval[i]?.line === l);
+    if (!same) throw new WrenError(`${dir}: this run folder was split differently (data or split settings changed); use a new --out`);
+    log(`data: reusing the split in ${dir}`);
+    return split;
+  }
+  ensureWritableDir(dir);
+  writeFileAtomic(join(dir, 'train.jsonl'), split.train.map((r) => chatLine(t, r)).join('\n') + '\n');
+  writeFileAtomic(join(dir, 'val.jsonl'), split.eval.map((r) => chatLine(t, r)).join('\n') + '\n');
+  writeDone(dir, { seed: split.seed, usable_rows: split.total, train: split.train.map((r) => r.line), eval: split.eval.map((r) => r.line) });
+  log(`data: ${split.total} usable rows → ${split.train.length} train, ${split.eval.length} held out (seed ${split.seed})`);
+  return split;
+}
+
+export async function runTask(o: TaskRunOptions): Promise<TaskReport> {
+  const log = o.log ?? (() => {});
+  const t = loadTaskConfig(o.taskDir);
+  const out = resolve(o.out);
+  ensureWritableDir(out);
+  const split = dataStage(t, join(out, 'data'), log);
+
+  const baseDir = join(out, 'base');
+  let base = readDone<BaseModel>(baseDir);
+  if (!base) {
+    log(t.model.path ? `base: ${t.model.path}` : `base: a ${t.model.vocab}-token tokenizer and a ${t.model.preset} model from scratch`);
+    base = await makeBaseModel(t, split.train, baseDir);
+    if (base.fromScratch) writeDone(baseDir, base);
+  } else log(`base: reusing ${baseDir}`);
+
+  const sftDir = join(out, 'sft');
+  let sft = readDone<SftDone>(sftDir);
+  if (!sft) {
+    log(`sft: ${t.sft.steps} steps, batch ${t.sft.batch_size}×${t.sft.seq_len}, budget ${t.budget_minutes} min`);
+    const budget = AbortSignal.timeout(Math.round(t.budget_minutes * 60_000));
+    const signal = o.signal ? AbortSignal.any([o.signal, budget]) : budget;
+    const t0 = performance.now();
+    let conversations = 0, skipped = 0;
+    const r = await runSft({
+      model: base.dir, data: join(out, 'data', 'train.jsonl'), val: join(out, 'data', 'val.jsonl'), out: sftDir,
+      batchSize: t.sft.batch_size, seqLen: t.sft.seq_len, skipBad: true, resume: existsSync(join(sftDir, 'metrics.jsonl')),
+      settings: {
+        steps: t.sft.steps, grad_accum: 1, lr: t.sft.lr, min_lr: t.sft.min_lr!, warmup_steps: t.sft.warmup_steps, weight_decay: t.sft.weight_decay,
+        beta1: 0.9, beta2: 0.95, eps: 1e-8, grad_clip: 1, eval_interval: t.sft.eval_interval, checkpoint_interval: t.sft.checkpoint_interval, seed: t.sft.seed,
+      },
+      threads: o.threads, signal, onProgress: o.onTrain,
+      onData: (train) => { conversations = train.examples.length; skipped = train.skipped.length; },
+    });
+    if (r.interrupted && !budget.aborted) throw new WrenError(`sft stopped at step ${r.step}; run the same command again to resume it`);
+    sft = { checkpoint: r.checkpoint, step: r.step, loss: r.loss, valLoss: r.valLoss, seconds: (performance.now() - t0) / 1000, stoppedAtBudget: r.interrupted, conversations, skipped };
+    writeDone(sftDir, sft);
+    log(`sft: ${r.step} steps, train loss ${r.loss.toFixed(3)}${r.interrupted ? ' (stopped at the time budget)' : ''}`);
+  } else log(`sft: reusing ${sft.checkpoint}`);
+
+  const evalRows = split.eval.slice(0, t.eval.rows ?? split.eval.length);
+  const evalDir = join(out, 'eval');
+  ensureWritableDir(evalDir);
+  const e0 = performance.now();
+  const backend = await createBackend({ threads: o.threads });
+  let outputs: string[];
+  try {
+    const preds = await predict(sft.checkpoint, t.system, evalRows, t.eval.max_tokens, join(evalDir, 'predictions.jsonl'), backend,
+      (d, n) => { if (d % 10 === 0 || d === n) log(`eval: ${d}/${n} answers`); });
+    outputs = preds.map((p) => p.output);
+  } finally {
+    backend.dispose();
+  }
+  const evalSeconds = (performance.now() - e0) / 1000;
+
+  const index = new TfidfIndex(split.train.map((r) => r.input));
+  const retrieval = evalRows.map((r) => split.train[index.nearest(r.input).doc].references[0]);
+  const judge = t.kind === 'support' && t.data.label
+    ? IntentJudge.train(split.train.map((r) => ({ text: r.references[0], label: r.label ?? '' }))) : undefined;
+  const systems: TaskReport['systems'] = {
+    [`wren (${t.name})`]: scoreOutputs(t.kind, evalRows, outputs, judge),
+    'retrieval (TF-IDF nearest training input → its reference)': scoreOutputs(t.kind, evalRows, retrieval, judge),
+  };
+  if (t.kind === 'summarize') systems['lead sentence'] = scoreOutputs(t.kind, evalRows, evalRows.map((r) => r.sourceParts?.[0] ?? r.input.split(/(?<=[.!?])\s+/)[0]), judge);
+  const notes = [
+    'The base model before SFT is not scored: a model trained from scratch has no answers before SFT.',
+    'No large model is scored: the task names no teacher.',
+  ];
+  const report: TaskReport = {
+    task: t.name, kind: t.kind, run_dir: out, model_dir: sft.checkpoint,
+    split: { seed: split.seed, usable_rows: split.total, train: split.train.length, eval: split.eval.length, eval_scored: evalRows.length },
+    model: { from_scratch: base.fromScratch, parameters: base.parameters, vocab: base.vocab, base: base.dir },
+    sft: { steps_done: sft.step, steps_planned: t.sft.steps, train_loss: sft.loss, val_loss: sft.valLoss, seconds: sft.seconds, stopped_at_budget: sft.stoppedAtBudget, conversations: sft.conversations, skipped: sft.skipped },
+    budget_minutes: t.budget_minutes, eval_seconds: evalSeconds,
+    judge_accuracy_on_references: judge ? evalRows.filter((r) => judge.judge(r.references[0]) === r.label).length / evalRows.length : undefined,
+    systems, notes,
+  };
+  writeTaskReport(out, report);
+  log(`report: ${join(out, 'report.md')}`);
+  return report;
+}
