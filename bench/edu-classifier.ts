@@ -3,7 +3,12 @@
 // With --report (a `wren filter compare` output folder): scoring throughput on 2 cores of every
 // scorer in it — the heuristic, TF-IDF ridge (retrained on the report's split) and each saved
 // classifier folder — docs/s, median of 3, on --docs pages cycled from the split's held-out side.
-// Without it:
+// wren bench edu-classifier --refine SPLIT_SEED… [--per-round N] [--rounds R]
+// With --refine: the repetitive-filtering loop on the 2,000-row split, the train side as the pool
+// and the held-out side as the agreement check. The teacher is a REPLAY (a stand-in, it says so):
+// it answers each page with the score Llama-3-70B gave it, in FineWeb-Edu's reply format, so the
+// loop runs offline on real labels and shows how the classifier and the kept set move per round.
+// Without either:
 // The edu-value classifiers on labelled texts (default: the 150 FineWeb rows scored by
 // Llama-3.3-70B): for linear-ngram and the transformer with last-token and mean pooling, over
 // several split/training seeds — training time of the saved model, held-out and k-fold
@@ -20,7 +25,11 @@ import { intFlag, parseFlags } from '../src/cli/args.ts';
 import { machineLine, median } from './_machine.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { scoreWeb } from '../src/data/filter/edu/heuristic-scorer.ts';
-import { makeEduSplit } from '../src/data/filter/edu/split.ts';
+import { fineweb2kSplitSpec, makeEduSplit } from '../src/data/filter/edu/split.ts';
+import { refineLoop } from '../src/data/filter/edu/refine-loop.ts';
+import { emptyTeacherStats, type Teacher } from '../src/llm/teacher.ts';
+import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
 import { TfidfRidge } from '../src/data/filter/edu/tfidf-ridge.ts';
 import type { CompareReport } from '../src/data/filter/edu/compare.ts';
 import { EmbeddingEduClassifier } from '../src/data/filter/edu/embedding-classifier.ts';
@@ -35,6 +44,42 @@ async function throughput(docs: string[], score: (t: string) => number | Promise
   }
   const s = median(times);
   return { seconds: +s.toFixed(3), docsPerSecond: Math.round(docs.length / s) };
+}
+
+/** TEST DOUBLE teacher: replays known scores for known pages (matched on the prompt's extract). */
+function replayTeacher(labels: Map<string, number>, maxChars: number): Teacher {
+  let requests = 0;
+  return {
+    id: 'replay:llama-3-70b-labels', supports: () => false,
+    async complete(req) {
+      requests++;
+      const prompt = req.messages[0].content, start = prompt.indexOf('The extract: ') + 'The extract: '.length;
+      const extract = prompt.slice(start, prompt.lastIndexOf('.\nAfter examining the extract:'));
+      const score = labels.get(extract.slice(0, maxChars));
+      if (score === undefined) throw new Error(`replay teacher: no label for the page starting ${JSON.stringify(extract.slice(0, 80))}`);
+      return { text: `Replayed label.\nEducational score: ${score}`, usage: { promptTokens: 0, completionTokens: 0 }, model: 'replay' };
+    },
+    stats: () => ({ ...emptyTeacherStats(), requests }),
+    close: async () => {},
+  };
+}
+
+async function benchRefine(rounds: number, perRound: number): Promise<void> {
+  const split = makeEduSplit(fineweb2kSplitSpec(fileURLToPath(new URL('../../shared/data/', import.meta.url))));
+  const dir = mkdtempSync(join(tmpdir(), 'wren-bench-refine-'));
+  try {
+    const pool = join(dir, 'pool.jsonl'), maxChars = 8000;
+    writeFileSync(pool, split.train.map((e, i) => JSON.stringify({ id: `t${i}`, text: e.text })).join('\n') + '\n');
+    const teacher = replayTeacher(new Map(split.train.map((e) => [e.text.slice(0, maxChars), e.score])), maxChars);
+    const t0 = performance.now();
+    await refineLoop({
+      inputs: [pool], dir: join(dir, 'loop'), teacher, rounds, perRound, heldOut: split.test, maxChars, trainOptions: { calibrate: 5 },
+      onRound: (r) => console.log(JSON.stringify({ ...r, seconds: +((performance.now() - t0) / 1000).toFixed(1) })),
+    });
+    console.log(readFileSync(join(dir, 'loop', 'rounds.md'), 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function benchReport(dir: string, nDocs: number): Promise<void> {
@@ -65,8 +110,13 @@ const VARIANTS: { name: string; kind: string; trainOptions: Record<string, numbe
 ];
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseFlags(argv, { labels: { type: 'string' }, seeds: { type: 'string' }, folds: { type: 'string' }, docs: { type: 'string' }, only: { type: 'string' }, report: { type: 'string' } },
-    'usage: wren bench edu-classifier [--labels FILE] [--seeds N] [--folds K] [--docs N] [--only NAME]\n       wren bench edu-classifier --report DIR [--docs N]');
+  const { values } = parseFlags(argv, { labels: { type: 'string' }, seeds: { type: 'string' }, folds: { type: 'string' }, docs: { type: 'string' }, only: { type: 'string' }, report: { type: 'string' },
+    refine: { type: 'boolean' }, rounds: { type: 'string' }, 'per-round': { type: 'string' } },
+    'usage: wren bench edu-classifier [--labels FILE] [--seeds N] [--folds K] [--docs N] [--only NAME]\n       wren bench edu-classifier --report DIR [--docs N]\n       wren bench edu-classifier --refine [--rounds R] [--per-round N]');
+  if (values.refine === true) {
+    console.log(machineLine());
+    return benchRefine(intFlag(values.rounds, 'rounds', 4, 1, 100), intFlag(values['per-round'], 'per-round', 200, 2));
+  }
   if (typeof values.report === 'string') {
     console.log(machineLine());
     return benchReport(values.report, intFlag(values.docs, 'docs', 400, 1));

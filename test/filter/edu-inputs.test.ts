@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EduAnnotator } from '../../src/data/filter/edu/annotator.ts';
 import { loadEduClassifier } from '../../src/data/filter/edu/classifier.ts';
+import { emptyTeacherStats, type Teacher } from '../../src/llm/teacher.ts';
 import { kendall, keepMetrics } from '../../src/data/filter/edu/evaluate.ts';
 import { fitKeepCut, stretchScore } from '../../src/data/filter/edu/keep-calibration.ts';
 import { readLabelFiles, readLabels } from '../../src/data/filter/edu/labels.ts';
@@ -127,4 +129,17 @@ test('wren filter score: one {"score"} per input line, in input order, equal to 
   await assert.rejects(scoreFile({ classifier: join(dir, 'clf'), input: join(dir, 'in.jsonl'), output: join(dir, 'out.jsonl') }), /exists; add --force/);
   writeFileSync(join(dir, 'bad.jsonl'), JSON.stringify({ text: 'fine' }) + '\n{"text": 3}\n');
   await assert.rejects(scoreFile({ classifier: join(dir, 'clf'), input: join(dir, 'bad.jsonl'), output: join(dir, 'o2.jsonl') }), /bad\.jsonl:2: field 'text' must be a string/);
+});
+
+test('the annotation prompt carries the page verbatim, $-patterns included', async () => {
+  // TEST DOUBLE: a teacher that records the prompt it is sent (no LLM runs here).
+  const prompts: string[] = [];
+  const teacher: Teacher = {
+    id: 'recorder', supports: () => false, stats: emptyTeacherStats, close: async () => {},
+    complete: async (r) => { prompts.push(r.messages[0].content); return { text: 'Educational score: 2', usage: { promptTokens: 0, completionTokens: 0 }, model: 'recorder' }; },
+  };
+  const page = "Prices: $5 to $10. In JS, '$&' and \"$'\" and $` are replacement patterns.";
+  const a = new EduAnnotator(teacher, { prompt: 'web', cacheFile: '', maxChars: 8000, storeText: false, maxTokens: 10 });
+  assert.equal((await a.annotate(page, 'p')).score, 2);
+  assert.ok(prompts[0].includes(`The extract: ${page}.\nAfter examining`), prompts[0].slice(-300));
 });

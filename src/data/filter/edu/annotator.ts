@@ -82,7 +82,8 @@ export class EduAnnotator implements EduScorer {
     const extract = text.length > this.o.maxChars ? text.slice(0, this.o.maxChars) : text;
     this.requests++;
     const reply = await this.teacher.complete({
-      messages: [{ role: 'user', content: this.template.replace('{example}', extract) }],
+      // A function, not a string: a page's own "$&" or "$'" would otherwise be replacement patterns.
+      messages: [{ role: 'user', content: this.template.replace('{example}', () => extract) }],
       maxTokens: this.o.maxTokens,
       temperature: 0,
       seed: 0,
