@@ -43,6 +43,8 @@ export class Sampler {
   private probs: Float32Array;
   private order: Int32Array;
   private drawn = new Map<number, number>(); // token → times drawn, for the presence/frequency penalties
+  private kept?: Float32Array;               // top-k: the survivors' scaled logits
+  private keptOrder?: Int32Array;
 
   constructor(readonly vocabSize: number, options: SamplerOptions = {}) {
     this.settings = samplerSettings(options);
@@ -71,11 +73,28 @@ export class Sampler {
       for (const [id, count] of this.drawn) p[id] -= presencePenalty + frequencyPenalty * count;
     }
     if (temperature === 0) return sampleArgmax(p);
-    if (topK > 0 && topK < n) maskBelowTopK(p, topK);
+    if (topK > 0 && topK < n) return this.pickTopK(p, topK, temperature, topP);
     for (let i = 0; i < n; i++) p[i] /= temperature;
     softmaxF32(p);
     const coin = this.rng.nextF32();
     return topP >= 1 ? sampleMult(p, coin) : sampleTopP(p, topP, coin, this.order);
+  }
+
+  /**
+   * Top-k on the k survivors only, in index order: the same sums, cutoff and order as masking the
+   * rest to -Infinity and running over the whole vocabulary (their zeros add nothing), without
+   * V exponentials a token.
+   */
+  private pickTopK(p: Float32Array, k: number, temperature: number, topP: number): number {
+    maskBelowTopK(p, k);
+    const ids = this.order, kept = (this.kept ??= new Float32Array(k));
+    let m = 0;
+    for (let i = 0; i < p.length; i++) if (p[i] !== -Infinity) { ids[m] = i; kept[m++] = p[i] / temperature; }
+    const q = kept.subarray(0, m);
+    softmaxF32(q);
+    const coin = this.rng.nextF32();
+    const j = topP >= 1 ? sampleMult(q, coin) : sampleTopP(q, topP, coin, (this.keptOrder ??= new Int32Array(k)), p.length);
+    return ids[j];
   }
 }
 
@@ -95,10 +114,13 @@ export function sampleMult(p: Float32Array, coin: number): number {
   return p.length - 1;
 }
 
-/** Nucleus sampling (run.c sample_topp): smallest set of tokens whose mass exceeds topP. */
-export function sampleTopP(p: Float32Array, topP: number, coin: number, scratch: Int32Array): number {
+/**
+ * Nucleus sampling (run.c sample_topp): smallest set of tokens whose mass exceeds topP. `vocab`:
+ * the vocabulary `p` comes from (run.c's cutoff divides by it) when `p` holds only some of it.
+ */
+export function sampleTopP(p: Float32Array, topP: number, coin: number, scratch: Int32Array, vocab = p.length): number {
   const n = p.length;
-  const cutoff = Math.fround(Math.fround(1 - topP) / (n - 1)); // values below can't be in the nucleus
+  const cutoff = Math.fround(Math.fround(1 - topP) / (vocab - 1)); // values below can't be in the nucleus
   let n0 = 0;
   for (let i = 0; i < n; i++) if (p[i] >= cutoff) scratch[n0++] = i;
   const idx = sortByProbability(p, scratch.subarray(0, n0));
@@ -156,7 +178,7 @@ function penalise(p: Float32Array, history: ArrayLike<number>, penalty: number):
 }
 
 /** Keep the k largest logits (ties at the boundary by lowest index), set the rest to -Infinity. */
-function maskBelowTopK(p: Float32Array, k: number): void {
+export function maskBelowTopK(p: Float32Array, k: number): void {
   const heap = new Float32Array(k).fill(-Infinity); // min-heap of the k largest values seen
   for (let i = 0; i < p.length; i++) {
     if (p[i] <= heap[0]) continue;

@@ -92,3 +92,22 @@ test('presence and frequency penalties push greedy off tokens it has drawn', () 
   assert.deepEqual([0, 1, 2, 3, 4].map(() => frequency.sample(flat)), [0, 0, 1, 0, 1]);
   assert.throws(() => new Sampler(3, { presencePenalty: 3 }), /presence penalty must be in \[-2, 2\]/);
 });
+
+test('top-k samples on its k survivors exactly as over the whole masked vocabulary', async () => {
+  const { maskBelowTopK, sampleMult, softmaxF32 } = await import('../../src/generate/sampler.ts');
+  const V = 3000, rng = new Rng(9);
+  for (const [topK, topP, temperature] of [[40, 0.95, 1], [5, 1, 0.7], [200, 0.5, 1.3], [1, 0.9, 1]] as const) {
+    const seed = 77, sampler = new Sampler(V, { topK, topP, temperature, seed }), coins = new Rng(seed);
+    for (let t = 0; t < 30; t++) {
+      const logits = new Float32Array(V);
+      for (let i = 0; i < V; i++) logits[i] = Math.round(rng.nextF32() * 40) / 4; // ties at the boundary
+      const p = logits.slice();
+      maskBelowTopK(p, topK);
+      for (let i = 0; i < V; i++) p[i] /= temperature;
+      softmaxF32(p);
+      const coin = coins.nextF32();
+      const expected = topP >= 1 ? sampleMult(p, coin) : sampleTopP(p, topP, coin, new Int32Array(V));
+      assert.equal(sampler.sample(logits), expected, `top-k ${topK} top-p ${topP} t ${temperature}, step ${t}`);
+    }
+  }
+});
