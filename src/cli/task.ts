@@ -2,10 +2,10 @@
 // or your own; docs/tasks.md) → split → SFT → evaluation → report and a model folder serve loads.
 import { basename, resolve } from 'node:path';
 import { runTask } from '../tasks/run.ts';
-import { CliError, intFlag, parseFlags } from './args.ts';
+import { CliError, intFlag, numFlag, parseFlags } from './args.ts';
 import { trainingSession } from './train-progress.ts';
 
-const HELP = `usage: wren task run DIR [--out RUN_DIR] [--threads N]
+const HELP = `usage: wren task run DIR [--out RUN_DIR] [--budget-minutes M] [--threads N]
 
 Runs the task in DIR/task.yaml: the seeded split of its data, a base model (a preset trained from
 scratch on the task's texts, or a model folder), SFT within the task's time budget, greedy answers
@@ -15,10 +15,11 @@ when the command runs again; Ctrl-C saves a checkpoint and the next run resumes 
 The task model is RUN_DIR/sft/checkpoint: 'wren serve --model RUN_DIR/sft/checkpoint' serves it.
 
   --out RUN_DIR   run folder (default runs/task-NAME, NAME the task folder's name)
+  --budget-minutes M  SFT's time limit instead of the task's budget_minutes
   --threads N     kernel threads (default: all cores)`;
 
 export async function run(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parseFlags(argv, { out: { type: 'string' }, threads: { type: 'string' } }, HELP);
+  const { values: v, positionals } = parseFlags(argv, { out: { type: 'string' }, threads: { type: 'string' }, 'budget-minutes': { type: 'string' } }, HELP);
   const [sub, dir, ...rest] = positionals;
   if (sub !== 'run') throw new CliError(sub ? `unknown subcommand '${sub}' (known: run)\n\n${HELP}` : HELP);
   if (!dir || rest.length) throw new CliError(`expected one task folder\n\n${HELP}`);
@@ -26,7 +27,7 @@ export async function run(argv: string[]): Promise<void> {
   const session = trainingSession();
   try {
     const r = await runTask({
-      taskDir: dir, out, threads: v.threads ? intFlag(v.threads, 'threads', 1, 1, 16) : undefined,
+      taskDir: dir, out, budgetMinutes: v['budget-minutes'] ? numFlag(v['budget-minutes'], 'budget-minutes', 30, 0.01, 24 * 60) : undefined, threads: v.threads ? intFlag(v.threads, 'threads', 1, 1, 16) : undefined,
       signal: session.signal, onTrain: session.show, log: (line) => process.stderr.write(line + '\n'),
     });
     session.done();

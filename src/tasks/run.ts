@@ -24,7 +24,8 @@ import { scoreOutputs } from './score.ts';
 import { TfidfIndex } from './tfidf.ts';
 
 export type TaskRunOptions = {
-  taskDir: string; out: string; threads?: number; signal?: AbortSignal;
+  taskDir: string; out: string; threads?: number; budgetMinutes?: number; // overrides the task's budget_minutes
+  signal?: AbortSignal;
   log?: (line: string) => void; onTrain?: (p: TrainProgress) => void;
 };
 
@@ -63,7 +64,8 @@ function dataStage(t: TaskConfig, dir: string, log: (s: string) => void): TaskSp
 
 export async function runTask(o: TaskRunOptions): Promise<TaskReport> {
   const log = o.log ?? (() => {});
-  const t = loadTaskConfig(o.taskDir);
+  const loaded = loadTaskConfig(o.taskDir);
+  const t: TaskConfig = o.budgetMinutes ? { ...loaded, budget_minutes: o.budgetMinutes } : loaded;
   const out = resolve(o.out);
   ensureWritableDir(out);
   const split = dataStage(t, join(out, 'data'), log);
