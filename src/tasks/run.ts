@@ -17,6 +17,7 @@ import { runSft } from '../train/sft.ts';
 import { makeBaseModel, type BaseModel } from './base-model.ts';
 import { loadTaskConfig, type TaskConfig } from './config.ts';
 import { IntentJudge } from './intent-judge.ts';
+import { placeholders } from './metrics/placeholders.ts';
 import { predict } from './predict.ts';
 import { writeTaskReport, type TaskReport } from './report.ts';
 import { readTaskRows, splitTaskRows, type TaskRow, type TaskSplit } from './rows.ts';
@@ -121,9 +122,10 @@ export async function runTask(o: TaskRunOptions): Promise<TaskReport> {
   const retrieval = evalRows.map((r) => split.train[index.nearest(r.input).doc].references[0]);
   const judge = t.kind === 'support' && t.data.label
     ? IntentJudge.train(split.train.map((r) => ({ text: r.references[0], label: r.label ?? '' }))) : undefined;
+  const slots = t.kind === 'support' ? new Set(split.train.flatMap((r) => placeholders(r.references[0]))) : undefined;
   const systems: TaskReport['systems'] = {
-    [`wren (${t.name})`]: scoreOutputs(t.kind, evalRows, outputs, judge),
-    'retrieval (TF-IDF nearest training input → its reference)': scoreOutputs(t.kind, evalRows, retrieval, judge),
+    [`wren (${t.name})`]: scoreOutputs(t.kind, evalRows, outputs, judge, slots),
+    'retrieval (TF-IDF nearest training input → its reference)': scoreOutputs(t.kind, evalRows, retrieval, judge, slots),
   };
   if (t.kind === 'summarize') systems['lead sentence'] = scoreOutputs(t.kind, evalRows, evalRows.map((r) => r.sourceParts?.[0] ?? r.input.split(/(?<=[.!?])\s+/)[0]), judge);
   const notes = [

@@ -47,9 +47,11 @@ test('placeholder fidelity: slots kept, none invented', () => {
   const ref = 'Log in to {{Website Name}}, open {{Order Details}} and find {{Order Number}}.';
   assert.deepEqual(placeholders(ref), ['Website Name', 'Order Details', 'Order Number']);
   const ok = checkPlaceholders('Go to {{Order Details}} on {{Website Name}} for {{Order Number}} ({{Order Number}} again)', ref);
-  assert.deepEqual(ok, { kept: 3, expected: 3, invented: [], faithful: true });
+  assert.deepEqual(ok, { kept: 3, expected: 3, invented: [], unknown: [], faithful: true });
   const invented = checkPlaceholders('Call {{Customer Support Phone Number}} about {{Order Number}}', ref);
-  assert.deepEqual(invented, { kept: 1, expected: 3, invented: ['Customer Support Phone Number'], faithful: false });
+  assert.deepEqual(invented, { kept: 1, expected: 3, invented: ['Customer Support Phone Number'], unknown: [], faithful: false });
+  const known = new Set(['Order Number', 'Customer Support Phone Number']);
+  assert.deepEqual(checkPlaceholders('Call {{Customer Support Phone Number}} about {{Order Numbr}}', ref, known).unknown, ['Order Numbr']);
   assert.equal(checkPlaceholders('No slots here.', 'None there either.').faithful, true);
   assert.equal(checkPlaceholders('{{Refund Policy}}', 'None there.').faithful, false);
 });

@@ -41,7 +41,7 @@ test('wren task run: data → base → SFT → eval → report, resumable, and t
   const names = Object.keys(r.systems);
   assert.equal(names.length, 2);
   for (const name of names) {
-    for (const k of ['rouge1', 'rouge2', 'rougeL', 'words', 'repetition', 'intent_accuracy', 'placeholder_fidelity', 'placeholders_invented']) {
+    for (const k of ['rouge1', 'rouge2', 'rougeL', 'words', 'repetition', 'intent_accuracy', 'placeholder_fidelity', 'placeholders_invented', 'placeholders_unknown']) {
       const v = r.systems[name][k];
       assert.ok(Number.isFinite(v) && v >= 0, `${name}.${k} = ${v}`);
     }
