@@ -2,11 +2,11 @@
 // without the named columns, a split that leaves no evaluation (or no training) rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTaskConfig } from '../../src/tasks/config.ts';
 import { readTaskRows, splitTaskRows } from '../../src/tasks/rows.ts';
-import { scratchDir } from '../_helpers.ts';
+import { runCli, scratchDir } from '../_helpers.ts';
 
 const GOOD = {
   name: 'tiny', kind: 'support', budget_minutes: 1,
@@ -63,4 +63,13 @@ test('a split that leaves no evaluation or no training rows is an error naming s
   const t = loadTaskConfig(dir);
   assert.throws(() => splitTaskRows(readTaskRows(t), t.split, t.file), /split\.eval_rows 4 leaves no training rows \(4 usable rows\)/);
   assert.match(readFileSync(join(dir, 'rows.csv'), 'utf8'), /^instruction,intent,response/); // the user's file untouched
+});
+
+test('wren task run on a bad folder exits 2 with one line naming the key; the run folder is not started', () => {
+  const dir = folder({ ...GOOD, eval: { max_tokens: 4, temperature: 1 } }), out = join(dir, 'run');
+  const r = runCli(['task', 'run', dir, '--out', out], { timeoutMs: 30_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^wren task: .*task\.yaml: eval: unknown key 'temperature'\n$/);
+  assert.equal(runCli(['task', 'fly', dir]).status, 2);
+  assert.ok(!existsSync(out));
 });
