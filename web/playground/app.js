@@ -8,7 +8,7 @@ import { readSse } from './sse.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-const state = { device: 'browser', models: [], serverModels: [], loaded: null, history: [], worker: null, running: null };
+const state = { device: 'browser', models: [], serverModels: [], loaded: null, history: [], worker: null, running: null, loads: 0 };
 
 function setStatus(status, message, isError = false) {
   $('status').textContent = status;
@@ -19,15 +19,26 @@ function setStatus(status, message, isError = false) {
 }
 
 // ---- the engine worker ------------------------------------------------------------------------
-let onWorker = () => {};
-let onWorkerDied = () => {};
+// Every message carries an id and every answer names it, so an answer never reaches the wrong
+// caller (a model loading at start while the user opens another from disk).
+const pending = new Map(); // id → { resolve, reject, onToken }
+let lastId = 0;
 function startWorker() {
   const w = new Worker(new URL('engine-worker.js', import.meta.url), { type: 'module', name: 'wren engine' });
-  w.onmessage = (e) => onWorker(e.data);
+  w.onmessage = (e) => {
+    const m = e.data, p = pending.get(m.id);
+    if (!p) return;
+    if (m.type === 'token') return p.onToken?.(m);
+    pending.delete(m.id);
+    if (m.type === 'error') p.reject(new Error(m.message));
+    else p.resolve(m);
+  };
   w.onerror = (e) => { // the worker itself died (a bundle that fails to load): start a fresh one
     e.preventDefault();
     state.worker = null; state.loaded = null;
-    onWorkerDied(new Error(`the engine stopped: ${e.message || 'unknown error'}`));
+    const err = new Error(`the engine stopped: ${e.message || 'unknown error'}`);
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
   };
   return w;
 }
@@ -37,14 +48,10 @@ function engine() {
 }
 /** Send a message; resolves with the engine's answer ('loaded' | 'done'), streaming tokens to onToken. */
 function ask(msg, onToken) {
+  const id = ++lastId;
   return new Promise((resolve, reject) => {
-    onWorkerDied = reject;
-    onWorker = (m) => {
-      if (m.type === 'token') onToken?.(m);
-      else if (m.type === 'error') reject(new Error(m.message));
-      else if (m.type === 'loaded' || m.type === 'done') resolve(m);
-    };
-    engine().postMessage(msg);
+    pending.set(id, { resolve, reject, onToken });
+    engine().postMessage({ ...msg, id });
   });
 }
 
@@ -70,20 +77,23 @@ function describe(info, label) {
 }
 
 async function loadSource(source, label) {
+  const mine = ++state.loads; // a later load supersedes this one: its answer then changes nothing
   setStatus('loading', `loading ${label}…`);
   lockModel(true);
   try {
     const { info } = await ask({ type: 'load', source });
+    if (mine !== state.loads) return false;
     state.loaded = info;
     setStatus('idle', describe(info, label));
     return true;
   } catch (err) {
+    if (mine !== state.loads) return false;
     state.loaded = null;
     $('engine').textContent = 'engine: not loaded';
     setStatus('error', `${label}: ${err.message}`, true);
     return false;
   } finally {
-    lockModel(false);
+    if (mine === state.loads) lockModel(false);
   }
 }
 
