@@ -3,7 +3,7 @@
 // compares the result with an uninterrupted run. FAULT_CAMPAIGNS sets how many campaigns a test runs
 // (`npm run test:faults` runs 100 per command; `npm test` a few); FAULT_LOG=1 prints each campaign.
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, type CliResult } from '../_helpers.ts';
 import { mulberry32 } from '../../src/util/rng.ts';
@@ -11,7 +11,8 @@ import { mulberry32 } from '../../src/util/rng.ts';
 /** Campaigns for one test: `quick` in `npm test`; FAULT_CAMPAIGNS per command, shared by its `parts` tests. */
 export const campaigns = (quick: number, parts = 1) => (process.env.FAULT_CAMPAIGNS ? Math.ceil(Number(process.env.FAULT_CAMPAIGNS) / parts) : quick);
 
-const size = (path: string) => (existsSync(path) ? statSync(path).size : 0);
+// The watched file may be renamed between any two calls (a .partial becomes the output): no stat may throw.
+const size = (path: string) => statSync(path, { throwIfNoEntry: false })?.size ?? 0;
 
 /** Runs `wren <args>`; SIGKILLs it once `watch` holds `killAtBytes` bytes, unless it ended first. */
 export function runUntilGrown(args: string[], watch: string, killAtBytes: number, env: Record<string, string> = {}): Promise<CliResult & { killed: boolean }> {
