@@ -140,13 +140,13 @@ function choices(n: number, body: Shared, promptIds: number[], promptParam: stri
   const seed = body.seed ?? Math.floor(Math.random() * 2 ** 31);
   const userStops = body.stop == null ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop;
   return Array.from({ length: n }, (_, i) => {
-    const sampling: SamplerOptions = {
-      temperature: body.temperature ?? 1,
+    const sampling: SamplerOptions = { // unset fields take the Sampler's defaults, but top_p's is OpenAI's (1)
+      temperature: body.temperature ?? undefined,
       topP: body.top_p ?? 1,
-      topK: body.top_k ?? 0,
-      repetitionPenalty: body.repetition_penalty ?? 1,
-      presencePenalty: body.presence_penalty ?? 0,
-      frequencyPenalty: body.frequency_penalty ?? 0,
+      topK: body.top_k ?? undefined,
+      repetitionPenalty: body.repetition_penalty ?? undefined,
+      presencePenalty: body.presence_penalty ?? undefined,
+      frequencyPenalty: body.frequency_penalty ?? undefined,
       seed: seed + i,
     };
     return { promptIds, maxTokens, sampling, stop: [...stop, ...userStops], stopIds, topLogprobs };

@@ -238,7 +238,9 @@ export class Scheduler {
       if (!segments[i].logits) continue;
       this.advance(job, arena.f32At(out + r++ * V * 4, V));
     }
-    this.decodeTimes.push({ at: performance.now(), tokens: decoding });
+    const now = performance.now();
+    this.decodeTimes.push({ at: now, tokens: decoding });
+    while (now - this.decodeTimes[0].at >= 10_000) this.decodeTimes.shift(); // bounded without a scrape too
   }
 
   /** Sample the job's next token from its logits and hand it out; end the job when it is done. */
