@@ -18,7 +18,8 @@
         "src/kernels/matmul_q4_0.c",
         "src/kernels/cross_entropy.c",
         "src/kernels/adamw.c",
-        "src/kernels/sumsq.c"
+        "src/kernels/sumsq.c",
+        "src/kernels/dropout.c"
       ],
       "cflags": ["-O3", "-std=c11", "-fno-math-errno", "-pthread", "<!@(node src/kernels/native/cpu-flags.cjs)"],
       "cflags!": ["-O2", "-O0"],

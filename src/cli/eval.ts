@@ -5,9 +5,11 @@ import type { BackendName } from '../engine/backend.ts';
 
 const HELP = `usage: wren eval --model DIR --data FILE_OR_DIR [--seq-len N] [--batch-size N] [--batches N] [--threads N] [--backend B]
 
-Prints the model's loss per token (nats) and bits per byte on held-out text: a shard folder from
-'wren tokenize' (its val split) or a text/JSONL file. Bits per byte compare models whose
-tokenizers differ.`;
+Prints the model's loss per token (nats) and bits per byte on held-out data: a shard folder from
+'wren tokenize' (its val split, in the trainer's windows) or a text/JSONL file, scored document by
+document (split at <|endoftext|>; BOS + tokens in windows of the context; every token after BOS
+predicted once; bits over the documents' UTF-8 bytes: docs/training.md). Bits per byte compare
+models whose tokenizers differ.`;
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseFlags(argv, {
@@ -22,5 +24,5 @@ export async function run(argv: string[]): Promise<void> {
     threads: values.threads ? intFlag(values.threads, 'threads', 1, 1, 16) : undefined,
     backend: values.backend as BackendName | undefined,
   });
-  console.log(JSON.stringify({ loss_per_token: +r.lossPerToken.toFixed(5), bits_per_byte: +r.bitsPerByte.toFixed(5), tokens: r.tokens, split: r.split }));
+  console.log(JSON.stringify({ loss_per_token: +r.lossPerToken.toFixed(5), bits_per_byte: +r.bitsPerByte.toFixed(5), tokens: r.tokens, split: r.split, ...(r.documents !== undefined ? { documents: r.documents, bytes: r.bytes } : {}) }));
 }

@@ -27,6 +27,7 @@ export function estimateNs<K extends KernelName>(kernel: K, args: KernelArgs[K])
     case 'softmax': case 'argmax': return a[2] < 2 ? 0 : a[2] * a[3];
     case 'swiglu': return a[3] * 2;
     case 'add': return a[3] / 2;
+    case 'dropout': return a[2];
     case 'embedding': return a[3] < 2 ? 0 : (a[3] * a[4]) / 2;
     default: return Infinity;
   }

@@ -60,6 +60,11 @@ export type KernelArgs = {
   /** partials (MAX_THREADS) float: thread tid writes Σ x² over its slice of x (n) into partials[tid];
    *  slots of threads not run stay as they were (the caller zeroes them and sums all) */
   sumsq: [partials: Ptr, x: Ptr, n: number];
+  /** out (n) = (accumulate ? out : 0) + (keep(i) ? x·scale : 0); element i is kept when the 31-bit hash
+   *  of (seed, i) is ≥ threshold (round(p·2³¹)); scale = fround(1/(1-p)). The same seed replays the
+   *  mask, so the backward is this kernel on the gradients with accumulate = 1. out may alias x
+   *  when accumulate is 0. */
+  dropout: [out: Ptr, x: Ptr, n: number, threshold: number, scale: number, seed: number, accumulate: number];
 };
 
 export type KernelName = keyof KernelArgs;
@@ -67,5 +72,5 @@ export type KernelName = keyof KernelArgs;
 export const KERNEL_NAMES = [
   'matmul', 'rmsnorm', 'rope', 'attention', 'swiglu', 'add', 'embedding', 'softmax', 'argmax', 'matmul_q8_0', 'matmul_q4_0',
   'rmsnorm_backward', 'rope_backward', 'attention_backward', 'swiglu_backward', 'embedding_backward',
-  'softmax_cross_entropy', 'adamw', 'sumsq',
+  'softmax_cross_entropy', 'adamw', 'sumsq', 'dropout',
 ] as const satisfies readonly KernelName[];

@@ -1,12 +1,13 @@
 // Plain TypeScript kernels for training: the backward of each forward op in reference-kernels.ts,
-// the fused softmax-cross-entropy, AdamW and the sum of squares used for gradient clipping.
+// the fused softmax-cross-entropy, AdamW, the sum of squares used for gradient clipping and
+// dropout (its own backward).
 // Slow and obviously right (float64 sums); the test oracle for the C versions. Gradient buffers
 // (d*) accumulate, as the contract says, except where the contract says in place.
 import type { ReferenceKernel } from './reference-kernels.ts';
 
 export type BackwardKernelName =
   | 'rmsnorm_backward' | 'rope_backward' | 'attention_backward' | 'swiglu_backward'
-  | 'embedding_backward' | 'softmax_cross_entropy' | 'adamw' | 'sumsq';
+  | 'embedding_backward' | 'softmax_cross_entropy' | 'adamw' | 'sumsq' | 'dropout';
 
 export const referenceBackwardKernels: { [K in BackwardKernelName]: ReferenceKernel<K> } = {
   rmsnorm_backward({ f }, dx, dw, dout, x, w, M, C, eps) {
@@ -122,5 +123,17 @@ export const referenceBackwardKernels: { [K in BackwardKernelName]: ReferenceKer
     let s = 0;
     for (let j = 0; j < n; j++) s += f[(x >> 2) + j] ** 2;
     f[partials >> 2] = s;
+  },
+
+  dropout({ f }, out, x, n, threshold, scale, seed, accumulate) {
+    const oo = out >> 2, xo = x >> 2, mix = Math.imul(seed, 0x9e3779b9);
+    for (let j = 0; j < n; j++) {
+      let h = (j ^ mix) >>> 0; // lowbias32, as dropout.c
+      h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+      h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+      h = (h ^ (h >>> 16)) >>> 1;
+      const y = h >= threshold ? Math.fround(f[xo + j] * scale) : 0;
+      f[oo + j] = accumulate ? f[oo + j] + y : y;
+    }
   },
 };

@@ -63,6 +63,16 @@ export function add(tape: Tape, a: Tensor, b: Tensor, n: number): Tensor {
   return out;
 }
 
+/** out (n) = x with each element zeroed with probability p and the rest scaled by 1/(1-p); the mask
+ *  is a hash of (seed, index), so the backward replays it from the seed. p = 0 is x itself. */
+export function dropout(tape: Tape, x: Tensor, n: number, p: number, seed: number): Tensor {
+  if (p <= 0) return x;
+  const out = tape.tensor(n), threshold = Math.round(p * 2 ** 31), scale = Math.fround(1 / (1 - p));
+  tape.run('dropout', out.ptr, x.ptr, n, threshold, scale, seed, 0);
+  tape.record(() => { if (x.grad) tape.run('dropout', x.grad, out.grad, n, threshold, scale, seed, 1); });
+  return out;
+}
+
 /** out (M,C) = table (V,C) rows picked by ids (M) int32 */
 export function embedding(tape: Tape, table: Tensor, ids: Ptr, M: number, C: number): Tensor {
   const out = tape.tensor(M * C);

@@ -13,8 +13,9 @@ export interface Trainable {
   readonly grads: ParameterBlock;    // ∂loss/∂weights, same layout
   readonly tape: Tape;
   /** Training forward on the current batch: the loss's gradient (scaled by `gradScale`) is in
-   *  place for `backward()`. */
-  trainForward(gradScale: number): void;
+   *  place for `backward()`. `noiseSeed` draws the training noise (dropout) of this micro-batch;
+   *  the loop derives it from the run's seed and the step, so a resume replays it. */
+  trainForward(gradScale: number, noiseSeed?: number): void;
   /** Accumulate ∂loss/∂weights of the last training forward into `grads`. */
   backward(): void;
   /** Mean loss of the last forward over what it counts (real targets, labelled sequences). */

@@ -1,9 +1,8 @@
-// `wren eval`: a saved model's loss per token and bits per byte on a held-out text. The data is a
-// shard folder (its val split, or train when there is no val) or a text/JSONL file, which is
-// tokenized first with the model's own tokenizer into a temporary shard folder.
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// `wren eval`: a saved model's loss per token and bits per byte on held-out data. The data is a
+// shard folder (its val split, or train when there is no val: the trainer's windows, which run
+// across documents) or a text/JSONL file, scored document by document with the held-out protocol
+// of evaluate-documents.ts (the one real-text figures use).
+import { existsSync, statSync } from 'node:fs';
 import { createBackend, type BackendName } from '../engine/backend.ts';
 import { WrenError } from '../errors.ts';
 import { readSafetensors } from '../formats/safetensors.ts';
@@ -11,13 +10,13 @@ import { fromHfTensors } from '../formats/hf-llama.ts';
 import { readConfigFile, resolveModelFiles } from '../nn/load.ts';
 import { CausalLM } from '../nn/heads/causal-lm.ts';
 import { bitsPerByte, evaluateLoss } from './evaluate.ts';
+import { evaluateDocuments, readHeldOutDocuments } from './evaluate-documents.ts';
 import { TokenWindowLoader } from './loader.ts';
 import { readShardIndex } from './shards.ts';
-import { tokenizeToShards } from './tokenize.ts';
 import { loadTokenizerFile } from './tokenizer-file.ts';
 
 export type EvalOptions = { model: string; data: string; seqLen?: number; batchSize?: number; batches?: number; threads?: number; backend?: BackendName | 'auto' };
-export type EvalReport = { lossPerToken: number; bitsPerByte: number; tokens: number; split: 'train' | 'val' };
+export type EvalReport = { lossPerToken: number; bitsPerByte: number; tokens: number; split: 'train' | 'val' | 'documents'; documents?: number; bytes?: number };
 
 export async function evaluateModel(o: EvalOptions): Promise<EvalReport> {
   const files = resolveModelFiles(o.model);
@@ -26,26 +25,29 @@ export async function evaluateModel(o: EvalOptions): Promise<EvalReport> {
   const tf = loadTokenizerFile(files.tokenizer);
   if (tf.tokenizer.vocabSize !== config.vocab_size) throw new WrenError(`${files.tokenizer}: ${tf.tokenizer.vocabSize} tokens, but the model's vocab_size is ${config.vocab_size}`);
   if (!existsSync(o.data)) throw new WrenError(`${o.data}: no such file or folder`);
-  let dir = o.data, tmp: string | null = null;
-  if (!statSync(o.data).isDirectory()) {
-    tmp = dir = mkdtempSync(join(tmpdir(), 'wren-eval-'));
-    await tokenizeToShards({ tokenizer: files.tokenizer, inputs: [o.data], out: dir, valFraction: 0 });
-  }
+  const documents = statSync(o.data).isDirectory() ? null : await readHeldOutDocuments(o.data);
   const backend = await createBackend({ backend: o.backend, threads: o.threads });
   try {
-    const index = readShardIndex(dir);
+    const load = (T: number) => {
+      const model = new CausalLM(config, backend, o.batchSize ?? 8, T);
+      fromHfTensors(config, readSafetensors(files.weights).tensors, model.params, files.weights);
+      return model;
+    };
+    if (documents) {
+      const r = evaluateDocuments(load(Math.min(o.seqLen ?? config.max_position_embeddings, config.max_position_embeddings)), tf.tokenizer, documents);
+      return { lossPerToken: r.lossPerToken, bitsPerByte: r.bitsPerByte, tokens: r.tokens, split: 'documents', documents: r.documents, bytes: r.bytes };
+    }
+    const index = readShardIndex(o.data);
     if (index.tokenizer.sha256 !== tf.sha256) throw new WrenError(`${o.data}: these shards were made with tokenizer '${index.tokenizer.file}', not the model's ${files.tokenizer}`);
     const split = index.val.length ? 'val' : 'train';
     const total = index[split].reduce((a, s) => a + s.tokens, 0);
     const T = Math.min(o.seqLen ?? config.max_position_embeddings, config.max_position_embeddings, Math.max(1, total - 1));
-    const model = new CausalLM(config, backend, o.batchSize ?? 8, T);
-    fromHfTensors(config, readSafetensors(files.weights).tensors, model.params, files.weights);
-    const loader = new TokenWindowLoader(dir, index, split, T);
+    const model = load(T);
+    const loader = new TokenWindowLoader(o.data, index, split, T);
     const r = evaluateLoss(model, loader, o.batches ?? Math.ceil(loader.sequentialWindows / model.B));
     loader.close();
     return { lossPerToken: r.loss, bitsPerByte: bitsPerByte(r.loss, total, index.source_bytes[split]), tokens: r.tokens, split };
   } finally {
     backend.dispose();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -21,6 +21,14 @@ export type LoopSettings = {
   eval_interval: number; checkpoint_interval: number; seed: number;
 };
 
+/** The training noise's seed for micro-batch `micro` of update `step`: a function of the run's seed
+ *  and the position only, so an exact resume draws the same masks. */
+export function noiseSeed(seed: number, step: number, micro: number): number {
+  let h = (Math.imul(seed ^ 0x5bd1e995, 0x01000193) ^ Math.imul(step + 1, 0x9e3779b1) ^ Math.imul(micro + 1, 0x85ebca6b)) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+  return (h ^ (h >>> 12)) & 0x7fffffff;
+}
+
 export interface BatchSource {
   /** Puts the next training micro-batch into the model, drawing from `rng`; returns its tokens. */
   next(rng: SeededRng): number;
@@ -98,7 +106,7 @@ export async function runTrainingLoop(o: LoopOptions): Promise<TrainResult> {
       let sum = 0, stepTokens = 0;
       for (let a = 0; a < s.grad_accum; a++) {
         stepTokens += source.next(rng);
-        model.trainForward(1 / s.grad_accum);
+        model.trainForward(1 / s.grad_accum, noiseSeed(s.seed, step, a));
         sum += model.meanLoss();
         model.backward();
       }

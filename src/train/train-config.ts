@@ -29,6 +29,7 @@ export type TrainConfig = {
   checkpoint_interval: number; // updates between checkpoints (0: only at the end)
   seed: number;
   init_std: number;
+  dropout: number;             // training noise on the embeddings and residual branches, in [0, 1)
   threads?: number;
   backend?: 'reference' | 'wasm' | 'native' | 'auto';
 };
@@ -36,11 +37,11 @@ export type TrainConfig = {
 const DEFAULTS: Omit<TrainConfig, 'model' | 'tokenizer' | 'data' | 'out'> = {
   batch_size: 16, seq_len: 256, grad_accum: 1, steps: 1000, lr: 1e-3, min_lr: 1e-4, warmup_steps: 100,
   weight_decay: 0.1, beta1: 0.9, beta2: 0.95, eps: 1e-8, grad_clip: 1, eval_interval: 100, eval_batches: 8,
-  checkpoint_interval: 500, seed: 1337, init_std: 0.02,
+  checkpoint_interval: 500, seed: 1337, init_std: 0.02, dropout: 0,
 };
 const INTS = ['batch_size', 'seq_len', 'grad_accum', 'steps', 'warmup_steps', 'eval_interval', 'eval_batches', 'checkpoint_interval', 'seed', 'threads'] as const;
 const POSITIVE_INTS = new Set(['batch_size', 'seq_len', 'grad_accum', 'steps', 'eval_batches', 'threads']);
-const NUMS = ['lr', 'min_lr', 'weight_decay', 'beta1', 'beta2', 'eps', 'grad_clip', 'init_std'] as const;
+const NUMS = ['lr', 'min_lr', 'weight_decay', 'beta1', 'beta2', 'eps', 'grad_clip', 'init_std', 'dropout'] as const;
 const PATHS = ['tokenizer', 'data', 'out'] as const;
 const KNOWN = new Set<string>(['model', 'backend', ...INTS, ...NUMS, ...PATHS]);
 
@@ -85,6 +86,7 @@ export function parseTrainConfig(raw: unknown, source = 'train config', baseDir 
   }
   const c = cfg as TrainConfig;
   if (c.beta1 >= 1 || c.beta2 >= 1) throw new WrenError(`${source}: beta1 and beta2 must be below 1`);
+  if (c.dropout >= 1) throw new WrenError(`${source}: 'dropout' must be below 1, got ${c.dropout}`);
   if (c.seq_len > c.model.max_position_embeddings) {
     throw new WrenError(`${source}: seq_len ${c.seq_len} exceeds the model's max_position_embeddings ${c.model.max_position_embeddings}`);
   }

@@ -56,7 +56,7 @@ export async function trainModel(cfg: TrainConfig, opts: TrainOptions = {}): Pro
   try {
     const missing = KERNEL_NAMES.filter((k) => !backend.supports(k));
     if (missing.length) throw new WrenError(`backend ${backend.name} cannot train: it lacks ${missing.join(', ')}`);
-    const model = new CausalLM(cfg.model, backend, cfg.batch_size, cfg.seq_len);
+    const model = new CausalLM(cfg.model, backend, cfg.batch_size, cfg.seq_len, cfg.dropout);
     initParameters(model.params, cfg.model, cfg.seed, cfg.init_std);
     source = new TokenWindowBatches(model, cfg.data, index, cfg.eval_batches);
     return await runTrainingLoop({

@@ -131,6 +131,17 @@ table('add', lengths.flatMap((n) => [false, true].map((inPlace): Case => ({
   run: (be, p) => be.run('add', p.out, p.a, p.b, n),
 }))));
 
+// dropout: p 0, 0.1, 0.5 and 0.9; forward (into a fresh buffer and in place) and the accumulating backward.
+table('dropout', lengths.flatMap((n) => [0, 0.1, 0.5, 0.9].flatMap((prob) => [0, 1, 2].map((mode): Case => {
+  const threshold = Math.round(prob * 2 ** 31), scale = Math.fround(1 / (1 - prob)), dseed = 12345 + n;
+  return {
+    name: `${n} p${prob} ${['forward', 'in place', 'accumulate'][mode]}`,
+    inputs: mode === 1 ? {} : { x: rand(n) },
+    outputs: mode === 1 ? { out: rand(n) } : { out: mode === 2 ? rand(n) : new Float32Array(n) },
+    run: (be, p) => be.run('dropout', p.out, mode === 1 ? p.out : p.x, n, threshold, scale, dseed, mode === 2 ? 1 : 0),
+  };
+}))));
+
 table('embedding', [[1, 1, 1], [3, 17, 5], [17, 255, 100], [4, 257, 3]].map(([M, C, V]): Case => ({
   name: `M${M} C${C} V${V}`,
   inputs: { table: rand(V * C), ids: Int32Array.from({ length: M }, (_, m) => (m * 7 + 3) % V) },

@@ -27,7 +27,8 @@ export class CausalLM implements Trainable {
   /** Per-sequence gradient weights (B) for the next forward, or null for one weight (DPO sets them). */
   rowScales: number[] | null = null;
 
-  constructor(readonly config: LlamaConfig, readonly backend: Backend, readonly B: number, readonly T: number) {
+  /** `dropout`: the trunk's training noise (0: none); evaluation forwards never drop. */
+  constructor(readonly config: LlamaConfig, readonly backend: Backend, readonly B: number, readonly T: number, readonly dropout = 0) {
     const a = backend.arena, table = parameterTable(config);
     this.t = T;
     this.params = new ParameterBlock(a, table);
@@ -35,18 +36,20 @@ export class CausalLM implements Trainable {
     this.ids = a.alloc(B * T * 4);
     this.targets = a.alloc(B * T * 4);
     this.tape = new Tape(backend);
-    this.tape.plan(() => this.forward(1));
+    this.tape.plan(() => this.forward(1, 0)); // with the dropout buffers a training pass needs
   }
 
   private p = (name: ParamName, layer = 0): Tensor =>
     ({ ptr: this.params.ptr(name, layer), grad: this.grads.ptr(name, layer), size: 0 });
 
   /** Forward pass on `ids`/`targets`; returns the per-token losses (B·T floats) pointer. The
-   *  logits' gradient (scaled by `gradScale`) is already computed; call `backward()` next. */
-  forward(gradScale: number): Ptr {
+   *  logits' gradient (scaled by `gradScale`) is already computed; call `backward()` next. With a
+   *  `noiseSeed` (training) the trunk applies its dropout, masks drawn from that seed. */
+  forward(gradScale: number, noiseSeed?: number): Ptr {
     const c = this.config, t = this.tape, M = this.B * this.t, C = c.hidden_size, V = c.vocab_size;
     t.begin();
-    const x = llamaTrunk(t, c, this.p, this.ids, this.B, this.t);    // x (M, C)
+    const drop = this.dropout > 0 && noiseSeed !== undefined ? { p: this.dropout, seed: noiseSeed } : undefined;
+    const x = llamaTrunk(t, c, this.p, this.ids, this.B, this.t, drop);    // x (M, C)
     const xn = rmsnorm(t, x, this.p('finalNorm'), M, C, c.rms_norm_eps);      // xn (M, C)
     const head = this.p(this.params.has('lmHead') ? 'lmHead' : 'embed');
     const logits = linear(t, xn, head, M, C, V, true);                       // logits (M, V)
@@ -72,8 +75,8 @@ export class CausalLM implements Trainable {
   }
 
   /** The gradient of the mean loss over the batch's real targets, times `gradScale`. */
-  trainForward(gradScale: number): void {
-    this.forward(gradScale / Math.max(1, this.targetCount));
+  trainForward(gradScale: number, noiseSeed?: number): void {
+    this.forward(gradScale / Math.max(1, this.targetCount), noiseSeed);
   }
 
   /** Accumulate ∂loss/∂weights of the last forward into `grads`. */
