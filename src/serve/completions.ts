@@ -26,11 +26,16 @@ type Outcome = ModeratedResult; // a JobResult, or one cut by the guard (finish_
 type Choice = { index: number; events: AsyncGenerator<TokenEvent, Outcome> };
 type Shared = Pick<CompletionRequest, 'temperature' | 'top_p' | 'top_k' | 'repetition_penalty' | 'presence_penalty' | 'frequency_penalty' | 'seed' | 'stop' | 'logit_bias'>;
 
-export function completion(body: CompletionRequest, ctx: RequestContext): Promise<object> | AsyncIterable<object> {
+/** The completion fields Wren refuses, whichever model answers (the router checks them too). */
+export function checkCompletionFields(body: CompletionRequest): void {
   if (body.echo) throw badRequest('echo is not supported', 'echo');
   if (body.suffix) throw badRequest('suffix (insertion) is not supported', 'suffix');
+  if (body.best_of != null && body.best_of !== (body.n ?? 1)) throw badRequest('best_of other than n is not supported', 'best_of');
+}
+
+export function completion(body: CompletionRequest, ctx: RequestContext): Promise<object> | AsyncIterable<object> {
+  checkCompletionFields(body);
   const n = body.n ?? 1;
-  if (body.best_of != null && body.best_of !== n) throw badRequest('best_of other than n is not supported', 'best_of');
   const model = ctx.model;
   const prompts: (string | number[])[] = typeof body.prompt === 'string' ? [body.prompt]
     : typeof body.prompt[0] === 'number' ? [body.prompt as number[]] : (body.prompt as (string | number[])[]);
@@ -75,14 +80,19 @@ export function completion(body: CompletionRequest, ctx: RequestContext): Promis
   }));
 }
 
+/** A request's messages as the chat template takes them (developer is system; text parts joined). */
+export function chatMessages(body: ChatRequest): ChatMessage[] {
+  return body.messages.map((m) => ({
+    role: m.role === 'developer' ? 'system' : m.role,
+    content: typeof m.content === 'string' ? m.content : (m.content ?? []).map((p) => p.text).join(''),
+  }));
+}
+
 export function chatCompletion(body: ChatRequest, ctx: RequestContext): Promise<object> | AsyncIterable<object> {
   if (body.tools?.length || body.functions?.length) throw badRequest('tools and functions are not supported', body.tools?.length ? 'tools' : 'functions');
   if (body.response_format && body.response_format.type !== 'text') throw badRequest(`response_format ${body.response_format.type} is not supported (only text)`, 'response_format');
   const model = ctx.model;
-  const messages: ChatMessage[] = body.messages.map((m) => ({
-    role: m.role === 'developer' ? 'system' : m.role,
-    content: typeof m.content === 'string' ? m.content : (m.content ?? []).map((p) => p.text).join(''),
-  }));
+  const messages = chatMessages(body);
   const prompt = model.encodeChat(messages);
   const maxTokens = budget(body.max_completion_tokens ?? body.max_tokens, body.max_completion_tokens != null ? 'max_completion_tokens' : 'max_tokens', Infinity, ctx);
   const top = body.logprobs ? body.top_logprobs ?? 0 : null;

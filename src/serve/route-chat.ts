@@ -1,23 +1,24 @@
-// Routing in the server (`wren serve --small … --large … --router DIR`): a chat request whose
-// model is "router" (the router's stored threshold) or "router-<policy>-<threshold>" (RouteLLM's
-// naming: that threshold for this request) is scored on its last message, as RouteLLM's
-// controller does, and answered by one model: the small Wren model through the scheduler, or the
-// large one through the shared OpenAI-compatible client, streamed either way. Every answer says
+// Routing in the server (`wren serve --small … --large … --router DIR`): a chat or text completion
+// request whose model is "router" (the router's stored threshold) or "router-<policy>-<threshold>"
+// (RouteLLM's naming: that threshold for this request) is scored on its prompt (a chat's last
+// message, as RouteLLM's controller does; route-requests.ts says what each route sends where) and
+// answered by one model: the small Wren model through the scheduler, or the large one through the
+// shared OpenAI-compatible client, streamed either way. Every answer says
 // which model answered and why: the `x-wren-route` header and a `wren_route` field (in the body,
 // or in the first chunk of a stream). When the large model fails before its first token (refused
 // connection, timeout, 5xx, a 4xx) the small model answers instead, unless fallback is off, and
 // the route says so; a failure after the stream started ends the stream with an error.
 import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
-import type { ChatMessage } from '../tokenizer/chat-template.ts';
 import type { Router, RouterPolicy } from '../router/router.ts';
 import { HeuristicRouter } from '../router/policies/heuristic.ts';
 import { RandomRouter } from '../router/policies/random.ts';
-import type { TeacherRequest } from '../llm/teacher.ts';
+import type { TeacherReply, TeacherRequest } from '../llm/teacher.ts';
 import { ApiError, badRequest } from './api-error.ts';
-import { chatCompletion, type RequestContext, type Usage } from './completions.ts';
-import type { ChatRequest } from './openai-schemas.ts';
+import type { RequestContext, Usage } from './completions.ts';
+import type { ChatRequest, CompletionRequest } from './openai-schemas.ts';
 import type { LargeModel } from './route-large.ts';
+import { routedChat, routedCompletion, type RoutedRequest } from './route-requests.ts';
 import { RouteMetrics, type RouteCosts, type RouteTarget } from './route-metrics.ts';
 import type { ServedModel } from './served-model.ts';
 
@@ -88,56 +89,60 @@ export class Routing {
     return { router, threshold };
   }
 
-  async chat(body: ChatRequest, ctxFor: (m: ServedModel) => RequestContext): Promise<RoutedReply> {
-    if ((body.n ?? 1) !== 1) throw badRequest('n must be 1 when the model is a router', 'n');
-    if (body.logprobs) throw badRequest('logprobs are not available when the model is a router', 'logprobs');
-    const { router, threshold } = this.resolve(body.model!);
-    const messages: ChatMessage[] = body.messages.map((m) => ({
-      role: m.role === 'developer' ? 'system' : m.role,
-      content: typeof m.content === 'string' ? m.content : (m.content ?? []).map((p) => p.text).join(''),
-    }));
-    const prompt = messages[messages.length - 1].content;
+  /** POST /v1/chat/completions with a router as the model. */
+  chat(body: ChatRequest, ctxFor: (m: ServedModel) => RequestContext): Promise<RoutedReply> {
+    return this.route(body.model!, () => routedChat(body), ctxFor);
+  }
+
+  /** POST /v1/completions with a router as the model. */
+  completion(body: CompletionRequest, ctxFor: (m: ServedModel) => RequestContext): Promise<RoutedReply> {
+    return this.route(body.model!, () => routedCompletion(body), ctxFor);
+  }
+
+  /** The one routing path: check the request, score its prompt, answer with one model. */
+  private async route(model: string, read: () => RoutedRequest, ctxFor: (m: ServedModel) => RequestContext): Promise<RoutedReply> {
+    const req = read();
+    const { router, threshold } = this.resolve(model);
     let score: number | null = null, routerError: string | undefined;
     const t0 = performance.now();
     try {
-      score = (await router.scoreAll([prompt]))[0];
+      score = (await router.scoreAll([req.prompt]))[0];
     } catch (err) {
       routerError = (err as Error).message;
     }
     this.metrics?.scored((performance.now() - t0) / 1000);
     const base = { policy: router.policy, score, threshold };
-    if (score === null) return this.small(body, ctxFor, { ...base, routed_to: 'small', reason: `the router failed (${routerError}): the small model answered` });
-    if (score < threshold) return this.small(body, ctxFor, { ...base, routed_to: 'small', reason: `score ${score.toFixed(4)} < threshold ${threshold}: the small model` });
+    if (score === null) return this.small(req, ctxFor, { ...base, routed_to: 'small', reason: `the router failed (${routerError}): the small model answered` });
+    if (score < threshold) return this.small(req, ctxFor, { ...base, routed_to: 'small', reason: `score ${score.toFixed(4)} < threshold ${threshold}: the small model` });
     const why = `score ${score.toFixed(4)} ≥ threshold ${threshold}`;
-    return this.large(body, messages, ctxFor, { ...base, reason: `${why}: the large model` }, why);
+    return this.large(req, ctxFor, { ...base, reason: `${why}: the large model` }, why);
   }
 
-  private small(body: ChatRequest, ctxFor: (m: ServedModel) => RequestContext, r: Omit<RouteInfo, 'answered_by' | 'model'>): RoutedReply {
+  private small(req: RoutedRequest, ctxFor: (m: ServedModel) => RequestContext, r: Omit<RouteInfo, 'answered_by' | 'model'>): RoutedReply {
     const route: RouteInfo = { ...r, answered_by: 'small', model: this.o.small.name };
     const ctx = ctxFor(this.o.small);
-    const out = chatCompletion({ ...body, model: this.o.small.name }, {
+    const out = req.small(this.o.small.name, {
       ...ctx, onDone: (u: Usage) => { ctx.onDone(u); this.metrics?.answered(route.routed_to, 'small', u.total_tokens); },
     });
     if (out instanceof Promise) return new RoutedReply(route, out.then((b) => ({ ...b, wren_route: route })));
     return new RoutedReply(route, withRouteFirst(out, route));
   }
 
-  private async large(body: ChatRequest, messages: ChatMessage[], ctxFor: (m: ServedModel) => RequestContext, r: Omit<RouteInfo, 'answered_by' | 'model' | 'routed_to'>, why: string): Promise<RoutedReply> {
+  private async large(req: RoutedRequest, ctxFor: (m: ServedModel) => RequestContext, r: Omit<RouteInfo, 'answered_by' | 'model' | 'routed_to'>, why: string): Promise<RoutedReply> {
     const { client, name } = this.o.large;
     const signal = ctxFor(this.o.small).signal;
-    const request: TeacherRequest = {
-      messages, signal, maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined, temperature: body.temperature ?? undefined,
-      topP: body.top_p ?? undefined, seed: body.seed ?? undefined, stop: body.stop == null ? undefined : typeof body.stop === 'string' ? [body.stop] : body.stop,
-    };
+    const request: TeacherRequest = { ...req.large, signal };
     const route: RouteInfo = { ...r, routed_to: 'large', answered_by: 'large', model: name };
     const fallBack = (err: unknown): RoutedReply => {
       const message = (err as Error).message;
       if (this.o.fallback === false) throw new ApiError(502, `the large model failed and fallback is off: ${message}`, 'server_error', null, 'large_model_failed');
       this.metrics?.fellBack(/timeout|within/.test(message) ? 'timeout' : /HTTP 5\d\d/.test(message) ? '5xx' : /HTTP 4\d\d/.test(message) ? '4xx' : 'connection');
-      return this.small(body, ctxFor, { ...r, routed_to: 'large', fallback: message, reason: `${why}, but the large model failed (${message}): the small model answered` });
+      return this.small(req, ctxFor, { ...r, routed_to: 'large', fallback: message, reason: `${why}, but the large model failed (${message}): the small model answered` });
     };
-    const head = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: name };
-    if (!body.stream) {
+    const shape = req.shape;
+    const head = { id: `${shape.idPrefix}-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: name };
+    const usageOf = (reply: TeacherReply): Usage => ({ prompt_tokens: reply.usage.promptTokens, completion_tokens: reply.usage.completionTokens, total_tokens: reply.usage.promptTokens + reply.usage.completionTokens });
+    if (!req.stream) {
       let reply;
       try {
         reply = await client.complete(request);
@@ -145,42 +150,38 @@ export class Routing {
         if (signal.aborted) throw err;
         return fallBack(err);
       }
-      const usage = { prompt_tokens: reply.usage.promptTokens, completion_tokens: reply.usage.completionTokens, total_tokens: reply.usage.promptTokens + reply.usage.completionTokens };
+      const usage = usageOf(reply);
       this.metrics?.answered('large', 'large', usage.total_tokens);
-      return new RoutedReply(route, {
-        ...head, object: 'chat.completion', model: reply.model || name,
-        choices: [{ index: 0, message: { role: 'assistant', content: reply.text, refusal: null }, logprobs: null, finish_reason: reply.finishReason ?? 'stop' }],
-        usage, wren_route: route,
-      });
+      return new RoutedReply(route, { ...head, object: shape.object, model: reply.model || name, choices: [shape.choice(reply.text, reply.finishReason ?? 'stop')], usage, wren_route: route });
     }
     const stream = client.stream(request);
-    let first: IteratorResult<string, Awaited<ReturnType<typeof client.complete>>>;
+    let first: IteratorResult<string, TeacherReply>;
     try {
       first = await stream.next(); // the first token, or the failure that sends the request to the small model
     } catch (err) {
       if (signal.aborted) throw err;
       return fallBack(err);
     }
-    const includeUsage = body.stream_options?.include_usage === true, metrics = this.metrics;
+    const includeUsage = req.includeUsage, metrics = this.metrics;
     async function* chunks(): AsyncGenerator<object> {
-      const chunk = (choices: object[], extra: object = {}) => ({ ...head, object: 'chat.completion.chunk', choices, ...(includeUsage ? { usage: null } : {}), ...extra });
-      yield chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }], { wren_route: route });
+      const chunk = (choices: object[]) => ({ ...head, object: shape.chunkObject, choices, ...(includeUsage ? { usage: null } : {}) });
+      for (const c of shape.opening()) yield chunk([c]);
       let r = first;
       try {
         while (!r.done) {
-          yield chunk([{ index: 0, delta: { content: r.value }, logprobs: null, finish_reason: null }]);
+          yield chunk([shape.delta(r.value)]);
           r = await stream.next();
         }
       } finally {
         if (!r.done) await stream.return({ text: '', usage: { promptTokens: 0, completionTokens: 0 }, model: name }).catch(() => {}); // the client left: free the client's slot now
       }
       const reply = r.value;
-      yield chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: reply.finishReason ?? 'stop' }]);
-      const usage = { prompt_tokens: reply.usage.promptTokens, completion_tokens: reply.usage.completionTokens, total_tokens: reply.usage.promptTokens + reply.usage.completionTokens };
+      yield chunk([shape.end(reply.finishReason ?? 'stop')]);
+      const usage = usageOf(reply);
       metrics?.answered('large', 'large', usage.total_tokens);
-      if (includeUsage) yield { ...head, object: 'chat.completion.chunk', choices: [], usage };
+      if (includeUsage) yield { ...head, object: shape.chunkObject, choices: [], usage };
     }
-    return new RoutedReply(route, chunks());
+    return new RoutedReply(route, withRouteFirst(chunks(), route));
   }
 
   async close(): Promise<void> {

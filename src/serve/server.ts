@@ -97,6 +97,7 @@ export class WrenServer {
       { method: 'GET', url: '/v1/models/:model', handler: (req) => modelCard(this.pick((req.params as { model: string }).model)) },
       { method: 'POST', url: '/v1/completions', handler: (req, signal) => {
         const body = parseBody(completionRequest, req.body);
+        if (this.o.routing?.handles(body.model)) return this.o.routing.completion(body, (m) => this.context(m, signal));
         return completion(body, this.context(this.pick(body.model), signal));
       } },
       { method: 'POST', url: '/v1/chat/completions', handler: (req, signal) => {
