@@ -13,7 +13,7 @@ import { Arena } from '../src/engine/arena.ts';
 import { createWasmBackend } from '../src/engine/wasm-backend.ts';
 import { intFlag, parseFlags } from '../src/cli/args.ts';
 import { chromium, launchChromium } from '../test/browser/_chromium.ts';
-import { machineLine } from './_machine.ts';
+import { figureLine, machineLine, ranOn } from './_machine.ts';
 import { decodeModel, medianOf, timeDecode, type DecodeCase } from './_decode.ts';
 import { WLLAMA_PAGE, wllamaDir, wllamaFile } from './_wllama.ts';
 import { encodeLlamaGguf } from '../src/nn/gguf-llama.ts';
@@ -104,8 +104,8 @@ export async function run(argv: string[]): Promise<void> {
             const wl = await wllamaPage!.evaluate(([t, n, r]) => (window as PageApi).wllamaRun!('model.gguf', t, n, r), [threads, tokens, runs] as const);
             anchor = { wllama_tokens_per_s: round(medianOf(wl.rates)), wllama_tokens: medianOf(wl.predicted), wllama_threads: wl.threads, wllama_multithread: wl.multithread, wllama_llama_cpp: wl.version };
           }
-          console.log(JSON.stringify({ case: c.name, threads, tokens, runs, node_tokens_per_s: round(medianOf(node)), browser_tokens_per_s: round(medianOf(inPage)),
-            browser_vs_node: Math.round((medianOf(inPage) / medianOf(node)) * 100) / 100, ...anchor, node_backend: backend.description, browser_backend: setup.backend }));
+          console.log(figureLine({ case: c.name, tokens, runs, node_tokens_per_s: round(medianOf(node)), browser_tokens_per_s: round(medianOf(inPage)),
+            browser_vs_node: Math.round((medianOf(inPage) / medianOf(node)) * 100) / 100, ...anchor, node_backend: backend.description, browser_backend: setup.backend }, ranOn(backend)));
         } finally {
           backend.dispose();
         }

@@ -15,14 +15,14 @@
 // cross-validated keep metrics at threshold 3 beside keep-everything; then scoring throughput
 // (docs/s, median of 3) of each saved model on --docs documents cycled from the label texts.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEduClassifier } from '../src/data/filter/edu/classifier.ts';
 import { readLabels } from '../src/data/filter/edu/labels.ts';
 import { trainEduClassifierFromLabels } from '../src/data/filter/edu/train-classifier.ts';
 import { TransformerEduClassifier } from '../src/data/filter/edu/transformer-classifier.ts';
 import { intFlag, parseFlags } from '../src/cli/args.ts';
-import { machineLine, median } from './_machine.ts';
+import { autoOn, figureLine, jsOn, machineLine, median, ranOnDescription } from './_machine.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { scoreWeb } from '../src/data/filter/edu/heuristic-scorer.ts';
 import { fineweb2kSplitSpec, makeEduSplit } from '../src/data/filter/edu/split.ts';
@@ -74,7 +74,7 @@ async function benchRefine(rounds: number, perRound: number): Promise<void> {
     const t0 = performance.now();
     await refineLoop({
       inputs: [pool], dir: join(dir, 'loop'), teacher, rounds, perRound, heldOut: split.test, maxChars, trainOptions: { calibrate: 5 },
-      onRound: (r) => console.log(JSON.stringify({ ...r, seconds: +((performance.now() - t0) / 1000).toFixed(1) })),
+      onRound: (r) => console.log(figureLine({ ...r, seconds: +((performance.now() - t0) / 1000).toFixed(1) }, autoOn(os.availableParallelism()))),
     });
     console.log(readFileSync(join(dir, 'loop', 'rounds.md'), 'utf8'));
   } finally {
@@ -90,7 +90,7 @@ async function benchReport(dir: string, nDocs: number): Promise<void> {
   const docs = Array.from({ length: nDocs }, (_, i) => split.test[i % split.test.length].text);
   const mb = docs.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1e6;
   const line = (name: string, backend: string, r: { seconds: number; docsPerSecond: number }) =>
-    console.log(JSON.stringify({ scorer: name, backend, docs: nDocs, mb: +mb.toFixed(2), ...r, mbPerSecond: +(mb / r.seconds).toFixed(2) }));
+    console.log(figureLine({ scorer: name, backend, docs: nDocs, mb: +mb.toFixed(2), ...r, mbPerSecond: +(mb / r.seconds).toFixed(2) }, backend === 'TypeScript' ? jsOn() : ranOnDescription(backend)));
   line('heuristic', 'TypeScript', await throughput(docs, (t) => scoreWeb(t)));
   const ridge = TfidfRidge.train(split.train, 1);
   line('tfidf-ridge', 'TypeScript', await throughput(docs, (t) => ridge.predict(t)));
@@ -138,10 +138,10 @@ export async function run(argv: string[]): Promise<void> {
         const pick = (m: typeof r.heldOut): Metrics => ({ p: +m.precision.toFixed(3), r: +m.recall.toFixed(3), f1: +m.f1.toFixed(3), keepAllF1: +m.baselineKeepAll.f1.toFixed(3), mae: +m.mae.toFixed(3), spearman: +m.spearman.toFixed(3) });
         const row = { variant: v.name, seed, trainRows: r.train, trainSeconds: +r.trainSeconds.toFixed(2), runSeconds: +r.seconds.toFixed(1), heldOut: pick(r.heldOut), cv: pick(r.crossValidation) };
         rows.push(row);
-        console.log(JSON.stringify(row));
+        console.log(figureLine(row, v.kind === 'linear-ngram' ? jsOn() : autoOn(os.availableParallelism())));
       }
       const med = (f: (x: (typeof rows)[number]) => number): number => +median(rows.map(f)).toFixed(3);
-      console.log(JSON.stringify({ variant: v.name, seeds, median: { trainSeconds: med((x) => x.trainSeconds), heldOutF1: med((x) => x.heldOut.f1), cvF1: med((x) => x.cv.f1), keepAllCvF1: med((x) => x.cv.keepAllF1), cvSpearman: med((x) => x.cv.spearman), cvMae: med((x) => x.cv.mae) } }));
+      console.log(figureLine({ variant: v.name, seeds, median: { trainSeconds: med((x) => x.trainSeconds), heldOutF1: med((x) => x.heldOut.f1), cvF1: med((x) => x.cv.f1), keepAllCvF1: med((x) => x.cv.keepAllF1), cvSpearman: med((x) => x.cv.spearman), cvMae: med((x) => x.cv.mae) } }, v.kind === 'linear-ngram' ? jsOn() : autoOn(os.availableParallelism())));
 
       const model = await loadEduClassifier(join(dir, `${v.name}-1`));
       const times: number[] = [];
@@ -153,7 +153,7 @@ export async function run(argv: string[]): Promise<void> {
       await model.close?.();
       const s = median(times);
       const backend = model instanceof TransformerEduClassifier ? model.backendDescription : 'TypeScript';
-      console.log(JSON.stringify({ variant: v.name, backend, scoring: { docs: nDocs, mb: +mb.toFixed(2), seconds: +s.toFixed(3), docsPerSecond: Math.round(nDocs / s), mbPerSecond: +(mb / s).toFixed(2) } }));
+      console.log(figureLine({ variant: v.name, backend, scoring: { docs: nDocs, mb: +mb.toFixed(2), seconds: +s.toFixed(3), docsPerSecond: Math.round(nDocs / s), mbPerSecond: +(mb / s).toFixed(2) } }, backend === 'TypeScript' ? jsOn() : ranOnDescription(backend)));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

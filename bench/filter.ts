@@ -10,14 +10,14 @@
 // which stays meaningful when other jobs share the machine (loadAvg1m says how busy it was).
 // Options: --runs N (default 3), --threads 1,2
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runFilter } from '../src/data/filter/pipeline.ts';
 import { FilterWorkers } from '../src/data/filter/parallel.ts';
 import { loadRecipe } from '../src/data/filter/recipe.ts';
 import { parseFlags, intFlag } from '../src/cli/args.ts';
-import { machineLine, median } from './_machine.ts';
+import { figureLine, jsOn, machineLine, median } from './_machine.ts';
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
 
@@ -63,13 +63,13 @@ export async function run(argv: string[]): Promise<void> {
           await pool?.close();
         }
         const s = median(secs), ps = median(passSecs), cs = median(cpuSecs);
-        console.log(JSON.stringify({
+        console.log(figureLine({
           bench: 'filter', recipe: 'web', corpus: name, threads, docs, inputMB: +(bytes / 1e6).toFixed(2), docMB: +(docBytes / 1e6).toFixed(2), kept,
           seconds: +s.toFixed(3), docsPerSec: Math.round(docs / s), docMBPerSec: +(docBytes / 1e6 / s).toFixed(2),
           docMBPerSecPerThread: +(docBytes / 1e6 / s / threads).toFixed(2),
           passSeconds: +ps.toFixed(3), docMBPerSecInPass: +(docBytes / 1e6 / ps).toFixed(2),
-          cpuSeconds: +cs.toFixed(3), docMBPerCpuSecond: +(docBytes / 1e6 / cs).toFixed(2), loadAvg1m: +os.loadavg()[0].toFixed(2), runs, stageMsShard0: stageMs,
-        }));
+          cpuSeconds: +cs.toFixed(3), docMBPerCpuSecond: +(docBytes / 1e6 / cs).toFixed(2), runs, stageMsShard0: stageMs,
+        }, jsOn(threads)));
       }
     }
   } finally {

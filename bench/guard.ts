@@ -7,7 +7,7 @@
 // so a guarded stream's first token waits for those characters: that is most of its added TTFT.
 // Without --guard, a linear guard is trained on ../shared/data first (seconds).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { intFlag, parseFlags } from '../src/cli/args.ts';
 import { createBackend } from '../src/engine/backend.ts';
@@ -18,7 +18,7 @@ import { defaultGuardPolicy } from '../src/serve/guard-policy.ts';
 import { Moderation } from '../src/serve/moderation.ts';
 import { ServedModel } from '../src/serve/served-model.ts';
 import { WrenServer } from '../src/serve/server.ts';
-import { machineLine, median } from './_machine.ts';
+import { autoOn, figureLine, jsOn, machineLine, median, ranOn } from './_machine.ts';
 
 const shared = new URL('../../shared/data/', import.meta.url).pathname;
 const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
@@ -46,11 +46,12 @@ export async function run(argv: string[]): Promise<void> {
       for (let rep = 0; rep < 3; rep++) { const t0 = performance.now(); guard.check(prompts, 'prompt'); batched.push((performance.now() - t0) / 1000); }
       const single: number[] = [];
       for (const p of prompts) { const t0 = performance.now(); guard.check([p], 'prompt'); single.push(performance.now() - t0); }
-      console.log(JSON.stringify({ guard: dir, kind: guard.kind, prompts: prompts.length, batchedPromptsPerSecond: Math.round(prompts.length / median(batched)),
-        oneAtATime: { promptsPerSecond: Math.round((1000 * single.length) / single.reduce((x, y) => x + y, 0)), p50ms: +median(single).toFixed(3), p99ms: +pct(single, 0.99).toFixed(3) } }));
+      console.log(figureLine({ guard: dir, kind: guard.kind, prompts: prompts.length, batchedPromptsPerSecond: Math.round(prompts.length / median(batched)),
+        oneAtATime: { promptsPerSecond: Math.round((1000 * single.length) / single.reduce((x, y) => x + y, 0)), p50ms: +median(single).toFixed(3), p99ms: +pct(single, 0.99).toFixed(3) } }, guard.kind === 'linear' ? jsOn() : autoOn(os.availableParallelism())));
       // ordinary prompts only, so both servers answer every request and the pairs compare like with like
       const ordinary = rows.filter((r) => r.role === 'prompt' && r.split === 'test' && r.source === 'tasks_support').map((r) => r.text);
-      console.log(JSON.stringify({ guard: dir, kind: guard.kind, serve: await serveLatency(guard, ordinary, nRequests, maxTokens) }));
+      const { on, ...serve } = await serveLatency(guard, ordinary, nRequests, maxTokens);
+      console.log(figureLine({ guard: dir, kind: guard.kind, serve }, on));
       guard.close();
     }
   } finally {
@@ -87,6 +88,6 @@ async function serveLatency(guard: Guard, prompts: string[], n: number, maxToken
     backend.dispose();
   }
   const m = (xs: number[]) => +median(xs).toFixed(2);
-  return { requests: n, maxTokens, blockedByGuard: blocked, totalMs: { without: m(total[0]), with: m(total[1]), added: +(m(total[1]) - m(total[0])).toFixed(2) },
+  return { on: ranOn(backend), requests: n, maxTokens, blockedByGuard: blocked, totalMs: { without: m(total[0]), with: m(total[1]), added: +(m(total[1]) - m(total[0])).toFixed(2) },
     streamTtftMs: { without: m(ttft[0]), with: m(ttft[1]), added: +(m(ttft[1]) - m(ttft[0])).toFixed(2) } };
 }

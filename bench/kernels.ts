@@ -3,8 +3,7 @@
 // transformer has, then the other kernels' times on decode/prefill-sized inputs. One JSON line per
 // case; each figure is the median of repeated runs (at least 3, for at least --min-ms).
 import { performance } from 'node:perf_hooks';
-import { loadavg } from 'node:os';
-import { machineLine, median } from './_machine.ts';
+import { figureLine, machineLine, median, ranOn } from './_machine.ts';
 import { Arena } from '../src/engine/arena.ts';
 import type { Backend } from '../src/engine/backend.ts';
 import { createWasmBackend } from '../src/engine/wasm-backend.ts';
@@ -37,9 +36,6 @@ function fill(arena: Arena, p: number, n: number, seed: number) {
 }
 
 type Label = { backend: string; simd?: string; threads: number };
-// The 1-minute load average beside each figure: on a shared 2-core machine other work halves
-// 2-thread figures, and the number says when that happened.
-const load = () => +loadavg()[0].toFixed(2);
 
 function benchMatmul(arena: Arena, be: Backend, label: Label, minMs: number) {
   for (const [M, K, N] of MATMUL_SHAPES) {
@@ -48,8 +44,8 @@ function benchMatmul(arena: Arena, be: Backend, label: Label, minMs: number) {
     fill(arena, x, M * K, 1); fill(arena, w, N * K, 2);
     const { ms, cpuMs } = timeMs(() => be.run('matmul', out, x, w, M, K, N, 0, 1, 0), M === 1 ? Math.min(minMs, 200) : minMs);
     const flop = 2 * M * K * N;
-    console.log(JSON.stringify({ ...label, kernel: 'matmul', shape: `${M}x${K}x${N}`, gflops: +(flop / ms / 1e6).toFixed(2), ms: +ms.toFixed(4),
-      ...(label.threads === 1 ? { cpu_gflops: +(flop / cpuMs / 1e6).toFixed(2) } : {}), load: load() }));
+    console.log(figureLine({ ...label, kernel: 'matmul', shape: `${M}x${K}x${N}`, gflops: +(flop / ms / 1e6).toFixed(2), ms: +ms.toFixed(4),
+      ...(label.threads === 1 ? { cpu_gflops: +(flop / cpuMs / 1e6).toFixed(2) } : {}) }, ranOn(be)));
     arena.release(mark);
   }
 }
@@ -78,7 +74,7 @@ function benchOthers(arena: Arena, be: Backend, label: Label, minMs: number) {
   for (const [kernel, shape, fn] of cases) {
     if (!be.supports(kernel as Parameters<Backend['supports']>[0])) continue;
     const { ms } = timeMs(fn, Math.min(minMs, 200));
-    console.log(JSON.stringify({ ...label, kernel, shape, us: +(ms * 1000).toFixed(2), load: load() }));
+    console.log(figureLine({ ...label, kernel, shape, us: +(ms * 1000).toFixed(2) }, ranOn(be)));
   }
   arena.release(mark);
 }

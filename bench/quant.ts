@@ -4,11 +4,10 @@
 // WREN_NODE_LLAMA_CPP or from the repo) decoding the very same GGUF files in the same run.
 // Each case decodes --tokens tokens from BOS, --runs times; the median is printed, one JSON line a
 // case, after a line saying the machine, the CPU's vector ISA and what each backend compiled in.
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createBackend, type BackendName } from '../src/engine/backend.ts';
 import { nativeSimd } from '../src/engine/native-backend.ts';
 import { parseLlamaConfig } from '../src/nn/config.ts';
@@ -19,20 +18,11 @@ import { loadModel } from '../src/nn/load.ts';
 import { PRESETS } from '../src/nn/presets.ts';
 import { Llama2cTokenizer } from '../src/tokenizer/llama2c-tokenizer.ts';
 import { intFlag, parseFlags } from '../src/cli/args.ts';
-import { machineLine, median } from './_machine.ts';
+import { cpuIsa, figureLine, machineLine, median, ranOn } from './_machine.ts';
+import { importLlamaCpp, llamaCppRates } from './_llama-cpp.ts';
 
 const tokenizer32k = fileURLToPath(new URL('../../shared/data/tokenizers/llama2c-32k/tokenizer.bin', import.meta.url));
 const HELP = 'usage: wren bench quant [--tokens N] [--runs R] [--threads 1,2] [--backends native,wasm] [--types f32,q8_0,q4_0] [--no-llama-cpp]';
-
-/** The x86 vector extensions the CPU reports (Linux), most capable first. */
-function cpuIsa(): string {
-  try {
-    const flags = new Set((/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '').trim().split(/\s+/));
-    return ['avx512f', 'avx512_vnni', 'avx512bw', 'avx2', 'fma', 'neon'].filter((f) => flags.has(f)).join(' ') || 'unknown';
-  } catch {
-    return os.arch();
-  }
-}
 
 /** Greedy decode of `tokens` tokens from BOS; tokens/s of the loop. */
 function timeDecode(model: LlamaModel, tokens: number): number {
@@ -47,45 +37,6 @@ function timeDecode(model: LlamaModel, tokens: number): number {
     token = best;
   }
   return tokens / ((performance.now() - t0) / 1000);
-}
-
-type LlamaCpp = { getLlama(o: object): Promise<{ loadModel(o: object): Promise<LcModel>; dispose(): Promise<void> }>; LlamaLogLevel: { error: unknown } };
-type LcModel = { createContext(o: object): Promise<LcContext>; dispose(): Promise<void> };
-type LcContext = { getSequence(): { evaluate(ids: number[], o: object): AsyncIterable<number>; clearHistory(): Promise<void> }; dispose(): Promise<void> };
-
-async function importLlamaCpp(): Promise<LlamaCpp | string> {
-  const dir = process.env.WREN_NODE_LLAMA_CPP;
-  try {
-    const entry = createRequire(join(resolve(dir ?? '.'), 'probe.js')).resolve('node-llama-cpp');
-    return (await import(pathToFileURL(entry).href)) as LlamaCpp;
-  } catch (err) {
-    return `node-llama-cpp not found (${dir ? `WREN_NODE_LLAMA_CPP=${dir}` : 'set WREN_NODE_LLAMA_CPP'}): ${(err as Error).message.split('\n')[0]}`;
-  }
-}
-
-/** llama.cpp's greedy decode of the same file: the median tokens/s of `runs` runs of `tokens`. */
-async function llamaCppRates(lc: LlamaCpp, path: string, threads: number, tokens: number, runs: number): Promise<number> {
-  const llama = await lc.getLlama({ gpu: false, build: 'never', logLevel: lc.LlamaLogLevel.error });
-  const model = await llama.loadModel({ modelPath: path });
-  const context = await model.createContext({ contextSize: 256, threads, batchSize: 1 });
-  try {
-    const seq = context.getSequence();
-    const once = async (n: number) => {
-      await seq.clearHistory();
-      const t0 = performance.now();
-      let k = 0;
-      for await (const _ of seq.evaluate([1], { temperature: 0 })) if (++k >= n) break;
-      return n / ((performance.now() - t0) / 1000);
-    };
-    await once(Math.min(32, tokens)); // warm-up
-    const rates: number[] = [];
-    for (let r = 0; r < runs; r++) rates.push(await once(tokens));
-    return median(rates);
-  } finally {
-    await context.dispose();
-    await model.dispose();
-    await llama.dispose();
-  }
 }
 
 export async function run(argv: string[]): Promise<void> {
@@ -136,13 +87,13 @@ export async function run(argv: string[]): Promise<void> {
             const { model } = loadModel(path, backend, { maxRows: 1 });
             timeDecode(model, Math.min(tokens, 32)); // warm-up
             const rates = Array.from({ length: runs }, () => timeDecode(model, tokens));
-            console.log(JSON.stringify({ type, engine: 'wren', backend: backend.description, threads, tokens, tokens_per_s: Math.round(median(rates) * 10) / 10 }));
+            console.log(figureLine({ type, engine: 'wren', backend: backend.description, tokens, tokens_per_s: Math.round(median(rates) * 10) / 10 }, ranOn(backend)));
           } finally {
             backend.dispose();
           }
         }
         if (typeof lc === 'string') console.log(JSON.stringify({ type, engine: 'llama.cpp', threads, skipped: lc }));
-        else console.log(JSON.stringify({ type, engine: 'llama.cpp (node-llama-cpp)', threads, tokens, tokens_per_s: Math.round((await llamaCppRates(lc, path, threads, tokens, runs)) * 10) / 10 }));
+        else console.log(figureLine({ type, engine: 'llama.cpp (node-llama-cpp)', tokens, tokens_per_s: Math.round((await llamaCppRates(lc, path, threads, tokens, runs)) * 10) / 10 }, { isa: 'llama.cpp prebuilt CPU', threads }));
       }
     }
   } finally {

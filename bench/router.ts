@@ -7,15 +7,16 @@
 // median of three calls.
 // Options: --prompts N (default 500), --router DIR, --threads N (classifier training, default 1)
 import { mkdtempSync, rmSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { intFlag, parseFlags } from '../src/cli/args.ts';
+import { defaultThreads } from '../src/engine/backend.ts';
 import { loadRouter } from '../src/router/load.ts';
 import type { Router } from '../src/router/router.ts';
 import { readRoutingData } from '../src/router/routing-data.ts';
 import { trainRouter } from '../src/router/train.ts';
-import { machineLine, median } from './_machine.ts';
+import { autoOn, figureLine, jsOn, machineLine, median, type RanOn } from './_machine.ts';
 
 const data = fileURLToPath(new URL('../../shared/data/router', import.meta.url));
 const BENCH_SUBJECTS = ['high_school_psychology']; // the measured prompts; never trained on
@@ -25,7 +26,7 @@ function percentile(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
-async function measure(name: string, router: Router, prompts: string[]): Promise<void> {
+async function measure(name: string, router: Router, prompts: string[], on: RanOn): Promise<void> {
   await router.scoreAll(prompts.slice(0, 16)); // warm-up
   const lat: number[] = [];
   for (const p of prompts) {
@@ -40,11 +41,11 @@ async function measure(name: string, router: Router, prompts: string[]): Promise
     batch.push((performance.now() - t0) / 1000);
   }
   const batchSeconds = median(batch);
-  console.log(JSON.stringify({
+  console.log(figureLine({
     policy: name, prompts: prompts.length, p50Ms: +percentile(lat, 0.5).toFixed(4), p99Ms: +percentile(lat, 0.99).toFixed(4),
     onePerCallPromptsPerSecond: +(1000 * prompts.length / lat.reduce((a, b) => a + b, 0)).toFixed(1),
-    batchedPromptsPerSecond: +(prompts.length / batchSeconds).toFixed(1), loadAvg1m: +os.loadavg()[0].toFixed(2),
-  }));
+    batchedPromptsPerSecond: +(prompts.length / batchSeconds).toFixed(1),
+  }, on));
 }
 
 export async function run(argv: string[]): Promise<void> {
@@ -65,8 +66,10 @@ export async function run(argv: string[]): Promise<void> {
       const trainSeconds = (performance.now() - t0) / 1000;
       const { router } = await loadRouter(out);
       try {
-        if (policy === 'classifier' || policy === 'linear') console.log(JSON.stringify({ policy, trainSeconds: +trainSeconds.toFixed(1), trainRows: trained.trainRows }));
-        await measure(policy, router, prompts);
+        // trained on --threads; a loaded classifier scores on the default backend (all cores)
+        const [trainOn, scoreOn] = policy === 'classifier' ? [autoOn(classifierOptions.threads), autoOn(await defaultThreads())] : [jsOn(), jsOn()];
+        if (policy === 'classifier' || policy === 'linear') console.log(figureLine({ policy, trainSeconds: +trainSeconds.toFixed(1), trainRows: trained.trainRows }, trainOn));
+        await measure(policy, router, prompts, scoreOn);
       } finally {
         await router.close();
       }
@@ -74,7 +77,7 @@ export async function run(argv: string[]): Promise<void> {
     if (typeof values.router === 'string') {
       const { router, manifest } = await loadRouter(values.router);
       try {
-        await measure(`${manifest.policy} (${values.router})`, router, prompts);
+        await measure(`${manifest.policy} (${values.router})`, router, prompts, manifest.policy === 'classifier' ? autoOn(await defaultThreads()) : jsOn());
       } finally {
         await router.close();
       }

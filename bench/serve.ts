@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { intFlag, parseFlags } from '../src/cli/args.ts';
-import { machineLine, median } from './_machine.ts';
+import { figureLine, machineLine, median, ranOnDescription, type RanOn } from './_machine.ts';
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
 const tokenizer = fileURLToPath(new URL('../../shared/data/tokenizers/llama2c-32k/tokenizer.bin', import.meta.url));
@@ -66,20 +66,24 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor(p * s.length))];
 }
 
-async function startServer(model: string, parallel: number, threads: string | undefined, backend: string | undefined): Promise<{ child: ChildProcess; url: string }> {
+async function startServer(model: string, parallel: number, threads: string | undefined, backend: string | undefined): Promise<{ child: ChildProcess; url: string; on: RanOn }> {
   const args = [join(repo, 'bin/wren.js'), 'serve', '--model', model, '--port', '0', '--parallel', String(parallel), '--queue', '256'];
   if (threads) args.push('--threads', threads);
   if (backend) args.push('--backend', backend);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let on: RanOn = { isa: 'unknown (the server did not say)', threads: Number(threads ?? 0) };
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (l) => {
       const m = /^listening on (\S+)/.exec(l);
       if (m) resolve(m[1]);
-      else if (l.startsWith('wren serve: native') || l.startsWith('wren serve: wasm') || l.startsWith('wren serve: reference')) console.log(JSON.stringify({ server: l.slice(12) }));
+      else if (l.startsWith('wren serve: native') || l.startsWith('wren serve: wasm') || l.startsWith('wren serve: reference')) {
+        console.log(JSON.stringify({ server: l.slice(12) }));
+        on = ranOnDescription(l.slice(12));
+      }
     });
     child.on('exit', (code) => reject(new Error(`wren serve exited (${code})`)));
   });
-  return { child, url };
+  return { child, url, on };
 }
 
 export async function run(argv: string[]): Promise<void> {
@@ -98,7 +102,7 @@ export async function run(argv: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'wren-bench-serve-'));
   const init = spawn(process.execPath, [join(repo, 'bin/wren.js'), 'init', '--preset', 'stories15M', '--out', join(dir, 'stories15M'), '--tokenizer', tokenizer], { stdio: 'inherit' });
   await new Promise((r) => init.on('exit', r));
-  const { child, url } = await startServer(join(dir, 'stories15M'), Math.max(...counts, soak ? 32 : 1), v.threads as string | undefined, v.backend as string | undefined);
+  const { child, url, on } = await startServer(join(dir, 'stories15M'), Math.max(...counts, soak ? 32 : 1), v.threads as string | undefined, v.backend as string | undefined);
   try {
     await stream(url, 8, 0, SAMPLINGS.greedy); // warm up
     const rssBefore = await rss(url);
@@ -117,15 +121,15 @@ export async function run(argv: string[]): Promise<void> {
         }
         const rate = median(rates);
         if (c === 1) single = rate;
-        console.log(JSON.stringify({
+        console.log(figureLine({
           case: `${c} streams`, sampling: name, tokens_per_stream: tokens, aggregate_tok_s: +rate.toFixed(1),
           vs_single: single ? +(rate / single).toFixed(2) : null,
           ttft_p50_ms: +percentile(ttfts, 0.5).toFixed(1), ttft_p99_ms: +percentile(ttfts, 0.99).toFixed(1), errors, runs,
-        }));
+        }, on));
       }
     }
-    console.log(JSON.stringify({ rss_before_mb: +(rssBefore / 2 ** 20).toFixed(1), rss_after_mb: +((await rss(url)) / 2 ** 20).toFixed(1) }));
-    if (soak) await soakTest(url, soak, tokens);
+    console.log(figureLine({ rss_before_mb: +(rssBefore / 2 ** 20).toFixed(1), rss_after_mb: +((await rss(url)) / 2 ** 20).toFixed(1) }, on));
+    if (soak) await soakTest(url, soak, tokens, on);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.on('exit', r));
@@ -134,7 +138,7 @@ export async function run(argv: string[]): Promise<void> {
 }
 
 /** 32 streams, each re-issued as soon as it ends, for `seconds`; RSS sampled every 10 s. */
-async function soakTest(url: string, seconds: number, tokens: number): Promise<void> {
+async function soakTest(url: string, seconds: number, tokens: number, on: RanOn): Promise<void> {
   const end = performance.now() + seconds * 1000, start = performance.now();
   let errors = 0, requests = 0, generated = 0, rssAtMinute = NaN;
   const samples: number[] = [];
@@ -153,9 +157,9 @@ async function soakTest(url: string, seconds: number, tokens: number): Promise<v
   }));
   clearInterval(sampler);
   const rssEnd = await rss(url);
-  console.log(JSON.stringify({
+  console.log(figureLine({
     case: 'soak, 32 streams', seconds, requests, errors, tokens: generated,
     rss_after_1min_mb: +(rssAtMinute / 2 ** 20).toFixed(1), rss_end_mb: +(rssEnd / 2 ** 20).toFixed(1),
     rss_growth_pct: +((rssEnd / rssAtMinute - 1) * 100).toFixed(2), rss_max_mb: +(Math.max(...samples) / 2 ** 20).toFixed(1),
-  }));
+  }, on));
 }

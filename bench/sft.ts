@@ -17,7 +17,7 @@ import { readChatData } from '../src/train/chat-data.ts';
 import { AdamW, clipScale } from '../src/train/optimizer.ts';
 import { createTrainingBackend } from '../src/train/trainer.ts';
 import { SeededRng } from '../src/util/rng.ts';
-import { machineLine, median } from './_machine.ts';
+import { figureLine, machineLine, median, ranOn } from './_machine.ts';
 
 export async function run(argv: string[]): Promise<void> {
   const { values: v } = parseFlags(argv, {
@@ -58,7 +58,7 @@ export async function run(argv: string[]): Promise<void> {
   });
   const sft = timed(() => chats.next(rng));
   const shape = `${config.num_hidden_layers}x${config.hidden_size}, vocab ${config.vocab_size}, B ${B} x T ${T}`;
-  console.log(JSON.stringify({ case: 'pretraining', shape, backend: backend.description, ...pre, steps }));
-  console.log(JSON.stringify({ case: 'sft', shape, backend: backend.description, ...sft, steps, sft_over_pretraining: +(sft.tokens_per_s / pre.tokens_per_s).toFixed(3), conversations: data.examples.length }));
+  console.log(figureLine({ case: 'pretraining', shape, backend: backend.description, ...pre, steps }, ranOn(backend)));
+  console.log(figureLine({ case: 'sft', shape, backend: backend.description, ...sft, steps, sft_over_pretraining: +(sft.tokens_per_s / pre.tokens_per_s).toFixed(3), conversations: data.examples.length }, ranOn(backend)));
   backend.dispose();
 }

@@ -9,7 +9,7 @@ import { loadRecipe } from '../src/data/recipes/recipe.ts';
 import { synthesize } from '../src/data/synth/run.ts';
 import { createBuiltinTeacher } from '../src/llm/builtin.ts';
 import { datasetStats } from '../src/data/stats/dataset-stats.ts';
-import { machineLine, median } from './_machine.ts';
+import { figureLine, jsOn, machineLine, median } from './_machine.ts';
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseFlags(argv, { count: { type: 'string' }, runs: { type: 'string' } }, 'usage: wren bench synth [--count N] [--runs R]');
@@ -28,12 +28,12 @@ export async function run(argv: string[]): Promise<void> {
         rates.push(rep.written / ((performance.now() - t0) / 1000));
       }
       const s = await datasetStats(last, { sample: Math.min(count, 20_000) });
-      console.log(JSON.stringify({
+      console.log(figureLine({
         bench: 'synth', recipe, teacher: 'builtin', count, runs, recordsPerSecondMedian: Math.round(median(rates)),
         exactDuplicates: s.nearDuplicates.exactDuplicates, nearDuplicateRate: s.nearDuplicates.rate, distinctSampled: s.distinct.sampled,
         distinct1: +s.distinct.n1.toFixed(4), distinct2: +s.distinct.n2.toFixed(4), distinct3: +s.distinct.n3.toFixed(4), distinct4: +s.distinct.n4.toFixed(4),
         meanWords: +s.words.mean.toFixed(1), outsideVocabularyRate: +s.outsideVocabulary.rate.toFixed(4),
-      }));
+      }, jsOn()));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

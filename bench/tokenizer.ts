@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { machineLine, median } from './_machine.ts';
+import { figureLine, jsOn, machineLine, median } from './_machine.ts';
 import { intFlag, parseFlags } from '../src/cli/args.ts';
 import { trainTokenizerFromFiles } from '../src/tokenizer/train-tokenizer.ts';
 import { loadGpt2Tokenizer } from '../src/tokenizer/gpt2-files.ts';
@@ -68,12 +68,12 @@ export async function run(argv: string[]): Promise<void> {
   const t2 = await timeRuns(runs, () => train(2));
   const spmS = spmTimes.length ? median(spmTimes) : undefined;
   if (spmS !== undefined && 'median_s' in spm) spm = { spm_version: spm.spm_version, median_s: r3(spmS) };
-  console.log(JSON.stringify({ case: 'train', vocab_size: vocabSize, file_mb: r3(mb), threads: 1, first_run_s: r3(first[0]), median_s: r3(median(t1)), runs }));
-  console.log(JSON.stringify({ case: 'train', vocab_size: vocabSize, file_mb: r3(mb), threads: 2, median_s: r3(median(t2)), note: 'includes starting 2 worker threads', runs }));
-  console.log(JSON.stringify({
+  console.log(figureLine({ case: 'train', vocab_size: vocabSize, file_mb: r3(mb), first_run_s: r3(first[0]), median_s: r3(median(t1)), runs }, jsOn(1)));
+  console.log(figureLine({ case: 'train', vocab_size: vocabSize, file_mb: r3(mb), median_s: r3(median(t2)), note: 'includes starting 2 worker threads', runs }, jsOn(2)));
+  console.log(figureLine({
     case: 'train-sentencepiece-bpe', vocab_size: vocabSize, ...spm,
     ...(spmS !== undefined ? { spm_over_wren_1thread: r3(spmS / median(t1)), spm_over_wren_first_run: r3(spmS / first[0]) } : {}),
-  }));
+  }, { isa: 'sentencepiece (C++)', threads: 1 }));
 
   // encoding
   const load = () => loadGpt2Tokenizer(`${gpt2}gpt2_vocab.json`, `${gpt2}gpt2_merges.txt`);
@@ -107,12 +107,12 @@ export async function run(argv: string[]): Promise<void> {
   const poolWarm = await timeRuns(runs, () => pool.encode(text));
   await pool.close();
   const rate = (s: number) => r3(mb / s);
-  const line = (o: Record<string, unknown>) => console.log(JSON.stringify({ case: 'encode', tokenizer: 'gpt2', file_mb: r3(mb), tokens: expected.length, runs, ...o }));
+  const line = ({ threads, ...o }: Record<string, unknown> & { threads: number }) => console.log(figureLine({ case: 'encode', tokenizer: 'gpt2', file_mb: r3(mb), tokens: expected.length, runs, ...o }, jsOn(threads)));
   line({ impl: 'wren', threads: 1, cold_mb_s: rate(median(coldTimes)), warm_mb_s: rate(median(warm)) });
   line({ impl: 'wren', threads: 2, first_mb_s: rate(poolCold[0]), warm_mb_s: rate(median(poolWarm)), pool_start_s: r3(poolStartS) });
   line({ impl: '@huggingface/tokenizers', threads: 1, cold_mb_s: rate(median(hfColdTimes)), warm_mb_s: rate(median(hfWarm)) });
-  console.log(JSON.stringify({
+  console.log(figureLine({
     case: 'encode-ratio', wren_over_hf_cold: r3(median(hfColdTimes) / median(coldTimes)), wren_over_hf_warm: r3(median(hfWarm) / median(warm)),
     wren2_over_hf_warm: r3(median(hfWarm) / median(poolWarm)), target: '>= 2',
-  }));
+  }, jsOn(1)));
 }

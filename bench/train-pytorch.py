@@ -1,6 +1,7 @@
 # The PyTorch CPU baseline for `wren bench train` (outside CI; Debian: apt-get install python3-torch):
 # the same plain Llama-style model, shapes, batch and AdamW, float32, at 1 and 2 threads; prints
-# JSON lines like bench/train.ts.   /usr/bin/python3 bench/train-pytorch.py [steps]
+# JSON lines like bench/train.ts.   /usr/bin/python3 bench/train-pytorch.py [steps] [case|all] [threads,…]
+# (`wren bench compare --python PATH` runs it one case and thread count at a time, between Wren's runs)
 import json, os, platform, statistics, sys, time
 import torch
 import torch.nn as nn
@@ -47,9 +48,11 @@ class Llama(nn.Module):
 
 CASES = [('stories260K', (64, 172, 5, 8, 4, 512), 16, 512), ('15M-v4096', (288, 768, 6, 6, 6, 4096), 32, 256)]
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+only = sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] != 'all' else None
+thread_counts = [int(t) for t in sys.argv[3].split(',')] if len(sys.argv) > 3 else [1, 2]
 print(json.dumps({'machine': platform.processor() or platform.machine(), 'cores': os.cpu_count(), 'torch': torch.__version__}))
-for name, shape, B, T in CASES:
-    for threads in (1, 2):
+for name, shape, B, T in [c for c in CASES if only is None or c[0] == only]:
+    for threads in thread_counts:
         torch.set_num_threads(threads)
         torch.manual_seed(0)
         m = Llama(*shape, T)

@@ -8,7 +8,7 @@ import { timeTrainSteps } from '../src/train/time-step.ts';
 import { createTrainingBackend } from '../src/train/trainer.ts';
 import type { Backend } from '../src/engine/backend.ts';
 import { intFlag, parseFlags } from '../src/cli/args.ts';
-import { machineLine, median } from './_machine.ts';
+import { figureLine, machineLine, median, ranOn } from './_machine.ts';
 
 const CASES = [
   { name: 'stories260K', config: PRESETS['stories260K'], B: 16, T: 512 },
@@ -29,7 +29,7 @@ export async function run(argv: string[]): Promise<void> {
       const backend = backends.get(threads)!;
       const t = timeTrainSteps(c.config, backend, c.B, c.T, steps);
       const ms = median(t.ms);
-      console.log(JSON.stringify({ case: c.name, threads, backend: backend.description, tokens_per_s: Math.round((c.B * c.T) / (ms / 1000)), ms_per_step: Math.round(ms), activation_mib: Math.round(t.activationBytes / 2 ** 20), loss: +t.loss.toFixed(3), steps }));
+      console.log(figureLine({ case: c.name, threads, backend: backend.description, tokens_per_s: Math.round((c.B * c.T) / (ms / 1000)), ms_per_step: Math.round(ms), activation_mib: Math.round(t.activationBytes / 2 ** 20), loss: +t.loss.toFixed(3), steps }, ranOn(backend)));
     }
   }
   for (const b of backends.values()) b.dispose();
