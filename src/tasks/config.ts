@@ -7,7 +7,9 @@
 //   system: the system prompt
 //   model:  preset + vocab (+ config overrides), trained from scratch | path (a model folder)
 //   sft:    steps, batch_size, seq_len, lr, warmup_steps, …
-//   eval:   max_tokens, rows? (cap on held-out rows generated for)
+//   eval:   max_tokens, rows? (cap on held-out rows generated for), base_model (score the base before SFT)
+//   large?: teacher (a src/llm spec), base_url?, api_key_env?, concurrency — the large-model baseline
+//   judge?: teacher, base_url?, api_key_env?, concurrency, max_tokens, attempts, rows? — the LLM-judge stage
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -60,7 +62,37 @@ const Sft = z.object({
 const Eval = z.object({
   max_tokens: z.number().int().positive(),
   rows: z.number().int().positive().optional(),
+  base_model: z.boolean().default(true),      // greedy answers of the base model before SFT, same rows and metrics
 }).strict();
+
+// A model behind src/llm's createTeacher: 'openai:MODEL', 'azure:DEP', 'ollama:MODEL', 'gguf:PATH', 'wren:PATH'.
+const TeacherFields = {
+  teacher: z.string().min(1),
+  base_url: z.string().min(1).optional(),     // an OpenAI-compatible server (default OPENAI_BASE_URL or api.openai.com)
+  api_key_env: z.string().min(1).optional(),  // the variable holding the key (default OPENAI_API_KEY …)
+  concurrency: z.number().int().min(1).max(64).default(4),
+};
+
+const Large = z.object(TeacherFields).strict();
+
+const Judge = z.object({
+  ...TeacherFields,
+  max_tokens: z.number().int().min(16).default(400),
+  attempts: z.number().int().min(1).max(10).default(3), // asks per answer before an unreadable reply is reported
+  rows: z.number().int().positive().optional(),        // cap on the held-out rows judged (default: all scored rows)
+}).strict();
+
+export type TeacherSection = z.infer<typeof Large>;
+export type JudgeSection = z.infer<typeof Judge>;
+
+/** `--judge SPEC` / `--large SPEC`: the teacher named on the command line, the YAML's other settings (or the defaults) kept. */
+export function withTeachers(t: TaskConfig, o: { judge?: string; large?: string }): TaskConfig {
+  return {
+    ...t,
+    judge: o.judge ? Judge.parse({ ...(t.judge ?? {}), teacher: o.judge }) : t.judge,
+    large: o.large ? Large.parse({ ...(t.large ?? {}), teacher: o.large }) : t.large,
+  };
+}
 
 const Task = z.object({
   name: z.string().min(1),
@@ -72,9 +104,14 @@ const Task = z.object({
   model: Model,
   sft: Sft,
   eval: Eval,
+  large: Large.optional(),
+  judge: Judge.optional(),
 }).strict();
 
 export type TaskConfig = z.infer<typeof Task> & { dir: string; file: string };
+
+/** gguf:PATH and wren:PATH name files: relative to the task folder, like every path in it. */
+const localTeacher = (base: string, spec: string) => spec.replace(/^(gguf|wren):(?!\/)(.+)$/, (_, k: string, p: string) => `${k}:${resolve(base, p)}`);
 
 /** Reads DIR/task.yaml; data and model paths come back absolute. */
 export function loadTaskConfig(dir: string): TaskConfig {
@@ -101,5 +138,7 @@ export function loadTaskConfig(dir: string): TaskConfig {
     data: { ...t.data, file: resolve(base, t.data.file) },
     model: { ...t.model, path: t.model.path ? resolve(base, t.model.path) : undefined },
     sft: { ...t.sft, min_lr },
+    large: t.large && { ...t.large, teacher: localTeacher(base, t.large.teacher) },
+    judge: t.judge && { ...t.judge, teacher: localTeacher(base, t.judge.teacher) },
   };
 }

@@ -3,8 +3,10 @@
 //   data/   split.json (the seed and the source lines of each side), train.jsonl and val.jsonl (chats)
 //   base/   the base model folder (a preset trained from scratch) — skipped for a model path
 //   sft/    runSft's run folder; sft/checkpoint is the task model (a chat model folder serve loads)
-//   eval/   predictions.jsonl (the model's greedy answers, appended row by row: resumable)
-//   report.json, report.md
+//   eval/   predictions.jsonl (the model's greedy answers, appended row by row: resumable),
+//           base-predictions.jsonl (the base model's, before SFT), large-predictions.jsonl (the
+//           large model's, when a teacher is named), judge.jsonl (the judge's verdicts, cached)
+//   report.json, report.md, report.svg
 // SFT stops at the task's budget_minutes (checkpoint first) and counts as done; a Ctrl-C stop
 // does not, and the next run resumes it exactly.
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,8 +17,13 @@ import { createBackend } from '../engine/backend.ts';
 import type { TrainProgress } from '../train/loop.ts';
 import { runSft } from '../train/sft.ts';
 import { makeBaseModel, type BaseModel } from './base-model.ts';
-import { loadTaskConfig, type TaskConfig } from './config.ts';
+import { createTeacher } from '../llm/create.ts';
+import type { Teacher } from '../llm/teacher.ts';
+import { loadTaskConfig, withTeachers, type TaskConfig, type TeacherSection } from './config.ts';
 import { IntentJudge } from './intent-judge.ts';
+import { runJudge, summarizeJudge, type JudgeItem } from './judge/run.ts';
+import { taskPrompt, taskRubric } from './judge/rubrics.ts';
+import { largeModelAnswers } from './large-model.ts';
 import { placeholders } from './metrics/placeholders.ts';
 import { predict } from './predict.ts';
 import { writeTaskReport, type TaskReport } from './report.ts';
@@ -26,6 +33,7 @@ import { TfidfIndex } from './tfidf.ts';
 
 export type TaskRunOptions = {
   taskDir: string; out: string; threads?: number; budgetMinutes?: number; // overrides the task's budget_minutes
+  judge?: string; large?: string;           // teacher specs over the task's judge.teacher / large.teacher
   signal?: AbortSignal;
   log?: (line: string) => void; onTrain?: (p: TrainProgress) => void;
 };
@@ -66,7 +74,7 @@ function dataStage(t: TaskConfig, dir: string, log: (s: string) => void): TaskSp
 export async function runTask(o: TaskRunOptions): Promise<TaskReport> {
   const log = o.log ?? (() => {});
   const loaded = loadTaskConfig(o.taskDir);
-  const t: TaskConfig = o.budgetMinutes ? { ...loaded, budget_minutes: o.budgetMinutes } : loaded;
+  const t: TaskConfig = withTeachers(o.budgetMinutes ? { ...loaded, budget_minutes: o.budgetMinutes } : loaded, o);
   const out = resolve(o.out);
   ensureWritableDir(out);
   const split = dataStage(t, join(out, 'data'), log);
@@ -108,40 +116,95 @@ export async function runTask(o: TaskRunOptions): Promise<TaskReport> {
   ensureWritableDir(evalDir);
   const e0 = performance.now();
   const backend = await createBackend({ threads: o.threads });
-  let outputs: string[];
+  let outputs: string[], baseOutputs: string[] | undefined, baseSeconds: number | undefined;
   try {
     const preds = await predict(sft.checkpoint, t.system, evalRows, t.eval.max_tokens, join(evalDir, 'predictions.jsonl'), backend,
       (d, n) => { if (d % 10 === 0 || d === n) log(`eval: ${d}/${n} answers`); });
     outputs = preds.map((p) => p.output);
+    if (t.eval.base_model) {
+      const b0 = performance.now();
+      const basePreds = await predict(base.dir, t.system, evalRows, t.eval.max_tokens, join(evalDir, 'base-predictions.jsonl'), backend,
+        (d, n) => { if (d % 10 === 0 || d === n) log(`eval: base model ${d}/${n} answers`); });
+      baseOutputs = basePreds.map((p) => p.output);
+      baseSeconds = (performance.now() - b0) / 1000;
+    }
   } finally {
     backend.dispose();
   }
-  const evalSeconds = (performance.now() - e0) / 1000;
+  const evalSeconds = (performance.now() - e0) / 1000 - (baseSeconds ?? 0);
+
+  let large: { name: string; outputs: string[]; teacher: string; asked: number } | undefined;
+  if (t.large) {
+    const teacher = await openTeacher(t.large);
+    try {
+      const r = await largeModelAnswers(teacher, t.system, evalRows, t.eval.max_tokens, join(evalDir, 'large-predictions.jsonl'), t.large.concurrency,
+        (d, n) => { if (d % 10 === 0 || d === n) log(`eval: large model ${d}/${n} answers`); });
+      large = { name: `large model (${teacher.id})`, outputs: r.answers.map((a) => a.output), teacher: teacher.id, asked: r.asked };
+      log(`eval: large model ${teacher.id}: ${r.asked} asked, ${evalRows.length - r.asked} from eval/large-predictions.jsonl`);
+    } finally {
+      await teacher.close();
+    }
+  }
 
   const index = new TfidfIndex(split.train.map((r) => r.input));
   const retrieval = evalRows.map((r) => split.train[index.nearest(r.input).doc].references[0]);
   const judge = t.kind === 'support' && t.data.label
     ? IntentJudge.train(split.train.map((r) => ({ text: r.references[0], label: r.label ?? '' }))) : undefined;
   const slots = t.kind === 'support' ? new Set(split.train.flatMap((r) => placeholders(r.references[0]))) : undefined;
-  const systems: TaskReport['systems'] = {
-    [`wren (${t.name})`]: scoreOutputs(t.kind, evalRows, outputs, judge, slots),
-    'retrieval (TF-IDF nearest training input → its reference)': scoreOutputs(t.kind, evalRows, retrieval, judge, slots),
-  };
-  if (t.kind === 'summarize') systems['lead sentence'] = scoreOutputs(t.kind, evalRows, evalRows.map((r) => r.sourceParts?.[0] ?? r.input.split(/(?<=[.!?])\s+/)[0]), judge);
+  const answers: Record<string, string[]> = { [`wren (${t.name})`]: outputs };
+  if (baseOutputs) answers['base model before SFT'] = baseOutputs;
+  if (large) answers[large.name] = large.outputs;
+  answers['retrieval (TF-IDF nearest training input → its reference)'] = retrieval;
+  if (t.kind === 'summarize') answers['lead sentence'] = evalRows.map((r) => r.sourceParts?.[0] ?? r.input.split(/(?<=[.!?])\s+/)[0]);
+  const systems: TaskReport['systems'] = {};
+  for (const [name, outs] of Object.entries(answers)) systems[name] = scoreOutputs(t.kind, evalRows, outs, judge, slots);
+
+  let judged: TaskReport['judge'];
+  if (t.judge) {
+    const rubric = taskRubric(t.kind), rows = evalRows.slice(0, t.judge.rows ?? evalRows.length);
+    const items: JudgeItem[] = Object.entries(answers).flatMap(([system, outs]) =>
+      rows.map((r, i) => ({ system, line: r.line, messages: taskPrompt(t.kind, t.system, r.input, r.references[0], outs[i]) })));
+    const teacher = await openTeacher(t.judge);
+    try {
+      const run = await runJudge(items, teacher, join(evalDir, 'judge.jsonl'), {
+        rubric, maxTokens: t.judge.max_tokens, attempts: t.judge.attempts, concurrency: t.judge.concurrency,
+        onRecord: (d, n) => { if (d % 10 === 0 || d === n) log(`judge: ${d}/${n} answers graded`); },
+      });
+      judged = { teacher: teacher.id, rubric: rubric.name, criteria: rubric.criteria, asked: run.asked, cached: run.cached, systems: {} };
+      for (const name of Object.keys(answers)) {
+        const sum = summarizeJudge(items, run, name, rubric);
+        judged.systems[name] = sum;
+        for (const [c, v] of Object.entries(sum.means)) systems[name][`judge_${c}`] = v;
+        systems[name].judge_failed = sum.failed;
+      }
+      const failed = Object.values(judged.systems).reduce((a, x) => a + x.failed, 0);
+      log(`judge: ${teacher.id}: ${run.asked} asked, ${run.cached} cached${failed ? `, ${failed} without readable scores (listed in the report)` : ''}`);
+    } finally {
+      await teacher.close();
+    }
+  }
   const notes = [
-    'The base model before SFT is not scored: a model trained from scratch has no answers before SFT.',
-    'No large model is scored: the task names no teacher.',
+    ...(baseOutputs && base.fromScratch ? ['The base model before SFT is the preset at its random initialisation (trained from scratch, it has seen no text): a floor, not a competitor.'] : []),
+    ...(t.eval.base_model ? [] : ['The base model before SFT is not scored (eval.base_model: false).']),
+    ...(large ? [`The large model answered the same held-out rows with the same system prompt (temperature 0, at most ${t.eval.max_tokens} tokens).`]
+      : ['No large model is scored: the task names no teacher (large.teacher in task.yaml, or --large SPEC).']),
   ];
   const report: TaskReport = {
     task: t.name, kind: t.kind, run_dir: out, model_dir: sft.checkpoint,
     split: { seed: split.seed, usable_rows: split.total, train: split.train.length, eval: split.eval.length, eval_scored: evalRows.length },
     model: { from_scratch: base.fromScratch, parameters: base.parameters, vocab: base.vocab, base: base.dir },
     sft: { steps_done: sft.step, steps_planned: t.sft.steps, train_loss: sft.loss, val_loss: sft.valLoss, seconds: sft.seconds, stopped_at_budget: sft.stoppedAtBudget, conversations: sft.conversations, skipped: sft.skipped },
-    budget_minutes: t.budget_minutes, eval_seconds: evalSeconds,
+    budget_minutes: t.budget_minutes, eval_seconds: evalSeconds, ...(baseSeconds !== undefined ? { base_eval_seconds: baseSeconds } : {}),
     judge_accuracy_on_references: judge ? evalRows.filter((r) => judge.judge(r.references[0]) === r.label).length / evalRows.length : undefined,
     systems, notes,
+    ...(large ? { large_model: { teacher: large.teacher, asked: large.asked } } : {}),
+    ...(judged ? { judge: judged } : {}),
   };
   writeTaskReport(out, report);
   log(`report: ${join(out, 'report.md')}`);
   return report;
+}
+
+function openTeacher(s: TeacherSection): Promise<Teacher> {
+  return createTeacher(s.teacher, { baseUrl: s.base_url, apiKeyEnv: s.api_key_env, limits: { concurrency: s.concurrency } });
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTaskConfig } from '../../src/tasks/config.ts';
+import { loadTaskConfig, withTeachers } from '../../src/tasks/config.ts';
 import { readTaskRows, splitTaskRows } from '../../src/tasks/rows.ts';
 import { runCli, scratchDir } from '../_helpers.ts';
 
@@ -72,4 +72,24 @@ test('wren task run on a bad folder exits 2 with one line naming the key; the ru
   assert.match(r.stderr, /^wren task: .*task\.yaml: eval: unknown key 'temperature'\n$/);
   assert.equal(runCli(['task', 'fly', dir]).status, 2);
   assert.ok(!existsSync(out));
+});
+
+test('judge and large sections: strict, with defaults; --judge/--large name the teacher and keep the other settings', () => {
+  assert.throws(() => loadTaskConfig(folder({ ...GOOD, judge: { teacher: 'openai:x', temprature: 0 } })), /judge: unknown key 'temprature'/);
+  assert.throws(() => loadTaskConfig(folder({ ...GOOD, large: { base_url: 'http://127.0.0.1:1/v1' } })), /large\.teacher: /);
+  const t = loadTaskConfig(folder({ ...GOOD, judge: { teacher: 'openai:a', base_url: 'http://127.0.0.1:9/v1', attempts: 2 } }));
+  assert.deepEqual(t.judge, { teacher: 'openai:a', base_url: 'http://127.0.0.1:9/v1', attempts: 2, concurrency: 4, max_tokens: 400 });
+  assert.equal(t.eval.base_model, true);
+  const o = withTeachers(t, { judge: 'ollama:b', large: 'openai:c' });
+  assert.deepEqual(o.judge, { ...t.judge, teacher: 'ollama:b' });
+  assert.deepEqual(o.large, { teacher: 'openai:c', concurrency: 4 });
+});
+
+test('wren task stories without a judge or prompts exits 2 naming the flag', () => {
+  const r = runCli(['task', 'stories', 'some-model', '--prompts', 'p.yaml'], { timeoutMs: 30_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--judge is required/);
+  const q = runCli(['task', 'stories', 'some-model', '--judge', 'openai:x', '--base-url', 'http://127.0.0.1:9/v1'], { timeoutMs: 30_000 });
+  assert.equal(q.status, 2, q.stderr);
+  assert.match(q.stderr, /--prompts is required/);
 });

@@ -1,5 +1,6 @@
 // `wren task run` end to end on a tiny budget over real Bitext rows: every stage runs and leaves
-// its done marker, the report holds every metric for the model and the retrieval baseline, a rerun
+// its done marker, the report holds every metric for the model, the base model before SFT and the
+// retrieval baseline, with the SVG figure, a rerun
 // reuses every stage, and the model folder serves chat answers through the official openai client.
 // Nothing here depends on what the tiny model says (it is trained for a handful of steps).
 import { test } from 'node:test';
@@ -34,12 +35,12 @@ test('wren task run: data → base → SFT → eval → report, resumable, and t
   const lines: string[] = [];
   const r = await runTask({ taskDir, out, threads: 2, log: (l) => lines.push(l) });
   for (const stage of ['data', 'base', 'sft']) assert.ok(existsSync(join(out, stage, 'done.json')), `${stage}/done.json`);
-  assert.ok(existsSync(join(out, 'report.md')) && existsSync(join(out, 'report.json')));
+  for (const f of ['report.md', 'report.json', 'report.svg']) assert.ok(existsSync(join(out, f)), f);
   assert.equal(r.split.eval, 3);
   assert.equal(r.split.train, 120);
   assert.equal(r.sft.steps_done, 4);
   const names = Object.keys(r.systems);
-  assert.equal(names.length, 2);
+  assert.deepEqual(names, ['wren (support-tiny)', 'base model before SFT', 'retrieval (TF-IDF nearest training input → its reference)']);
   for (const name of names) {
     for (const k of ['rouge1', 'rouge2', 'rougeL', 'words', 'repetition', 'intent_accuracy', 'placeholder_fidelity', 'placeholders_invented', 'placeholders_unknown']) {
       const v = r.systems[name][k];
