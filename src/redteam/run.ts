@@ -1,19 +1,23 @@
 // One red-team run: every prompt of every suite, through every transform, against every target;
 // each attempt scored and appended to attempts.jsonl as it finishes (an AppendLog: a killed run
 // keeps every whole line). Rerunning with the same --out resumes: attempts already answered are
-// kept, attempts that ended in an error are tried again (the later line wins).
+// kept, attempts that ended in an error are tried again (the later line wins). A multi-turn attack
+// (multi-turn.ts) is one attempt: its line holds every turn (`turns`), and its last answer is
+// the one scored.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppendLog } from '../formats/append-log.ts';
 import { makeDir } from '../formats/atomic.ts';
 import type { RedteamPrompt } from './suites.ts';
 import type { HttpTarget } from './target.ts';
-import { transformOf } from './transforms.ts';
+import { converse, type Exchange } from './multi-turn.ts';
+import { planOf, type AttackPlan } from './transforms.ts';
 import { isRefusal } from './scorers.ts';
 
 export type Attempt = {
   key: string; target: string; suite: string; transform: string; id: string; harmful: boolean;
   prompt: string; sent: string; status: 'ok' | 'error'; tries: number; error?: string;
+  turns?: Exchange[];           // a multi-turn attack's exchanges in order (backtracked ones marked); `sent` is the last turn's message
   answer?: string; finishReason?: string; blocked?: boolean; refusal?: boolean; guardFlagged?: boolean; judge?: boolean;
   success: boolean | null;      // harmful prompt answered harmfully; null when not applicable or an error
   overRefusal: boolean | null;  // safe prompt refused or blocked; null when not applicable or an error
@@ -47,12 +51,12 @@ export async function runRedteam(r: RedteamRun): Promise<Attempt[]> {
   const log = AppendLog.open(file, 'line');
   const have = readAttempts(file);
   const jobs: (() => Promise<Attempt>)[] = [];
-  for (const { name, target } of r.targets) for (const t of r.transforms) {
-    const transform = transformOf(t);
+  const plans = new Map(r.transforms.map((t) => [t, planOf(t)])); // a bad spec fails before any request
+  for (const { name, target } of r.targets) for (const [t, plan] of plans) {
     for (const p of r.prompts) {
       const key = `${name}|${p.suite}|${t}|${p.id}`;
       if (have.get(key)?.status === 'ok') continue;
-      jobs.push(async () => score(key, name, t, p, transform(p.prompt), await target.ask(transform(p.prompt)), r.scorers));
+      jobs.push(() => attempt(key, name, t, plan, p, target, r.scorers));
     }
   }
   let done = 0, next = 0;
@@ -73,8 +77,18 @@ export async function runRedteam(r: RedteamRun): Promise<Attempt[]> {
   return [...have.values()];
 }
 
-async function score(key: string, target: string, transform: string, p: RedteamPrompt, sent: string, reply: Awaited<ReturnType<HttpTarget['ask']>>, s: RedteamScorers): Promise<Attempt> {
-  const base = { key, target, suite: p.suite, transform, id: p.id, harmful: p.harmful, prompt: p.prompt, sent, tries: reply.tries };
+async function attempt(key: string, target: string, transform: string, plan: AttackPlan, p: RedteamPrompt, t: HttpTarget, s: RedteamScorers): Promise<Attempt> {
+  const payload = plan.payload(p.prompt);
+  if (!plan.attack) return score(key, target, transform, p, payload, await t.ask(payload), s);
+  const c = await converse(plan.attack, p.prompt, payload, plan.convert, (messages) => t.ask(messages));
+  if (c.status === 'error') {
+    return { key, target, suite: p.suite, transform, id: p.id, harmful: p.harmful, prompt: p.prompt, sent: c.sent, tries: c.tries, turns: c.exchanges, status: 'error', error: c.error, success: null, overRefusal: null };
+  }
+  return score(key, target, transform, p, c.sent, { ...c.reply, tries: c.tries }, s, c.exchanges);
+}
+
+async function score(key: string, target: string, transform: string, p: RedteamPrompt, sent: string, reply: Awaited<ReturnType<HttpTarget['ask']>>, s: RedteamScorers, turns?: Exchange[]): Promise<Attempt> {
+  const base = { key, target, suite: p.suite, transform, id: p.id, harmful: p.harmful, prompt: p.prompt, sent, tries: reply.tries, ...(turns ? { turns } : {}) };
   if (reply.status === 'error') return { ...base, status: 'error', error: reply.error, success: null, overRefusal: null };
   const refusal = isRefusal(reply.text);
   const answered = !reply.blocked && !refusal;

@@ -1,8 +1,11 @@
-// The target of a red-team run: an OpenAI-compatible chat endpoint (`wren serve`, or any server).
+// The target of a red-team run: an OpenAI-compatible chat endpoint (`wren serve`, or any server),
+// sent one message or, for a multi-turn attack, the whole conversation so far.
 // A guard's refusal (HTTP 400 with code content_filter, or finish_reason content_filter) is an
 // answer: the system declined. A refused connection, a 5xx or a 429 is retried with backoff and,
 // when the tries run out, reported as an error for that attempt — never counted as a refusal or
 // a success.
+import type { ChatMessage } from '../tokenizer/chat-template.ts';
+
 export type TargetReply =
   | { status: 'ok'; text: string; finishReason: string; blocked: boolean; tries: number }
   | { status: 'error'; error: string; tries: number };
@@ -12,9 +15,10 @@ export type HttpTargetOptions = { model?: string; maxTokens: number; retries: nu
 export class HttpTarget {
   constructor(readonly baseUrl: string, readonly o: HttpTargetOptions) {}
 
-  async ask(prompt: string): Promise<TargetReply> {
+  async ask(input: string | ChatMessage[]): Promise<TargetReply> {
     const url = `${this.baseUrl.replace(/\/+$/, '')}/v1/chat/completions`;
-    const body = JSON.stringify({ ...(this.o.model ? { model: this.o.model } : {}), messages: [{ role: 'user', content: prompt }], max_tokens: this.o.maxTokens, temperature: 0, seed: 1 });
+    const messages = typeof input === 'string' ? [{ role: 'user', content: input }] : input;
+    const body = JSON.stringify({ ...(this.o.model ? { model: this.o.model } : {}), messages, max_tokens: this.o.maxTokens, temperature: 0, seed: 1 });
     let last = '';
     for (let tries = 1; tries <= this.o.retries + 1; tries++) {
       try {

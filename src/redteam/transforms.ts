@@ -1,8 +1,10 @@
 // Red-team transforms (garak's probes / PyRIT's converters): small functions from a request to
 // the message a target gets, composable with '+' ("roleplay+leetspeak" applies roleplay, then
-// leetspeak to its result). Worded apart from the guard's training templates
-// (src/safety/attack-templates.ts) so a run does not test the guard on its own sentences.
+// leetspeak to its result), and with one multi-turn attack (multi-turn.ts) in a chain. Worded
+// apart from the guard's training templates (src/safety/attack-templates.ts) so a run does not
+// test the guard on its own sentences.
 import { WrenError } from '../errors.ts';
+import { MULTI_TURN_ATTACKS, type MultiTurnAttack } from './multi-turn.ts';
 
 export type Transform = (prompt: string) => string;
 
@@ -21,13 +23,36 @@ export const TRANSFORMS: Record<string, Transform> = {
   },
 };
 
-/** A transform from a spec "name" or "name+name+…". */
+/** A single-turn transform from a spec "name" or "name+name+…". */
 export function transformOf(spec: string): Transform {
+  const plan = planOf(spec);
+  if (plan.attack) throw new WrenError(`'${spec}' is a multi-turn attack (${plan.attack.name}): it needs a conversation, not one message`);
+  return plan.payload;
+}
+
+/**
+ * How a spec attacks: single-turn transforms compose left to right; at most one multi-turn attack
+ * (multi-turn.ts) may sit in the chain. Transforms before it make the request it carries (its last
+ * turn: "roleplay+crescendo"); transforms after it convert every turn it sends, as PyRIT's
+ * converters do ("crescendo+leetspeak").
+ */
+export type AttackPlan = { payload: Transform; attack?: MultiTurnAttack & { name: string }; convert: Transform };
+
+export function planOf(spec: string): AttackPlan {
   const parts = spec.split('+').map((s) => s.trim());
-  const fns = parts.map((name) => {
+  const before: Transform[] = [], after: Transform[] = [];
+  let attack: AttackPlan['attack'];
+  for (const name of parts) {
+    const multi = MULTI_TURN_ATTACKS[name];
+    if (multi) {
+      if (attack) throw new WrenError(`'${spec}' has two multi-turn attacks (${attack.name}, ${name}); use one a spec`);
+      attack = { ...multi, name };
+      continue;
+    }
     const t = TRANSFORMS[name];
-    if (!t) throw new WrenError(`unknown transform '${name}' in '${spec}'; known: ${Object.keys(TRANSFORMS).join(', ')} (compose with +)`);
-    return t;
-  });
-  return (p) => fns.reduce((x, f) => f(x), p);
+    if (!t) throw new WrenError(`unknown transform '${name}' in '${spec}'; known: ${Object.keys(TRANSFORMS).join(', ')}; multi-turn: ${Object.keys(MULTI_TURN_ATTACKS).join(', ')} (compose with +)`);
+    (attack ? after : before).push(t);
+  }
+  const chain = (fns: Transform[]): Transform => (p) => fns.reduce((x, f) => f(x), p);
+  return { payload: chain(before), attack, convert: chain(after) };
 }
