@@ -194,3 +194,20 @@ test('GPT-Eval of stories260K on the 44 official prompts through the judge doubl
     await dbl.close();
   }
 });
+
+test('wren task stories (the CLI) through the judge double: exit 0, one line of means per model', { skip: stories260K.skip || storyPrompts.skip, timeout: 120_000 }, async () => {
+  const dbl = await startJudgeDouble();
+  const out = scratchDir('wren-stories-cli-');
+  try {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../../bin/wren.js', import.meta.url)), 'task', 'stories', `tiny=${stories260K.path}`, '--tokenizer', tok512.path,
+      '--judge', 'openai:judge-double', '--base-url', dbl.url, '--prompts', storyPrompts.path, '--out', out, '--max-tokens', '8', '--threads', '1'], { env: { ...process.env, OPENAI_API_KEY: '' } });
+    let stdout = '';
+    child.stdout.on('data', (b) => { stdout += b; });
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    assert.equal(code, 0);
+    assert.equal(stdout, 'tiny: grammar 8.00, creativity 6.00, consistency 7.00, plot 5.00, overall 6.50 (44 scored, 0 failed)\n');
+    assert.equal(dbl.requests, 44);
+  } finally {
+    await dbl.close();
+  }
+});
