@@ -90,18 +90,17 @@ export class Routing {
   }
 
   /** POST /v1/chat/completions with a router as the model. */
-  chat(body: ChatRequest, ctxFor: (m: ServedModel) => RequestContext): Promise<RoutedReply> {
-    return this.route(body.model!, () => routedChat(body), ctxFor);
+  async chat(body: ChatRequest, ctxFor: (m: ServedModel) => RequestContext): Promise<RoutedReply> {
+    return this.route(body.model!, routedChat(body), ctxFor);
   }
 
   /** POST /v1/completions with a router as the model. */
-  completion(body: CompletionRequest, ctxFor: (m: ServedModel) => RequestContext): Promise<RoutedReply> {
-    return this.route(body.model!, () => routedCompletion(body), ctxFor);
+  async completion(body: CompletionRequest, ctxFor: (m: ServedModel) => RequestContext): Promise<RoutedReply> {
+    return this.route(body.model!, routedCompletion(body), ctxFor);
   }
 
-  /** The one routing path: check the request, score its prompt, answer with one model. */
-  private async route(model: string, read: () => RoutedRequest, ctxFor: (m: ServedModel) => RequestContext): Promise<RoutedReply> {
-    const req = read();
+  /** The one routing path: score the request's prompt, answer with one model. */
+  private async route(model: string, req: RoutedRequest, ctxFor: (m: ServedModel) => RequestContext): Promise<RoutedReply> {
     const { router, threshold } = this.resolve(model);
     let score: number | null = null, routerError: string | undefined;
     const t0 = performance.now();
