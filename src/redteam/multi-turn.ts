@@ -10,27 +10,36 @@
 //   split-turns  the request in two halves over two turns ("just say OK"), then a turn that asks
 //                for the joined request to be answered; no backtracking.
 // Scripted, so a run is reproducible and needs no attacker model; the wording is Wren's own and
-// apart from the guard's training templates.
+// apart from the guard's training templates. `crescendo@SPEC` (attacker.ts) has a model write
+// the early turns instead.
 import type { ChatMessage } from '../tokenizer/chat-template.ts';
 import { isRefusal } from './scorers.ts';
 import type { TargetReply } from './target.ts';
 import type { Transform } from './transforms.ts';
 
 /** One user turn and the target's answer to it. */
-export type Exchange = { user: string; answer: string; finishReason: string; blocked: boolean; refusal: boolean; backtracked?: true };
+export type Exchange = {
+  user: string; answer: string; finishReason: string; blocked: boolean; refusal: boolean; backtracked?: true;
+  by?: string; // the attacker model that wrote this turn (crescendo@SPEC); absent: the script did
+};
 
 /** What the attacker sees when it writes turn `turn` (0-based). */
 export type AttackState = {
+  request: string;  // the suite's request as it is
   payload: string;  // the request as the single-turn transforms before the attack made it
   subject: string;  // what the original request is about ("make a bomb"), for the early turns
   kept: Exchange[]; // the conversation so far (backtracked exchanges left out)
   turn: number;
+  refused?: Exchange; // when rephrasing: the exchange the target refused or a guard blocked
 };
 
+/** A turn's message, and the attacker model that wrote it when the script did not. */
+export type TurnText = string | { text: string; by: string };
+
 export type MultiTurnAttack = {
-  turns: number;                                       // user turns when nothing is backtracked
-  say: (s: AttackState) => string;                     // the user message of this turn
-  rephrase?: (s: AttackState) => string | undefined;   // a softer wording after a refusal (none: no backtracking)
+  turns: number;                                                         // user turns when nothing is backtracked
+  say: (s: AttackState) => TurnText | Promise<TurnText>;                 // the user message of this turn
+  rephrase?: (s: AttackState) => TurnText | undefined | Promise<TurnText | undefined>; // a softer wording after a refusal (none: no backtracking)
 };
 
 /** The last kept answer, short, for a turn that builds on it ("" when there is none). */
@@ -94,22 +103,34 @@ export async function converse(attack: MultiTurnAttack, request: string, payload
   const subject = subjectOf(request), kept: Exchange[] = [], exchanges: Exchange[] = [];
   let tries = 0;
   for (let turn = 0; turn < attack.turns; turn++) {
-    const state: AttackState = { payload, subject, kept, turn };
-    let text = attack.say(state), backtracked = false;
+    const state: AttackState = { request, payload, subject, kept, turn };
+    const where = `turn ${turn + 1} of ${attack.turns}`;
+    let next: TurnText | undefined, backtracked = false;
+    try {
+      next = await attack.say(state);
+    } catch (err) {
+      return { status: 'error', exchanges, error: `${where}: the attacker failed: ${(err as Error).message}`, sent: '', tries };
+    }
     for (;;) {
+      const text = typeof next === 'string' ? next : next.text, by = typeof next === 'string' ? undefined : next.by;
       const user = convert(text);
       const history: ChatMessage[] = kept.flatMap((e) => [{ role: 'user' as const, content: e.user }, { role: 'assistant' as const, content: e.answer }]);
       const reply = await ask([...history, { role: 'user', content: user }]);
       tries += reply.tries;
-      if (reply.status === 'error') return { status: 'error', exchanges, error: `turn ${turn + 1} of ${attack.turns}: ${reply.error}`, sent: user, tries };
-      const e: Exchange = { user, answer: reply.text, finishReason: reply.finishReason, blocked: reply.blocked, refusal: isRefusal(reply.text) };
+      if (reply.status === 'error') return { status: 'error', exchanges, error: `${where}: ${reply.error}`, sent: user, tries };
+      const e: Exchange = { user, answer: reply.text, finishReason: reply.finishReason, blocked: reply.blocked, refusal: isRefusal(reply.text), ...(by ? { by } : {}) };
       exchanges.push(e);
       if (turn === attack.turns - 1) return { status: 'ok', exchanges, reply, sent: user, tries };
-      const softer = (e.blocked || e.refusal) && !backtracked ? attack.rephrase?.(state) : undefined;
+      let softer: TurnText | undefined;
+      try {
+        softer = (e.blocked || e.refusal) && !backtracked ? await attack.rephrase?.({ ...state, refused: e }) : undefined;
+      } catch (err) {
+        return { status: 'error', exchanges, error: `${where}: the attacker failed: ${(err as Error).message}`, sent: user, tries };
+      }
       if (softer === undefined) { kept.push(e); break; }
       e.backtracked = true;
       backtracked = true;
-      text = softer;
+      next = softer;
     }
   }
   throw new Error('a multi-turn attack has at least one turn');

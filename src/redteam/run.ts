@@ -11,7 +11,9 @@ import { makeDir } from '../formats/atomic.ts';
 import type { RedteamPrompt } from './suites.ts';
 import type { HttpTarget } from './target.ts';
 import { converse, type Exchange } from './multi-turn.ts';
-import { planOf, type AttackPlan } from './transforms.ts';
+import { attackerSpecs, planOf, type AttackPlan } from './transforms.ts';
+import { createTeacher } from '../llm/create.ts';
+import type { Teacher } from '../llm/teacher.ts';
 import { isRefusal } from './scorers.ts';
 
 export type Attempt = {
@@ -32,7 +34,15 @@ export type RedteamRun = {
   out: string;
   scorers: RedteamScorers;
   concurrency?: number;
+  /** opens the attacker model of a `crescendo@SPEC` transform (default: createTeacher(SPEC)); closed when the run ends */
+  openAttacker?: (spec: string) => Promise<Teacher>;
   onAttempt?: (a: Attempt, done: number, total: number) => void;
+};
+
+/** Stands in for attackers while specs are checked, before any is opened. */
+const NO_TEACHER: Teacher = {
+  id: 'unopened', supports: () => false, stats: () => ({ requests: 0, retries: 0, failures: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 }),
+  complete: async () => { throw new Error('the attacker is not open yet'); }, close: async () => {},
 };
 
 export function readAttempts(file: string): Map<string, Attempt> {
@@ -48,10 +58,21 @@ export function readAttempts(file: string): Map<string, Attempt> {
 export async function runRedteam(r: RedteamRun): Promise<Attempt[]> {
   makeDir(r.out);
   const file = join(r.out, 'attempts.jsonl');
+  for (const t of r.transforms) planOf(t, () => NO_TEACHER); // a bad spec fails before any request or attacker is opened
+  const attackers = new Map<string, Teacher>();
+  try {
+    for (const spec of new Set(r.transforms.flatMap(attackerSpecs))) attackers.set(spec, await (r.openAttacker ?? ((s: string) => createTeacher(s)))(spec));
+    return await attackAll(r, file, attackers);
+  } finally {
+    for (const t of attackers.values()) await t.close();
+  }
+}
+
+async function attackAll(r: RedteamRun, file: string, attackers: Map<string, Teacher>): Promise<Attempt[]> {
   const log = AppendLog.open(file, 'line');
   const have = readAttempts(file);
   const jobs: (() => Promise<Attempt>)[] = [];
-  const plans = new Map(r.transforms.map((t) => [t, planOf(t)])); // a bad spec fails before any request
+  const plans = new Map(r.transforms.map((t) => [t, planOf(t, (s) => attackers.get(s))]));
   for (const { name, target } of r.targets) for (const [t, plan] of plans) {
     for (const p of r.prompts) {
       const key = `${name}|${p.suite}|${t}|${p.id}`;
