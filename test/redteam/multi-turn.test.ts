@@ -3,8 +3,9 @@
 // a run against `wren serve` over stories260K with and without a guard through a recording proxy
 // on loopback: the target gets the whole conversation each turn (its own answers included), each
 // attempt's line holds its turns, the last answer is scored, the scorecard lists the transform
-// and its turns, a dead port is an error at turn 1, and a resumed run sends only what is missing.
-// Nothing here asserts on sampled text.
+// and its turns, a dead port is an error at turn 1, and a resumed run sends only what is missing;
+// and crescendo@SPEC with stories260K on loopback as the attacker model (it writes stories, not
+// questions: only the structure is checked). Nothing here asserts on sampled text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
