@@ -3,8 +3,8 @@
 // rmsnorm, wq, wk, wv, rope, attention, wo, add, rmsnorm, w1, w3, swiglu, w2, add; final rmsnorm,
 // classifier), with the layer it belongs to and whether the backend split it across threads (a
 // hand-off: wake the pool, wait for the last chunk). The time outside kernels (JS in forward(),
-// the sampler) is the token's wall time minus the kernels'. Each timed call costs ~0.1 µs of
-// timer, which matters only for stories260K (~100 µs a token).
+// the sampler) is the token's wall time minus the kernels'; the profiler's own bookkeeping (two
+// clock reads a call, ~0.1 µs) falls there too, which matters only for stories260K.
 import type { Backend } from '../src/engine/backend.ts';
 import { estimateNs, FAN_OUT_NS } from '../src/engine/fan-out.ts';
 import type { KernelArgs, KernelName } from '../src/engine/kernels.ts';
@@ -18,27 +18,30 @@ const LAYER_MATMULS = ['wq', 'wk', 'wv', 'wo', 'w1', 'w3', 'w2'];
 
 export type OpTotal = { op: string; ns: number; calls: number; splitCalls: number };
 
+/** One call site of the token's kernel sequence: its labels and what it has cost so far. */
+type Site = { kernel: KernelName; op: string; where: string; ms: number; calls: number; splitCalls: number };
+
 export class ProfilingBackend implements Backend {
   readonly name: Backend['name'];
   readonly arena: Backend['arena'];
   readonly threads: number;
   readonly description: string;
-  /** per op ("matmul wq", "attention", …) and per layer ("layer 0", "final", "embedding") */
-  readonly ops = new Map<string, OpTotal>();
-  readonly layers = new Map<string, OpTotal>();
+  /** the model's layer count, set once the model is made on this backend (before timing) */
+  nLayers = Infinity;
   private readonly splitNs: number;
+  // Call sites by position since the token's embedding call: the labels are made once per site,
+  // so a call costs two clock reads and an add (a decode token makes the same calls every time).
+  private sites: Site[] = [];
+  private pos = 0;
   private norms = 0;
   private matmuls = 0;
 
-  /** the model's layer count, set once the model is made on this backend (before timing) */
-  nLayers = Infinity;
-
-  constructor(private readonly inner: Backend) {
+  constructor(private readonly inner: Backend, splitNs?: number) {
     this.name = inner.name;
     this.arena = inner.arena;
     this.threads = inner.threads;
     this.description = inner.description;
-    this.splitNs = splitThresholdNs(inner);
+    this.splitNs = splitNs ?? splitThresholdNs(inner);
   }
 
   supports(kernel: KernelName): boolean {
@@ -46,28 +49,50 @@ export class ProfilingBackend implements Backend {
   }
 
   run<K extends KernelName>(kernel: K, ...args: KernelArgs[K]): void {
-    const t0 = process.hrtime.bigint();
+    const t0 = performance.now();
     this.inner.run(kernel, ...args);
-    const ns = Number(process.hrtime.bigint() - t0);
-    if (kernel === 'embedding') { this.norms = 0; this.matmuls = 0; }
+    const ms = performance.now() - t0;
+    if (kernel === 'embedding') { this.pos = 0; this.norms = 0; this.matmuls = 0; }
+    let site = this.sites[this.pos];
+    if (site?.kernel !== kernel) site = this.sites[this.pos] = this.label(kernel);
+    else if (kernel === 'rmsnorm') this.norms++;
+    else if (kernel.startsWith('matmul')) this.matmuls++;
+    this.pos++;
+    site.ms += ms;
+    site.calls++;
+    if (this.threads > 1 && estimateNs(kernel, args) >= this.splitNs) site.splitCalls++;
+  }
+
+  private label(kernel: KernelName): Site {
     if (kernel === 'rmsnorm') this.norms++;
     const layer = Math.floor((this.norms - 1) / 2);
     const final = layer >= this.nLayers;
     let op: string = kernel;
-    if (kernel.startsWith('matmul')) op = `${kernel} ${final ? 'classifier' : LAYER_MATMULS[this.matmuls++ % LAYER_MATMULS.length] ?? '?'}`;
+    if (kernel.startsWith('matmul')) op = `${kernel} ${final ? 'classifier' : LAYER_MATMULS[this.matmuls % LAYER_MATMULS.length]}`;
     else if (kernel === 'rmsnorm' && final) op = 'rmsnorm final';
+    if (kernel.startsWith('matmul')) this.matmuls++;
     const where = kernel === 'embedding' ? 'embedding' : final ? 'final' : `layer ${layer}`;
-    const split = this.threads > 1 && estimateNs(kernel, args) >= this.splitNs ? 1 : 0;
-    for (const [map, key] of [[this.ops, op], [this.layers, where]] as const) {
-      const t = map.get(key) ?? { op: key, ns: 0, calls: 0, splitCalls: 0 };
-      t.ns += ns; t.calls++; t.splitCalls += split;
-      map.set(key, t);
-    }
+    return { kernel, op, where, ms: 0, calls: 0, splitCalls: 0 };
   }
 
+  private totals(key: 'op' | 'where'): Map<string, OpTotal> {
+    const out = new Map<string, OpTotal>();
+    for (const s of this.sites) {
+      if (!s) continue;
+      const t = out.get(s[key]) ?? { op: s[key], ns: 0, calls: 0, splitCalls: 0 };
+      t.ns += s.ms * 1e6; t.calls += s.calls; t.splitCalls += s.splitCalls;
+      out.set(s[key], t);
+    }
+    return out;
+  }
+
+  /** per op ("matmul wq", "attention", …) */
+  get ops(): Map<string, OpTotal> { return this.totals('op'); }
+  /** per layer ("embedding", "layer 0", …, "final") */
+  get layers(): Map<string, OpTotal> { return this.totals('where'); }
+
   reset(): void {
-    this.ops.clear();
-    this.layers.clear();
+    this.sites = [];
   }
 
   dispose(): void {

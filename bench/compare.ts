@@ -91,9 +91,9 @@ async function decodeFiles(name: string, dir: string, withGguf: boolean): Promis
       writeFileSync(tokenizer, syntheticTokenizer(config.vocab_size));
       runcPrompt = 'b'; // the random model's first greedy token is BOS, where run.c stops; a prompt gets past it
     }
-    if (!existsSync(tokenizer)) return `not found: ${tokenizer}`;
     checkpoint = join(dir, `${name}.bin`);
   }
+  if (!existsSync(tokenizer)) return `not found: ${tokenizer}`;
   const holder = await createBackend({ backend: 'reference' }); // holds the weights while the files are written
   try {
     const m = make(holder);

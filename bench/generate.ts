@@ -4,10 +4,14 @@
 // from other work falls on each alike; prints the median, one JSON line a case and thread count.
 // --profile: where a token's time goes instead (bench/_profile.ts): per op kind, per layer, the
 // calls split across threads (hand-offs) and the time outside kernels, as µs per token, summed
-// over all runs; read the 1- and 2-thread lines side by side.
+// over all runs; read the 1- and 2-thread lines side by side. --fan-out-ns A,B,… runs each split
+// threshold (src/engine/fan-out.ts; `default` is the backend's own) as its own side in the rotation.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Arena } from '../src/engine/arena.ts';
 import { createBackend, type Backend, type BackendName } from '../src/engine/backend.ts';
+import { createNativeBackend, nativeAvailable } from '../src/engine/native-backend.ts';
+import { createWasmBackend } from '../src/engine/wasm-backend.ts';
 import { parseLlamaConfig } from '../src/nn/config.ts';
 import { initParameters } from '../src/nn/init.ts';
 import { LlamaModel } from '../src/nn/llama.ts';
@@ -19,7 +23,7 @@ import { timeDecode } from './_decode.ts';
 import { ProfilingBackend, type OpTotal } from './_profile.ts';
 
 const stories260K = fileURLToPath(new URL('../../shared/data/llama2c-stories260K/stories260K.bin', import.meta.url));
-const HELP = 'usage: wren bench generate [--backend native|wasm|reference] [--tokens N] [--runs R] [--threads 1,2] [--case NAME] [--profile]';
+const HELP = 'usage: wren bench generate [--backend native|wasm|reference] [--tokens N] [--runs R] [--threads 1,2] [--case NAME] [--profile] [--fan-out-ns default,N,…]';
 
 type Case = { name: string; make: (b: Backend) => LlamaModel };
 
@@ -44,24 +48,27 @@ function cases(): Case[] {
 export async function run(argv: string[]): Promise<void> {
   const { values: v } = parseFlags(argv, {
     backend: { type: 'string' }, tokens: { type: 'string' }, runs: { type: 'string' }, threads: { type: 'string' }, case: { type: 'string' },
-    profile: { type: 'boolean' },
+    profile: { type: 'boolean' }, 'fan-out-ns': { type: 'string' },
   }, HELP);
   const tokens = intFlag(v.tokens, 'tokens', 256, 1, 4096);
   const runs = intFlag(v.runs, 'runs', 5, 1, 100);
   const threadCounts = ((v.threads as string | undefined) ?? '1,2').split(',').map((t) => intFlag(t, 'threads', 1, 1, 16));
   const profile = v.profile === true;
+  const fanOuts = ((v['fan-out-ns'] as string | undefined) ?? 'default').split(',').map((x) => (x === 'default' ? undefined : intFlag(x, 'fan-out-ns', 0, 0, 1e9)));
   console.log(machineLine());
   for (const c of cases().filter((x) => !v.case || x.name === v.case)) {
-    const sides: { backend: Backend; prof?: ProfilingBackend; model: LlamaModel; rates: number[]; seconds: number }[] = [];
+    const sides: { backend: Backend; fanOutNs?: number; prof?: ProfilingBackend; model: LlamaModel; rates: number[]; seconds: number }[] = [];
     try {
       for (const threads of threadCounts) {
-        const backend = await createBackend({ backend: v.backend as BackendName | undefined, threads });
-        const prof = profile ? new ProfilingBackend(backend) : undefined;
-        const model = c.make(prof ?? backend);
-        if (prof) prof.nLayers = model.config.num_hidden_layers;
-        sides.push({ backend, prof, model, rates: [], seconds: 0 });
-        timeDecode(model, Math.min(tokens, 32)); // warm-up
-        prof?.reset();
+        for (const fanOutNs of fanOuts) {
+          const backend = await makeBackend(v.backend as BackendName | undefined, threads, fanOutNs);
+          const prof = profile ? new ProfilingBackend(backend, fanOutNs) : undefined;
+          const model = c.make(prof ?? backend);
+          if (prof) prof.nLayers = model.config.num_hidden_layers;
+          sides.push({ backend, fanOutNs, prof, model, rates: [], seconds: 0 });
+          timeDecode(model, Math.min(tokens, 32)); // warm-up
+          prof?.reset();
+        }
       }
       for (let r = 0; r < runs; r++) {
         for (const s of sides) {
@@ -72,7 +79,7 @@ export async function run(argv: string[]): Promise<void> {
       }
       for (const s of sides) {
         const on = ranOn(s.backend);
-        const base = { case: c.name, backend: s.backend.name, tokens, runs };
+        const base = { case: c.name, backend: s.backend.name, tokens, runs, ...(s.fanOutNs !== undefined ? { fan_out_ns: s.fanOutNs } : {}) };
         if (!s.prof) {
           console.log(figureLine({ ...base, tokens_per_s: Math.round(median(s.rates) * 10) / 10 }, on));
           continue;
@@ -83,6 +90,15 @@ export async function run(argv: string[]): Promise<void> {
       for (const s of sides) s.backend.dispose();
     }
   }
+}
+
+/** The backend `createBackend` would pick, or the one named, with a split threshold other than its own when given. */
+async function makeBackend(name: BackendName | undefined, threads: number, fanOutNs: number | undefined): Promise<Backend> {
+  if (fanOutNs === undefined) return createBackend({ backend: name, threads });
+  const arena = new Arena();
+  if ((name ?? 'native') === 'native' && nativeAvailable()) return createNativeBackend(arena, threads, { fanOutNs });
+  if (name === 'native') throw new Error('--fan-out-ns with --backend native: the native addon is not available');
+  return createWasmBackend(arena, threads, { fanOutNs });
 }
 
 /** One line per op kind and per layer (µs a token, calls and hand-offs a token, share of the token), then the total. */
