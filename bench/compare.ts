@@ -149,9 +149,17 @@ async function wrenEngine(name: 'native' | 'wasm', f: DecodeFiles, threads: numb
 }
 
 /** Every engine once per round, in the same order; each engine's median and the median of each round's ratios. */
-async function interleave(label: Record<string, unknown>, engines: Engine[], rounds: number, unit: string, warmUp = true): Promise<void> {
+async function interleave(label: Record<string, unknown>, all: Engine[], rounds: number, unit: string, warmUp = true): Promise<void> {
+  const engines: Engine[] = [];
+  for (const e of all) { // an engine that fails its first run is skipped, saying why; the others go on
+    try {
+      if (warmUp) await e.once();
+      engines.push(e);
+    } catch (err) {
+      console.log(JSON.stringify({ ...label, engine: e.name, skipped: (err as Error).message.split('\n')[0] }));
+    }
+  }
   const rates = engines.map(() => [] as number[]);
-  if (warmUp) for (const e of engines) await e.once();
   for (let r = 0; r < rounds; r++) for (const [i, e] of engines.entries()) rates[i].push(await e.once());
   for (const [i, e] of engines.entries()) console.log(figureLine({ ...label, engine: e.name, rounds, [unit]: Math.round(median(rates[i]) * 10) / 10 }, e.on));
   // Wren's engines over each other engine, and WASM over native
@@ -181,8 +189,13 @@ async function compareDecode(cases: string[], threadCounts: number[], tokensWant
     for (const threads of threadCounts) {
       const engines: Engine[] = [];
       try {
-        if (nativeAvailable()) engines.push(await wrenEngine('native', f, threads, tokens));
-        engines.push(await wrenEngine('wasm', f, threads, tokens));
+        for (const backend of nativeAvailable() ? ['native', 'wasm'] as const : ['wasm'] as const) {
+          try {
+            engines.push(await wrenEngine(backend, f, threads, tokens));
+          } catch (err) {
+            console.log(JSON.stringify({ case: name, threads, engine: `wren ${backend}`, skipped: (err as Error).message.split('\n')[0] }));
+          }
+        }
         if (typeof runc !== 'string') engines.push(runcEngine(runc.bin, f, threads, tokens));
         if (typeof lc !== 'string' && f.gguf) {
           try {

@@ -50,6 +50,24 @@ test('compare: a run.c path that does not exist is skipped with a reason', { ski
   assert.ok(out.some((l) => l.ratios), 'WASM against native (or alone) still gets its ratio line');
 });
 
+test('compare: a run.c binary that fails is skipped with what it said, and the rest still compare', { skip }, () => {
+  const dir = scratchDir('wren-bench-compare-test-');
+  try {
+    const broken = join(dir, 'run');
+    writeFileSync(broken, '#!/bin/sh\necho "cannot open checkpoint" >&2\nexit 1\n');
+    chmodSync(broken, 0o755);
+    const r = runCli(['bench', 'compare', '--cases', 'stories260K', '--threads', '1', '--tokens', '4', '--rounds', '1', '--runc', broken],
+      { env: { WREN_NODE_LLAMA_CPP: '/nonexistent' }, timeoutMs: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const out = lines(r.stdout);
+    assert.match(String(out.find((l) => l.engine === 'run.c -Ofast')?.skipped), /Command failed/);
+    const ratios = out.find((l) => l.ratios)?.ratios as Record<string, number>;
+    assert.ok(ratios && !Object.keys(ratios).some((k) => k.includes('run.c')), JSON.stringify(ratios));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('generate --profile: per-op, per-layer and total lines, with the calls a token makes', { skip }, () => {
   const r = runCli(['bench', 'generate', '--case', 'stories260K', '--tokens', '8', '--runs', '1', '--threads', '1,2', '--profile'], { timeoutMs: 60_000 });
   assert.equal(r.status, 0, r.stderr);
