@@ -129,8 +129,10 @@ void attention(float* out, float* lse, const float* q, const float* k, const flo
     }
     return;
   }
+  // One query row at a time (decode, short chunks): a block's scores first, then their exps on
+  // vectors, then acc += Σ p·v with AV vectors of acc held in registers across the block's keys.
   float acc[DMAX] __attribute__((aligned(64)));
-  float sc[BK];
+  float sc[BK] __attribute__((aligned(64)));
   float scale = 1.0f / wren_sqrtf((float)D);
   int group = H / Hkv, rows = B * H * Tq;
   int64_t qs = (int64_t)H * D, ks = (int64_t)Hkv * D;
@@ -144,18 +146,40 @@ void attention(float* out, float* lse, const float* q, const float* k, const flo
     for (int d = 0; d < D; d++) acc[d] = 0.0f;
     for (int s0 = 0; s0 <= last; s0 += BK) {
       int n = last + 1 - s0 < BK ? last + 1 - s0 : BK;
+      int nv = (n + VW - 1) / VW * VW; // the exps run on whole vectors; sc[n..nv) is padding
       float bmax = -3.4028235e38f;
       for (int j = 0; j < n; j++) {
         sc[j] = dot(qr, kb + (s0 + j) * ks, D) * scale;
         if (sc[j] > bmax) bmax = sc[j];
       }
-      float alpha = 1.0f;
-      if (bmax > max) { alpha = wren_expf(max - bmax); sum *= alpha; max = bmax; }
-      for (int j = 0; j < n; j++) {
-        float p = wren_expf(sc[j] - max);
-        sum += p;
-        scale_add(acc, j == 0 ? alpha : 1.0f, vb + (s0 + j) * ks, p, D);
+      if (bmax > max) {
+        float alpha = wren_expf(max - bmax);
+        sum *= alpha;
+        for (int d = 0; d < D; d++) acc[d] *= alpha;
+        max = bmax;
       }
+      for (int j = n; j < nv; j++) sc[j] = max;
+      vf vm = vf_splat(max);
+      for (int j = 0; j < nv; j += VW) vf_store(sc + j, vf_exp(vf_sub(vf_load(sc + j), vm)));
+      for (int j = 0; j < n; j++) sum += sc[j];
+      const float* vs = vb + (int64_t)s0 * ks;
+      int d = 0;
+      for (; d + AV * VW <= D; d += AV * VW) {
+        vf a[AV];
+        for (int i = 0; i < AV; i++) a[i] = vf_load(acc + d + i * VW);
+        for (int j = 0; j < n; j++) {
+          vf pj = vf_splat(sc[j]);
+          for (int i = 0; i < AV; i++) a[i] = vf_fma(a[i], pj, vf_load(vs + j * ks + d + i * VW));
+        }
+        for (int i = 0; i < AV; i++) vf_store(acc + d + i * VW, a[i]);
+      }
+      for (; d + VW <= D; d += VW) {
+        vf a = vf_load(acc + d);
+        for (int j = 0; j < n; j++) a = vf_fma(a, vf_splat(sc[j]), vf_load(vs + j * ks + d));
+        vf_store(acc + d, a);
+      }
+      for (int j = 0; j < n && d < D; j++) // the rest of a row narrower than a vector: key by key
+        for (int e = d; e < D; e++) acc[e] += sc[j] * vs[j * ks + e];
     }
     float* o = out + ((int64_t)b * Tq + t) * qs + h * D;
     float inv = 1.0f / sum;
