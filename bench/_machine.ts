@@ -41,6 +41,7 @@ export function ranOn(backend: Backend): RanOn {
 
 /** From a backend description as `wren serve` and `wren doctor` print it ("native avx2-fma, 2 threads"). */
 export function ranOnDescription(description: string): RanOn {
+  if (description.startsWith('reference')) return { isa: 'reference', threads: 1 };
   const m = /^(.*?), (\d+) threads?\b/.exec(description.trim());
   return m ? { isa: m[1], threads: Number(m[2]) } : { isa: description.trim(), threads: 1 };
 }
