@@ -98,7 +98,7 @@ export function chatCompletion(body: ChatRequest, ctx: RequestContext): Promise<
   const top = body.logprobs ? body.top_logprobs ?? 0 : null;
   if (!body.logprobs && body.top_logprobs != null) throw badRequest('top_logprobs needs logprobs: true', 'top_logprobs');
   const requests = choices(body.n ?? 1, body, prompt.ids, 'messages', maxTokens, prompt.stopIds, prompt.stop, top, ctx);
-  const promptFilter = ctx.moderation?.checkInput([messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n')], 'messages');
+  const promptFilter = ctx.moderation?.checkInput([messages.filter((m) => m.role === 'user').map((m) => m.content)], 'messages');
   const streams = submit(requests, ctx);
   const head = { id: `chatcmpl-${randomUUID()}`, object: 'chat.completion', created: now(), model: model.name };
   const logprobsOf = (events: TokenEvent[]) => top === null ? null : {

@@ -69,12 +69,15 @@ export class Moderation {
   }
 
   /** Checks the prompts (a completion's prompts, or a chat's user messages as prompt 0) before
-   *  generation; a blocked one throws OpenAI/Azure's 400 with code content_filter. */
-  checkInput(prompts: string[], param: string): PromptFilterResult[] | undefined {
+   *  generation; a blocked one throws OpenAI/Azure's 400 with code content_filter. A prompt given as
+   *  parts (a chat's user messages) is judged by its worst part and by all parts joined: benign
+   *  turns around a harmful one must not dilute it (a multi-turn attack's escalation). */
+  checkInput(prompts: (string | string[])[], param: string): PromptFilterResult[] | undefined {
     if (!this.policy.input.check) return undefined;
     const out: PromptFilterResult[] = [];
     prompts.forEach((p, prompt_index) => {
-      const { results, blocked } = this.timed('prompt', () => this.results(this.severities([p], 'prompt', INPUT_WINDOW, INPUT_STRIDE)));
+      const texts = typeof p === 'string' ? [p] : p.length > 1 ? [...p, p.join('\n')] : p;
+      const { results, blocked } = this.timed('prompt', () => this.results(this.severities(texts, 'prompt', INPUT_WINDOW, INPUT_STRIDE)));
       if (blocked) {
         const which = GUARD_CATEGORIES.filter((c) => results[c].filtered).join(', ');
         throw new ApiError(400, `the prompt was filtered by the server's content policy (${which})`, 'invalid_request_error', param, 'content_filter',
