@@ -29,6 +29,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   task: { summary: 'task setups (support chat, summarise, copy): data → split → SFT → eval against references → served model', load: () => import('./task.ts') },
   eval: { summary: 'validation loss per token and bits per byte of a model', load: () => import('./eval.ts') },
   plot: { summary: 'draw a training run\'s loss curves as SVG', load: () => import('./plot.ts') },
+  recipe: { summary: 'recipe tinystories: real story text → tokenizer, a model sized to the time budget, bits per byte on held-out text', load: () => import('./recipe.ts') },
   quickstart: { summary: 'the main job: synthesise stories, train a tokenizer and a small model, write stories', load: () => import('./quickstart.ts') },
   doctor: { summary: 'print the backend, SIMD level and thread count in use', load: () => import('./doctor.ts') },
 };

@@ -11,10 +11,10 @@ import { AdamW, clipScale } from './optimizer.ts';
 export type StepTiming = { ms: number[]; loss: number; activationBytes: number };
 
 /** One warm-up step, then `steps` timed steps of batch B × T. */
-export function timeTrainSteps(config: LlamaConfig, backend: Backend, B: number, T: number, steps: number): StepTiming {
+export function timeTrainSteps(config: LlamaConfig, backend: Backend, B: number, T: number, steps: number, dropout = 0): StepTiming {
   const mark = backend.arena.mark();
   try {
-    const model = new CausalLM(config, backend, B, T);
+    const model = new CausalLM(config, backend, B, T, dropout);
     initParameters(model.params, config, 1);
     const opt = new AdamW(backend, model.params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
     const rng = new SeededRng(7), batch = new Int32Array(B * (T + 1));
@@ -25,7 +25,7 @@ export function timeTrainSteps(config: LlamaConfig, backend: Backend, B: number,
       const t0 = performance.now();
       model.zeroGrads();
       model.setBatch(batch);
-      model.forward(1 / (B * T));
+      model.forward(1 / (B * T), s);
       model.backward();
       opt.update(model.grads, 1e-3, clipScale(opt.gradNorm(model.grads), 1));
       if (s > 0) ms.push(performance.now() - t0); // step 0 warms up
