@@ -3,7 +3,7 @@
 // from Instruct records.
 import { existsSync } from 'node:fs';
 import { CliError, intFlag, parseFlags, requiredFlag } from './args.ts';
-import { chatExamplesFromFile } from '../data/synth/chat-examples.ts';
+import { chatExamplesFromFile, chatExamplesFromStories } from '../data/synth/chat-examples.ts';
 import { writeFileAtomic } from '../formats/atomic.ts';
 import { datasetStats, formatStats } from '../data/stats/dataset-stats.ts';
 import { defaultVocabulary } from '../data/seeds/vocabulary.ts';
@@ -12,17 +12,21 @@ import { readWordList, vocabularyCoverage } from '../data/seeds/coverage.ts';
 const HELP = `usage: wren data stats FILE.jsonl [--json] [--sample N]
        wren data vocab [--compare WORDS.txt]
        wren data chat INSTRUCT.jsonl --out CHATS.jsonl [--seed S] [--force]
+       wren data chat --from-stories STORIES.txt --out CHATS.jsonl [--per-story N] [--seed S] [--force]
 
   stats: counts, length histogram, seed and feature coverage, distinct-n, near-duplicate rate and
          words outside the seed vocabulary (distinct-n and near-duplicates use the first N records,
          default 20000)
   vocab: the seed vocabulary by part of speech; --compare: overlap with a word list (one a line)
   chat:  SFT conversations (OpenAI format) from 'wren synth instruct' records: write a story
-         with these words and features, or summarise a story`;
+         with these words and features, or summarise a story. --from-stories: from real stories
+         (<|endoftext|>-separated text), asking for N (default 3) different noun/verb/adjective
+         triples of the seed vocabulary that each story uses, with the features rules detect`;
 
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseFlags(argv, {
     json: { type: 'boolean' }, sample: { type: 'string' }, compare: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, force: { type: 'boolean' },
+    'from-stories': { type: 'string' }, 'per-story': { type: 'string' },
   }, HELP);
   const [sub, file, ...extra] = positionals;
   if (sub === 'stats') {
@@ -40,6 +44,15 @@ export async function run(argv: string[]): Promise<void> {
       console.log(`compared with ${values.compare} (${c.theirs} words): ${c.shared} shared; ${(c.oursInTheirs * 100).toFixed(1)}% of ours are in it, ${(c.theirsInOurs * 100).toFixed(1)}% of it is in ours`);
       console.log(`only in it (first 40): ${c.onlyTheirs.slice(0, 40).join(' ')}`);
     }
+    return;
+  }
+  if (sub === 'chat' && values['from-stories'] !== undefined) {
+    if (file) throw new CliError('data chat takes an Instruct file or --from-stories, not both');
+    const out = requiredFlag(values.out, 'out');
+    if (existsSync(out) && !values.force) throw new CliError(`--out ${out} exists; pass --force to replace it`);
+    const r = await chatExamplesFromStories(values['from-stories'] as string, defaultVocabulary(), intFlag(values['per-story'], 'per-story', 3, 1, 100), intFlag(values.seed, 'seed', 1, 0));
+    writeFileAtomic(out, r.chats.map((c) => JSON.stringify(c) + '\n').join(''));
+    console.log(`${out}: ${r.chats.length} write-a-story conversations from ${new Set(r.chats.map((c) => c.index)).size} stories (${r.skipped} use no noun, verb or adjective of the vocabulary)`);
     return;
   }
   if (sub === 'chat') {

@@ -4,7 +4,13 @@
 //   story:     "Write a short story … use the words: …" (+ its features)  → the story
 //   summarize: "Summarize this story in one sentence: …"                   → the summary
 // so `wren sft` runs end to end with no key. Which task a record teaches is a seeded draw.
+// Real stories (plain text, `<|endoftext|>`-separated) teach the story task too: their seeds are
+// read back from the text (seeds/from-story.ts), several different triples per story.
 import { WrenError } from '../../errors.ts';
+import { readDocuments } from '../../train/tokenize.ts';
+import { seedsFromStory } from '../seeds/from-story.ts';
+import { Rng } from '../seeds/rng.ts';
+import type { Vocabulary } from '../seeds/vocabulary.ts';
 import type { ChatMessage } from '../../tokenizer/chat-template.ts';
 import { readLines } from '../../util/read-lines.ts';
 import { mulberry32 } from '../../util/rng.ts';
@@ -45,4 +51,19 @@ export async function chatExamplesFromFile(file: string, seed = 1): Promise<Chat
     }
   }
   return out;
+}
+
+/** Write-a-story conversations from real stories: up to `perStory` seed triples each, read from
+ *  the story's own words and features; stories that use no noun, verb or adjective of the
+ *  vocabulary are left out (counted). */
+export async function chatExamplesFromStories(file: string, vocab: Vocabulary, perStory: number, seed = 1): Promise<{ chats: ChatRecord[]; skipped: number }> {
+  const chats: ChatRecord[] = [];
+  let index = 0, skipped = 0;
+  for await (const story of readDocuments(file)) {
+    const triples = seedsFromStory(story, vocab, Rng.forJob(seed, index, 3), perStory);
+    if (triples.length === 0) skipped++;
+    for (const seeds of triples) chats.push({ task: 'story', index, messages: [{ role: 'user', content: storyRequest(seeds) }, { role: 'assistant', content: story }] });
+    index++;
+  }
+  return { chats, skipped };
 }
