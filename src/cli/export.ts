@@ -13,7 +13,7 @@ import { CliError, parseFlags, requiredFlag } from './args.ts';
 const HELP = `usage: wren export --format gguf|hf --model PATH --out FILE.gguf|DIR [options]
 
   --format gguf           GGUF v3, architecture llama, as llama.cpp loads it (one file)
-  --format hf             a Hugging Face folder: model.safetensors (float32), config.json,
+  --format hf             a Hugging Face folder: model.safetensors (float32, or float16 with --type f16), config.json,
                           generation_config.json, the tokenizer, tokenizer_config.json,
                           special_tokens_map.json (transformers' AutoModelForCausalLM / AutoTokenizer)
   --model PATH            model folder (config.json + model.safetensors), llama2.c .bin, or .gguf
@@ -36,7 +36,7 @@ export async function run(argv: string[]): Promise<void> {
   if (format !== 'gguf' && format !== 'hf') throw new CliError(`--format must be gguf or hf, got '${format}'`);
   const modelPath = requiredFlag(v.model, 'model'), out = requiredFlag(v.out, 'out');
   const type = (v.type ?? 'f32') as GgufExportType;
-  if (format === 'hf' && v.type !== undefined) throw new CliError('--type applies to --format gguf; an HF folder holds float32 weights');
+  if (format === 'hf' && type !== 'f32' && type !== 'f16') throw new CliError(`--type for --format hf is f32 or f16 (safetensors), got '${type}'`);
   if (!TYPES.includes(type)) throw new CliError(`--type must be one of ${TYPES.join(', ')}, got '${type}'`);
   if (format === 'gguf' && existsSync(out) && !v.force) throw new CliError(`${out} already exists; pass --force to overwrite it`);
   if (format === 'hf' && existsSync(out)) {
@@ -53,8 +53,8 @@ export async function run(argv: string[]): Promise<void> {
     const c = model.config;
     if (format === 'hf') {
       const chat = files.kind === 'folder' && folderHasChatTemplate(dirname(files.config!));
-      saveModel(out, model, {}, { tokenizer, chat });
-      console.log(`wrote ${out}: HF folder, float32, ${c.num_hidden_layers} layers, hidden ${c.hidden_size}, vocabulary ${c.vocab_size}${chat ? ', chat template' : ''}`);
+      saveModel(out, model, {}, { tokenizer, chat }, type === 'f16' ? 'F16' : 'F32');
+      console.log(`wrote ${out}: HF folder, ${type === 'f16' ? 'float16' : 'float32'}, ${c.num_hidden_layers} layers, hidden ${c.hidden_size}, vocabulary ${c.vocab_size}${chat ? ', chat template' : ''}`);
       return;
     }
     const name = (v.name as string | undefined) ?? basename(modelPath.replace(/[/\\]+$/, ''), extname(modelPath));

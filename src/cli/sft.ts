@@ -20,6 +20,7 @@ options:
   --lr R                   peak learning rate (default 5e-4), --min-lr R (default lr/10)
   --warmup-steps N         (default 20)
   --weight-decay R         (default 0.1)
+  --dropout P              training noise on the embeddings and residual branches (default 0)
   --eval-interval N        updates between held-out evaluations (default 50)
   --checkpoint-interval N  (default 100)
   --seed S                 (default 1)
@@ -32,7 +33,7 @@ export async function run(argv: string[]): Promise<void> {
     model: { type: 'string' }, data: { type: 'string' }, val: { type: 'string' }, out: { type: 'string' },
     steps: { type: 'string' }, 'batch-size': { type: 'string' }, 'seq-len': { type: 'string' }, lr: { type: 'string' }, 'min-lr': { type: 'string' },
     'warmup-steps': { type: 'string' }, 'weight-decay': { type: 'string' }, 'eval-interval': { type: 'string' }, 'checkpoint-interval': { type: 'string' },
-    seed: { type: 'string' }, 'skip-bad': { type: 'boolean' }, resume: { type: 'boolean' }, threads: { type: 'string' }, backend: { type: 'string' },
+    seed: { type: 'string' }, dropout: { type: 'string' }, 'skip-bad': { type: 'boolean' }, resume: { type: 'boolean' }, threads: { type: 'string' }, backend: { type: 'string' },
   }, HELP);
   const backend = v.backend as 'native' | 'wasm' | 'reference' | undefined;
   if (backend && !['native', 'wasm', 'reference'].includes(backend)) throw new CliError(`--backend must be native, wasm or reference, got '${backend}'`);
@@ -51,7 +52,7 @@ export async function run(argv: string[]): Promise<void> {
         beta1: 0.9, beta2: 0.95, eps: 1e-8, grad_clip: 1, eval_interval: intFlag(v['eval-interval'], 'eval-interval', 50, 0),
         checkpoint_interval: intFlag(v['checkpoint-interval'], 'checkpoint-interval', 100, 0), seed: intFlag(v.seed, 'seed', 1, 0),
       },
-      skipBad: v['skip-bad'] === true, resume: v.resume === true, backend,
+      skipBad: v['skip-bad'] === true, resume: v.resume === true, backend, dropout: numFlag(v.dropout, 'dropout', 0, 0, 0.9),
       threads: v.threads ? intFlag(v.threads, 'threads', 1, 1, 16) : undefined,
       signal: session.signal, onProgress: session.show,
       onData: (train, val) => {

@@ -4,11 +4,11 @@
 //              "data_offsets": [begin, end] }, …, "__metadata__"?: { string: string } }
 //              (padded with spaces to a multiple of 8)
 //   data       the tensors' bytes, little-endian, offsets relative to the end of the header
-// Wren writes F32 and reads F32, F16 and BF16 (converted to float32).
+// Wren writes F32 or F16 and reads F32, F16 and BF16 (converted to float32).
 import { readFileSync } from 'node:fs';
 import { WrenError } from '../errors.ts';
 import { writeFileAtomic } from './atomic.ts';
-import { halfToFloat } from './f16.ts';
+import { floatToHalf, halfToFloat } from './f16.ts';
 
 export type SafeTensor = { dtype: string; shape: number[]; data: Float32Array };
 export type SafeTensorsFile = { tensors: Map<string, SafeTensor>; metadata: Record<string, string> };
@@ -71,16 +71,18 @@ function toFloat32(raw: Uint8Array, dtype: string, count: number): Float32Array 
   return out;
 }
 
-/** Serialise float32 tensors (in the given order) to safetensors bytes. */
-export function encodeSafetensors(tensors: [string, { shape: number[]; data: Float32Array }][], metadata: Record<string, string> = {}): Uint8Array {
+/** Serialise float32 tensors (in the given order) to safetensors bytes, stored as F32 or as F16
+ *  (rounded to nearest even: half the bytes, for a model shipped small). */
+export function encodeSafetensors(tensors: [string, { shape: number[]; data: Float32Array }][], metadata: Record<string, string> = {}, dtype: 'F32' | 'F16' = 'F32'): Uint8Array {
+  const width = dtype === 'F32' ? 4 : 2;
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;
   for (const [name, t] of tensors) {
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (count !== t.data.length) throw new Error(`tensor '${name}': shape ${JSON.stringify(t.shape)} does not match ${t.data.length} values`);
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + count * 4] };
-    offset += count * 4;
+    header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + count * width] };
+    offset += count * width;
   }
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - (json.length % 8)) % 8);
@@ -90,12 +92,16 @@ export function encodeSafetensors(tensors: [string, { shape: number[]; data: Flo
   out.set(head, 8);
   let at = 8 + head.length;
   for (const [, t] of tensors) {
-    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
-    at += t.data.byteLength;
+    if (dtype === 'F32') out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
+    else {
+      const view = new DataView(out.buffer, at, t.data.length * 2);
+      for (let i = 0; i < t.data.length; i++) view.setUint16(i * 2, floatToHalf(t.data[i]), true);
+    }
+    at += t.data.length * width;
   }
   return out;
 }
 
-export function writeSafetensors(path: string, tensors: [string, { shape: number[]; data: Float32Array }][], metadata: Record<string, string> = {}): void {
-  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
+export function writeSafetensors(path: string, tensors: [string, { shape: number[]; data: Float32Array }][], metadata: Record<string, string> = {}, dtype: 'F32' | 'F16' = 'F32'): void {
+  writeFileAtomic(path, encodeSafetensors(tensors, metadata, dtype));
 }

@@ -75,11 +75,11 @@ export function loadModel(path: string, backend: Backend, opts: LoadOptions = {}
 /** Write `model` as a complete HF folder (formats/hf-folder.ts): model.safetensors, config.json and
  *  generation_config.json, and with `folder.tokenizer` its tokenizer files, tokenizer_config.json and
  *  special_tokens_map.json (the chat template too when `folder.chat`). */
-export function saveModel(dir: string, model: { config: LlamaConfig; params: ParameterBlock }, metadata: Record<string, string> = {}, folder: HfFolderOptions = {}): void {
+export function saveModel(dir: string, model: { config: LlamaConfig; params: ParameterBlock }, metadata: Record<string, string> = {}, folder: HfFolderOptions = {}, dtype: 'F32' | 'F16' = 'F32'): void {
   const missing = parameterTable(model.config).find(([name]) => !model.params.has(name));
   if (missing) throw new WrenError(`cannot save the model as float32: '${missing[0]}' is held quantized (load it with { dequantize: true })`);
   makeDir(dir);
-  writeSafetensors(join(dir, 'model.safetensors'), toHfTensors(model.config, model.params), { format: 'pt', ...metadata });
+  writeSafetensors(join(dir, 'model.safetensors'), toHfTensors(model.config, model.params), { format: 'pt', ...metadata }, dtype);
   if (folder.tokenizer) for (const [name, bytes] of hfTokenizerFiles(folder.tokenizer)) writeFileAtomic(join(dir, name), bytes);
   writeHfFolderMetadata(dir, model.config, folder, writeFileAtomic);
 }

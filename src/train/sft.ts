@@ -37,6 +37,7 @@ export type SftOptions = {
   settings: LoopSettings;
   skipBad?: boolean;
   resume?: boolean;
+  dropout?: number;              // training noise (CausalLM), 0 by default
   threads?: number;
   backend?: 'reference' | 'wasm' | 'native' | 'auto';
   signal?: AbortSignal;
@@ -91,7 +92,7 @@ export async function runSft(o: SftOptions, backendIn?: Backend): Promise<TrainR
   const backend = backendIn ?? await createTrainingBackend(o.backend, o.threads);
   const mark = backend.arena.mark();
   try {
-    const model = new CausalLM(config, backend, o.batchSize, o.seqLen);
+    const model = new CausalLM(config, backend, o.batchSize, o.seqLen, o.dropout ?? 0);
     const { tensors } = readSafetensors(files.weights);
     growVocabulary(tensors, added.length);
     fromHfTensors(config, tensors, model.params, files.weights);
