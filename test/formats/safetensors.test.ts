@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeSafetensors, parseSafetensors } from '../../src/formats/safetensors.ts';
+import { floatToHalf, halfToFloat } from '../../src/formats/f16.ts';
 
 test('round trip keeps names, shapes, values and metadata', () => {
   const a = Float32Array.from([1, -2.5, 3e-8, 4]);
@@ -41,4 +42,15 @@ test('malformed files give clear errors', () => {
   const notJson = rawFile({}, new Uint8Array(0));
   notJson[9] = 0x7b; notJson[8] = 0x7b;
   assert.throws(() => parseSafetensors(notJson, 'x.st'), /not valid JSON/);
+});
+
+test('F16: written as half floats (half the bytes), read back as their float32 values', () => {
+  const data = new Float32Array([0, 1, -2.5, 0.1, 65504, 1e-8, 3.14159]);
+  const f32 = encodeSafetensors([['w', { shape: [7], data }]]), f16 = encodeSafetensors([['w', { shape: [7], data }]], {}, 'F16');
+  const back = parseSafetensors(f16).tensors.get('w')!;
+  assert.equal(back.dtype, 'F16');
+  assert.ok(f16.length < f32.length);
+  assert.deepEqual([...back.data], [...data].map((x) => halfToFloat(floatToHalf(x))));
+  assert.equal(back.data[2], -2.5);
+  assert.ok(Math.abs(back.data[3] - 0.1) < 1e-4);
 });
