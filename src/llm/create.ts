@@ -9,6 +9,9 @@
 //   ollama:MODEL         Ollama's OpenAI-compatible API at OLLAMA_HOST (default 127.0.0.1:11434)
 //   gguf:PATH            a local GGUF model via the optional node-llama-cpp package
 //   wren:PATH            a model Wren loads (folder, llama2.c .bin, .gguf), batched in-process
+//   wren                 the bundled teacher: a Wren model trained on real TinyStories text and
+//                        fine-tuned to write from seed words (models/README.md)
+import { fileURLToPath } from 'node:url';
 import { WrenError } from '../errors.ts';
 import { createBuiltinTeacher } from './builtin.ts';
 import { GgufTeacher } from './gguf.ts';
@@ -17,7 +20,9 @@ import { WrenTeacher } from './wren.ts';
 import type { RateLimits } from './rate-limit.ts';
 import type { Teacher } from './teacher.ts';
 
-export const TEACHER_FORMS = 'builtin, openai:MODEL, azure:DEPLOYMENT, ollama:MODEL, gguf:PATH or wren:PATH';
+export const TEACHER_FORMS = 'wren, builtin, openai:MODEL, azure:DEPLOYMENT, ollama:MODEL, gguf:PATH or wren:PATH';
+/** The bundled teacher's model folder (`--teacher wren`). */
+export const BUNDLED_TEACHER = fileURLToPath(new URL('../../models/tinystories-teacher/', import.meta.url));
 export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 
 export type TeacherOptions = {
@@ -32,6 +37,8 @@ export type TeacherOptions = {
   pricePerMillionOutput?: number;
   /** wren: teachers whose model file has no tokenizer of its own (a llama2.c .bin) */
   tokenizer?: string;
+  /** wren: teachers' logit boost for a story's seed words until written (default 1.5; 0: none) */
+  seedWordBias?: number;
   /** where keys and hosts are read from (default process.env) */
   env?: Record<string, string | undefined>;
 };
@@ -98,8 +105,7 @@ export async function createTeacher(spec: string, opts: TeacherOptions = {}): Pr
       needArg('a path to a .gguf file');
       return GgufTeacher.open(arg, { timeoutMs: opts.timeoutMs });
     case 'wren':
-      needArg('a path to a model folder, .bin or .gguf');
-      return WrenTeacher.open(arg, { tokenizer: opts.tokenizer, parallel: Math.min(32, opts.limits?.concurrency ?? 16) });
+      return WrenTeacher.open(arg || BUNDLED_TEACHER, { tokenizer: opts.tokenizer, parallel: Math.min(32, opts.limits?.concurrency ?? 16), seedWordBias: opts.seedWordBias });
     default:
       throw new WrenError(`unknown teacher '${spec}'; use ${TEACHER_FORMS}`);
   }

@@ -1,0 +1,34 @@
+// The seed-word boost: the first token of each missing word's spellings is pushed up, a spelling
+// begun gets its next token pushed hard, the stop tokens are held down while a word is missing,
+// and a word once written gets nothing more.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { SeedWordBoost } from '../../src/generate/seed-word-boost.ts';
+import { loadTokenizerJson } from '../../src/tokenizer/hf-tokenizer-json.ts';
+import { repoRoot } from '../_helpers.ts';
+
+const tok = loadTokenizerJson(join(repoRoot, 'models/tinystories-teacher/tokenizer.json'));
+
+test('boosts the start of a missing word, finishes a word begun, holds the stop down', () => {
+  const parcel = tok.encode(' parcel'), stop = [tok.vocabSize - 1];
+  assert.ok(parcel.length >= 2, 'a word of several tokens');
+  const boost = new SeedWordBoost(tok, [['parcel', 'parcels']], 1.5, 0.05, stop);
+  const logits = () => new Float32Array(tok.vocabSize);
+
+  const start = logits();
+  boost.apply(start, 'Once upon a time', tok.encode('Once upon a time'), 20);
+  assert.equal(start[parcel[0]], 1.5 + 0.05 * 20, 'the first token, with the ramp');
+  assert.equal(start[stop[0]], -(1.5 + 0.05 * 20), 'no ending while the word is missing');
+
+  const midway = logits(), history = [...tok.encode('Once upon a time, a'), parcel[0]];
+  boost.apply(midway, tok.decode(history), history, history.length);
+  assert.ok(midway[parcel[1]] >= 10, 'the spelling begun is finished');
+
+  const done = logits();
+  boost.apply(done, 'Tom got a parcel.', tok.encode('Tom got a parcel.'), 6);
+  assert.ok(done.every((x) => x === 0), 'a word written gets no more help, and the story may end');
+  const plural = logits();
+  boost.apply(plural, 'Two parcels came.', tok.encode('Two parcels came.'), 4);
+  assert.ok(plural.every((x) => x === 0), 'any form counts');
+});
