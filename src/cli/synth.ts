@@ -6,7 +6,9 @@ import { synthesize, type SynthProgress } from '../data/synth/run.ts';
 
 const HELP = `usage: wren synth stories|instruct|textbook --count N --out FILE.jsonl [options]
 
-  --teacher T        ${TEACHER_FORMS} (default builtin)
+  --teacher T        ${TEACHER_FORMS} (default: wren, the bundled
+                     teacher, for stories; builtin, the offline grammar, for instruct and textbook,
+                     which need summaries and sections the bundled story model does not write)
   --count N          records the output file should hold when the run ends
   --out FILE         JSONL output; an existing file is resumed (same recipe and seed)
   --seed S           run seed (default: the file's seed, else 1234)
@@ -61,8 +63,9 @@ export async function run(argv: string[]): Promise<void> {
   const count = intFlag(requiredFlag(values.count, 'count'), 'count', 0, 1, 100_000_000);
   const out = requiredFlag(values.out, 'out');
   const seed = values.seed === undefined ? undefined : intFlag(values.seed, 'seed', 0, 0, 2 ** 31 - 1);
-  const spec = (values.teacher as string | undefined) ?? 'builtin';
-  const concurrency = intFlag(values.concurrency, 'concurrency', spec === 'builtin' ? 1 : 8, 1, 1024);
+  const spec = (values.teacher as string | undefined) ?? (kind === 'story' ? 'wren' : 'builtin');
+  // the bundled teacher decodes its jobs in one batch: many in flight keep the batch full
+  const concurrency = intFlag(values.concurrency, 'concurrency', spec === 'builtin' ? 1 : spec === 'wren' ? 32 : 8, 1, 1024);
   const teacher = await createTeacher(spec, {
     baseUrl: values['base-url'] as string | undefined,
     apiKeyEnv: values['api-key-env'] as string | undefined,

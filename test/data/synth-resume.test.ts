@@ -24,13 +24,18 @@ function env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv 
   return e;
 }
 
+/** The grammar teacher unless a test names one (stories default to the bundled model teacher). */
+function builtinUnlessNamed(args: string[]): string[] {
+  return args.includes('--teacher') ? args : [...args, '--teacher', 'builtin'];
+}
+
 function synth(args: string[], extraEnv?: Record<string, string>) {
-  return spawnSync(process.execPath, [wren, 'synth', ...args], { cwd: repoRoot, env: env(extraEnv), encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, [wren, 'synth', ...builtinUnlessNamed(args)], { cwd: repoRoot, env: env(extraEnv), encoding: 'utf8', timeout: 120_000 });
 }
 
 /** Like synth, without blocking this process (the test's HTTP server must keep answering). */
 function synthAsync(args: string[], extraEnv?: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [wren, 'synth', ...args], { cwd: repoRoot, env: env(extraEnv) });
+  const child = spawn(process.execPath, [wren, 'synth', ...builtinUnlessNamed(args)], { cwd: repoRoot, env: env(extraEnv) });
   let stdout = '', stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
@@ -45,7 +50,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts the CLI, waits until it has written `minRecords`, waits a random extra moment, SIGKILLs it. */
 async function killMidRun(args: string[], out: string, minRecords: number, extraMs: number, extraEnv?: Record<string, string>): Promise<number> {
-  const child = spawn(process.execPath, [wren, 'synth', ...args], { cwd: repoRoot, env: env(extraEnv), stdio: 'ignore' });
+  const child = spawn(process.execPath, [wren, 'synth', ...builtinUnlessNamed(args)], { cwd: repoRoot, env: env(extraEnv), stdio: 'ignore' });
   let exited = false;
   child.on('exit', () => (exited = true));
   const t0 = Date.now();

@@ -55,7 +55,7 @@ test('a folder, a missing file and an empty file as input; a BOM is accepted', {
   assert.equal(filter(bom).status, 0, 'filter reads a JSONL file that starts with a BOM');
   assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('f.jsonl.')), ['f.jsonl.passes.json'], 'no .partial or .state debris from the failed runs');
 
-  oneLineError(runCli(['synth', 'stories', '--count', '3', '--out', dir]), dir, 'not a file');
+  oneLineError(runCli(['synth', 'stories', '--teacher', 'builtin', '--count', '3', '--out', dir]), dir, 'not a file');
   const config = join(dir, 'train.json');
   oneLineError(runCli(['train', '--config', dir]), dir, 'folder');
   oneLineError(runCli(['train', '--config', missing]), missing, 'no such file');
@@ -89,7 +89,7 @@ test('an unwritable output (a read-only disk) is refused before any work', { ski
   const report = runCli(['filter', '--in', text.path, '--out', join(scratchDir(), 'f.jsonl'), '--recipe', 'web', '--quiet', '--report', join(ro.dir, 'rep')]);
   oneLineError(report, join(ro.dir, 'rep'), 'read-only');
   assert.doesNotMatch(report.stdout, /kept/, 'refused before the pass ran');
-  oneLineError(runCli(['synth', 'stories', '--count', '3', '--out', join(ro.dir, 's.jsonl')]), join(ro.dir, 's.jsonl'), 'read-only');
+  oneLineError(runCli(['synth', 'stories', '--teacher', 'builtin', '--count', '3', '--out', join(ro.dir, 's.jsonl')]), join(ro.dir, 's.jsonl'), 'read-only');
 });
 
 test('a full disk: one line naming the file, and what was there before survives', { skip }, (t) => {
@@ -113,9 +113,9 @@ test('a full disk: one line naming the file, and what was there before survives'
 
   // synth: records already written stay whole; the file ends on a complete line.
   const s = join(full.dir, 's.jsonl');
-  assert.equal(runCli(['synth', 'stories', '--count', '10', '--out', s]).status, 0);
+  assert.equal(runCli(['synth', 'stories', '--teacher', 'builtin', '--count', '10', '--out', s]).status, 0);
   const first = readFileSync(s, 'utf8');
-  oneLineError(runCli(['synth', 'stories', '--count', '5000', '--out', s]), full.dir, 'the disk is full');
+  oneLineError(runCli(['synth', 'stories', '--teacher', 'builtin', '--count', '5000', '--out', s]), full.dir, 'the disk is full');
   const after = readFileSync(s, 'utf8');
   assert.ok(after.startsWith(first) && after.endsWith('\n'), 'the earlier records are intact and the file ends on a whole record');
   for (const line of after.trim().split('\n')) JSON.parse(line);

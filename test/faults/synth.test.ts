@@ -30,7 +30,7 @@ test('synth (builtin): killed and resumed, the output is the straight run\'s byt
 
 test('Ctrl-C stops a run with the built-in teacher (which never waits on I/O)', async () => {
   const out = join(scratchDir(), 'big.jsonl');
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/wren.js'), 'synth', 'stories', '--count', '1000000', '--out', out], { cwd: repoRoot });
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/wren.js'), 'synth', 'stories', '--teacher', 'builtin', '--count', '1000000', '--out', out], { cwd: repoRoot });
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   while (!existsSync(out) || statSync(out).size < 50_000) await new Promise((r) => setTimeout(r, 20));
@@ -46,9 +46,9 @@ test('Ctrl-C stops a run with the built-in teacher (which never waits on I/O)', 
 
 test('a smaller --count on a finished file is refused and changes nothing; the built-in teacher counts no tokens', () => {
   const out = join(scratchDir(), 's.jsonl');
-  assert.equal(runCli(['synth', 'stories', '--count', '30', '--out', out]).status, 0);
+  assert.equal(runCli(['synth', 'stories', '--teacher', 'builtin', '--count', '30', '--out', out]).status, 0);
   const [data, manifest] = [readFileSync(out), readFileSync(`${out}.manifest.json`, 'utf8')];
-  const r = runCli(['synth', 'stories', '--count', '10', '--out', out]);
+  const r = runCli(['synth', 'stories', '--teacher', 'builtin', '--count', '10', '--out', out]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /already holds 30 records, more than --count 10; nothing was changed/);
   assert.ok(readFileSync(out).equals(data));
