@@ -105,6 +105,7 @@ export async function createTeacher(spec: string, opts: TeacherOptions = {}): Pr
       needArg('a path to a .gguf file');
       return GgufTeacher.open(arg, { timeoutMs: opts.timeoutMs });
     case 'wren':
+      if (colon >= 0) needArg('a path to a model folder, .bin or .gguf (or plain `wren` for the bundled teacher)');
       return WrenTeacher.open(arg || BUNDLED_TEACHER, { tokenizer: opts.tokenizer, parallel: Math.min(32, opts.limits?.concurrency ?? 16), seedWordBias: opts.seedWordBias });
     default:
       throw new WrenError(`unknown teacher '${spec}'; use ${TEACHER_FORMS}`);

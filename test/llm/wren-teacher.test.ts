@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createTeacher } from '../../src/llm/create.ts';
 import { runCli, scratchDir, sharedFile } from '../_helpers.ts';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 
 const model = sharedFile('llama2c-stories260K/stories260K.bin');
 const tok = sharedFile('llama2c-stories260K/tok512.bin');
@@ -35,12 +36,13 @@ test('wren: teacher errors name what is wrong', async () => {
   await assert.rejects(createTeacher('wren:/no/such/model'), /no such model/);
 });
 
-test('wren synth --teacher wren:PATH: a base model that ignores the seeds is stopped with a clear error', { skip }, () => {
-  // stories260K continues text; it was never taught to use seed words, so the recipe's validator
-  // drops its stories and the run says so instead of spinning (an SFT'd folder is the real teacher).
+test('wren synth --teacher wren:PATH: a base model that never learned seed words gets them in through the seed-word boost', { skip }, () => {
+  // stories260K continues text and was never taught to use seed words; the teacher's boost pushes
+  // each word in until it is written, so the validator takes its stories (checked by the run: a
+  // record is written only when it passes).
   const out = join(scratchDir(), 'stories.jsonl');
   const r = runCli(['synth', 'stories', '--teacher', `wren:${model.path}`, '--teacher-tokenizer', tok.path, '--count', '4', '--out', out, '--concurrency', '8']);
-  assert.equal(r.status, 2, r.stderr);
-  assert.match(r.stderr, /jobs in a row were dropped .*do not fit recipe 'tinystories'/);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, 4);
   assert.doesNotMatch(r.stderr, /MaxListenersExceeded/);
 });
