@@ -129,7 +129,7 @@ test('a fragment left by a killed write is cut off and the job written again', (
 test('bad input: clear errors, exit code 2, nothing overwritten', () => {
   const unknown = synth(['stories', '--teacher', 'gpt5', '--count', '3', '--out', join(dir, 'u.jsonl')]);
   assert.equal(unknown.status, 2);
-  assert.match(unknown.stderr, /unknown teacher 'gpt5'; use builtin, openai:MODEL/);
+  assert.match(unknown.stderr, /unknown teacher 'gpt5'; use wren, builtin, openai:MODEL/);
 
   const nokey = synth(['stories', '--teacher', 'openai:gpt-4o-mini', '--count', '3', '--out', join(dir, 'k.jsonl')]);
   assert.equal(nokey.status, 2);

@@ -100,7 +100,7 @@ test('GGUF → HF folder → the same logits; a folder re-exported is the same f
   assert.match(r.stderr, /again is not empty; pass --force/);
   assert.equal(runCli(['export', '--format', 'hf', '--model', gguf, '--out', again, '--force']).status, 0);
   r = runCli(['export', '--format', 'hf', '--model', gguf, '--out', join(dir, 'x'), '--type', 'q8_0']);
-  assert.match(r.stderr, /--type applies to --format gguf/);
+  assert.match(r.stderr, /--type for --format hf is f32 or f16 \(safetensors\), got 'q8_0'/);
 });
 
 test('a byte-level BPE chat folder keeps its template, special tokens and stop ids', { skip: skip || stories.skip }, async () => {
