@@ -3,7 +3,7 @@
 // one backend; a chat folder keeps its template; an existing --out is refused without --force.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createBackend, type Backend } from '../../src/engine/backend.ts';
@@ -99,6 +99,15 @@ test('GGUF → HF folder → the same logits; a folder re-exported is the same f
   assert.equal(r.status, 2);
   assert.match(r.stderr, /again is not empty; pass --force/);
   assert.equal(runCli(['export', '--format', 'hf', '--model', gguf, '--out', again, '--force']).status, 0);
+  // float16 weights: half the bytes, the logits of the float16-rounded weights
+  const half = join(dir, 'half');
+  r = runCli(['export', '--format', 'hf', '--model', bin.path, '--tokenizer', tok.path, '--out', half, '--type', 'f16']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(statSync(join(half, 'model.safetensors')).size < statSync(join(fromGguf, 'model.safetensors')).size * 0.55);
+  const floats = (steps: Uint32Array[]) => steps.flatMap((u) => [...new Float32Array(u.buffer)]);
+  const [lh, lf] = [floats(await logits(half)), floats(await logits(bin.path))];
+  const worst = Math.max(...lh.map((x, i) => Math.abs(x - lf[i])));
+  assert.ok(worst > 0 && worst < 0.1, `float16 logits within 0.1 of float32 (worst ${worst})`);
   r = runCli(['export', '--format', 'hf', '--model', gguf, '--out', join(dir, 'x'), '--type', 'q8_0']);
   assert.match(r.stderr, /--type for --format hf is f32 or f16 \(safetensors\), got 'q8_0'/);
 });
