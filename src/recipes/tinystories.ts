@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import type { Backend, BackendName } from '../engine/backend.ts';
 import { WrenError } from '../errors.ts';
 import { ensureWritableDir, writeFileAtomic } from '../formats/atomic.ts';
+import { readDone, writeDone } from '../formats/stage-done.ts';
 import { fnv1a } from '../data/filter/hash.ts';
 import { complete } from '../generate/generate.ts';
 import { loadModel, loadTokenizerFor } from '../nn/load.ts';
@@ -51,8 +52,6 @@ type SplitDone = {
   train: { documents: number; bytes: number }; held_out: { documents: number; bytes: number };
 };
 
-const readDone = <T>(dir: string): T | null => (existsSync(join(dir, 'done.json')) ? JSON.parse(readFileSync(join(dir, 'done.json'), 'utf8')) as T : null);
-const writeDone = (dir: string, v: unknown) => writeFileAtomic(join(dir, 'done.json'), JSON.stringify(v, null, 2) + '\n');
 
 /** The held-out side of a document: a function of its normalised text only. */
 export function isHeldOut(doc: string, percent: number): boolean {

@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WrenError } from '../errors.ts';
 import { ensureWritableDir, writeFileAtomic } from '../formats/atomic.ts';
+import { readDone, writeDone } from '../formats/stage-done.ts';
 import { createBackend } from '../engine/backend.ts';
 import type { TrainProgress } from '../train/loop.ts';
 import { runSft } from '../train/sft.ts';
@@ -40,13 +41,6 @@ export type TaskRunOptions = {
 
 type SftDone = { checkpoint: string; step: number; loss: number; valLoss: number | null; seconds: number; stoppedAtBudget: boolean; conversations: number; skipped: number };
 
-function readDone<T>(dir: string): T | null {
-  const f = join(dir, 'done.json');
-  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as T) : null;
-}
-function writeDone(dir: string, v: unknown): void {
-  writeFileAtomic(join(dir, 'done.json'), JSON.stringify(v, null, 2) + '\n');
-}
 
 function chatLine(t: TaskConfig, r: TaskRow): string {
   const messages = [...(t.system ? [{ role: 'system', content: t.system }] : []), { role: 'user', content: r.input }, { role: 'assistant', content: r.references[0] }];
