@@ -4,12 +4,16 @@
 // `CONTINUE_BIAS`, so a word begun is finished rather than left as a stray piece. The model brings
 // the word in where its own probabilities allow instead of never; a word once written gets no more
 // help, and while a word is missing the stop tokens are pushed down by the same amount, so a story
-// does not end before its words are in. The bundled teacher writes stories with it
+// does not end before its words are in. While a spelling is under way only its next token is
+// pushed (a start pushed beside it would win and restart the word: "Sig Sig S S S"), and a word
+// whose whole spelling was written MAX_ATTEMPTS times without coming out as a word (a small model
+// can glue " S" + "ign" + "ow" into "Signow") gets no more help. The bundled teacher writes stories with it
 // (src/llm/wren.ts; docs/recipes.md gives the seed-word use with and without).
 import { containsWord } from '../data/synth/validate.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 
 const CONTINUE_BIAS = 10;
+const MAX_ATTEMPTS = 3;
 
 export class SeedWordBoost {
   private readonly words: { forms: string[]; spellings: number[][] }[];
@@ -40,6 +44,7 @@ export class SeedWordBoost {
     const starts = new Set<number>(), next = new Set<number>(); // each token pushed once, however many spellings share it
     for (const w of this.words) {
       if (containsWord(text, w.forms)) continue;
+      if (this.attempts(w.spellings, history, generated) >= MAX_ATTEMPTS) continue; // given up: neither pushed nor holding the stop down
       missing = true;
       for (const ids of w.spellings) {
         starts.add(ids[0]);
@@ -51,8 +56,21 @@ export class SeedWordBoost {
         }
       }
     }
-    for (const id of starts) logits[id] += first;
+    if (next.size === 0) for (const id of starts) logits[id] += first;
     for (const id of next) logits[id] += CONTINUE_BIAS;
     if (missing) for (const id of this.stopIds) logits[id] -= first;
+  }
+
+  /** How often a whole spelling of the word was written among the `generated` last ids of `history`. */
+  private attempts(spellings: number[][], history: ArrayLike<number>, generated: number): number {
+    let n = 0;
+    for (const ids of spellings) {
+      for (let end = Math.max(ids.length, history.length - generated + ids.length); end <= history.length; end++) {
+        let match = true;
+        for (let j = 0; j < ids.length && match; j++) match = history[end - ids.length + j] === ids[j];
+        if (match) n++;
+      }
+    }
+    return n;
   }
 }

@@ -1,6 +1,7 @@
 // The seed-word boost: the first token of each missing word's spellings is pushed up, a spelling
 // begun gets its next token pushed hard, the stop tokens are held down while a word is missing,
-// and a word once written gets nothing more.
+// a word once written gets nothing more, and a word written three times but glued to more letters
+// is given up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -28,6 +29,17 @@ test('boosts the start of a missing word, finishes a word begun, holds the stop 
   const done = logits();
   boost.apply(done, 'Tom got a parcel.', tok.encode('Tom got a parcel.'), 6);
   assert.ok(done.every((x) => x === 0), 'a word written gets no more help, and the story may end');
+  assert.equal(midway[parcel[0]], 0, 'no start pushed beside it: it would restart the word');
+
+  const prefix = tok.encode('Once upon a time'), glued = [...parcel, ...tok.encode('ow')];
+  const twice = [...prefix, ...glued, ...glued], thrice = [...twice, ...glued];
+  assert.ok(!/\bparcels?\b/.test(tok.decode(thrice)), tok.decode(thrice));
+  const again = logits();
+  boost.apply(again, tok.decode(twice), twice, twice.length - prefix.length);
+  assert.ok(again[parcel[0]] > 0, 'glued twice: still helped');
+  const tries = logits();
+  boost.apply(tries, tok.decode(thrice), thrice, thrice.length - prefix.length);
+  assert.ok(tries.every((x) => x === 0), 'written whole three times and glued each time: given up, the stop no longer held down');
   const plural = logits();
   boost.apply(plural, 'Two parcels came.', tok.encode('Two parcels came.'), 4);
   assert.ok(plural.every((x) => x === 0), 'any form counts');
