@@ -13,8 +13,9 @@ import { WrenError } from '../errors.ts';
 import { generate as generateSteps, type FinishReason, type GenerateStep } from '../generate/generate.ts';
 import type { SamplerOptions } from '../generate/sampler.ts';
 import type { LlamaModel } from '../nn/llama.ts';
-import { loadModelFromBytes, parseTokenizerFor } from '../nn/load-bytes.ts';
-import { CHATML_JINJA, chatStopIds, encodeChat, type ChatMessage } from '../tokenizer/chat-template.ts';
+import { parameterTable } from '../nn/weights.ts';
+import { ggufBytesHaveChatTemplate, loadModelFromBytes, parseTokenizerFor } from '../nn/load-bytes.ts';
+import { chatStopIds, encodeChat, isChatTemplate, type ChatMessage } from '../tokenizer/chat-template.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { gatherModelFiles, resolveModelBytes, type ModelSource, type NamedBytes } from './model-source.ts';
 
@@ -49,7 +50,7 @@ export type LoadOptions = {
 
 export type ModelInfo = {
   name: string;
-  kind: 'folder' | 'llama2c';
+  kind: 'folder' | 'llama2c' | 'gguf';
   threads: number;
   /** why only one thread runs, when that is so */
   threadNote?: string;
@@ -71,9 +72,7 @@ function hasChatTemplate(file: NamedBytes | undefined): boolean {
   } catch (err) {
     throw new WrenError(`tokenizer_config.json: not valid JSON (${(err as Error).message})`);
   }
-  if (cfg.chat_template === undefined) return false;
-  if (cfg.chat_template !== CHATML_JINJA) throw new WrenError("tokenizer_config.json: its chat_template is not one Wren can render (Wren renders ChatML, the template 'wren sft' writes)");
-  return true;
+  return isChatTemplate(cfg.chat_template, 'tokenizer_config.json');
 }
 
 /** Load a model (and its tokenizer) onto a fresh WASM backend. */
@@ -90,7 +89,8 @@ export async function loadModel(source: ModelSource, opts: LoadOptions = {}): Pr
     const info: ModelInfo = {
       name: resolved.label, kind: resolved.files.kind, threads, threadNote: threads === 1 ? h.threadLimitReason : undefined,
       simd: backend.simd, backend: backend.description, vocabSize: model.config.vocab_size, contextLength: model.contextLength,
-      parameters: model.params.size, chatTemplate: hasChatTemplate(resolved.tokenizerConfig),
+      parameters: parameterTable(model.config).reduce((n, [, shape]) => n + shape.reduce((a, b) => a * b, 1), 0), // quantized ones too
+      chatTemplate: resolved.files.kind === 'gguf' ? ggufBytesHaveChatTemplate(resolved.files.weights, resolved.label) : hasChatTemplate(resolved.tokenizerConfig),
     };
     return { model, tokenizer, backend, info, dispose: () => backend.dispose() };
   } catch (err) {

@@ -3,13 +3,14 @@
 // Everything becomes named bytes, then the same rules as nn/load.ts pick the model's parts:
 //   config.json + model.safetensors [+ tokenizer.json | tokenizer.bin] [+ tokenizer_config.json]
 //   a llama2.c checkpoint .bin + its tokenizer .bin (the larger .bin is the checkpoint)
+//   a .gguf file (F32, F16, Q8_0, Q4_0), its tokenizer and chat template inside
 import { WrenError } from '../errors.ts';
 import type { ModelBytes } from '../nn/load-bytes.ts';
 
 export type NamedBytes = { name: string; bytes: Uint8Array };
 
 /** File URLs of one model (relative URLs resolve against the page). */
-export type ModelUrls = { kind: 'folder' | 'llama2c'; weights: string; config?: string; tokenizer?: string; tokenizerConfig?: string };
+export type ModelUrls = { kind: 'folder' | 'llama2c' | 'gguf'; weights: string; config?: string; tokenizer?: string; tokenizerConfig?: string };
 
 /** Anything loadModel takes: a folder URL (ending in /), a .bin/.safetensors URL, file URLs, opened files, or bytes. */
 export type ModelSource = string | URL | ModelUrls | ArrayLike<File> | NamedBytes[];
@@ -49,7 +50,7 @@ export async function gatherModelFiles(source: ModelSource, tokenizerUrl?: strin
   };
   if (typeof source === 'object' && !(source instanceof URL) && 'weights' in source) {
     const u = source as ModelUrls;
-    await add(u.weights, u.kind === 'folder' ? 'model.safetensors' : 'model.bin');
+    await add(u.weights, { folder: 'model.safetensors', llama2c: 'model.bin', gguf: 'model.gguf' }[u.kind]);
     await add(u.config, 'config.json');
     await add(u.tokenizer ?? tokenizerUrl, u.tokenizer ? tokenizerName(u.tokenizer) : undefined);
     await add(u.tokenizerConfig, 'tokenizer_config.json', true);
@@ -82,8 +83,12 @@ export function resolveModelBytes(files: NamedBytes[]): ResolvedModel {
   const config = byName.get('config.json');
   const safetensors = files.filter((f) => f.name.endsWith('.safetensors'));
   const tokenizerConfig = byName.get('tokenizer_config.json');
-  if (files.some((f) => f.name.endsWith('.gguf'))) {
-    throw new WrenError('GGUF files are not loaded in the browser; use the model folder (config.json + model.safetensors) or a llama2.c .bin');
+  const ggufs = files.filter((f) => f.name.endsWith('.gguf'));
+  if (ggufs.length > 1) throw new WrenError(`open one .gguf file at a time (got ${ggufs.map((f) => f.name).join(', ')})`);
+  if (ggufs.length === 1) {
+    const [gguf] = ggufs;
+    const tokenizer = byName.get('tokenizer.json') ?? byName.get('tokenizer.bin') ?? gguf; // one given beside it overrides the one inside
+    return { files: { kind: 'gguf', weights: gguf.bytes, weightsName: gguf.name }, tokenizer, label: gguf.name };
   }
   if (config || safetensors.length) {
     if (!config) throw new WrenError(`the model folder has no config.json (got ${listed})`);
@@ -97,7 +102,7 @@ export function resolveModelBytes(files: NamedBytes[]): ResolvedModel {
   }
   const bins = files.filter((f) => f.name.endsWith('.bin')).sort((a, b) => b.bytes.length - a.bytes.length);
   if (bins.length === 0) {
-    throw new WrenError(`not a model: expected a folder with config.json + model.safetensors, or a llama2.c .bin with its tokenizer .bin (got ${listed})`);
+    throw new WrenError(`not a model: expected a folder with config.json + model.safetensors, a .gguf file, or a llama2.c .bin with its tokenizer .bin (got ${listed})`);
   }
   const [weights, ...rest] = bins;
   const tokenizer = byName.get('tokenizer.json') ?? rest[0];

@@ -3,11 +3,10 @@
 // oldest turns to fit the context; /reset forgets it, /system TEXT sets the system message,
 // /quit (or Ctrl-D) ends. Reads lines from a pipe too (one user turn a line).
 import { createInterface } from 'node:readline';
-import { dirname } from 'node:path';
 import { createBackend, type BackendName } from '../engine/backend.ts';
 import { generate } from '../generate/generate.ts';
-import { loadModel, loadTokenizerFor } from '../nn/load.ts';
-import { chatStopIds, encodeChat, folderHasChatTemplate, type ChatMessage } from '../tokenizer/chat-template.ts';
+import { loadModel, loadTokenizerFor, modelHasChatTemplate } from '../nn/load.ts';
+import { chatStopIds, encodeChat, type ChatMessage } from '../tokenizer/chat-template.ts';
 import { CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
 
 const HELP = `usage: wren chat --model DIR [--system TEXT] [--temperature T] [--top-p P] [--max-tokens N] [--seed S] [--threads N] [--backend B]
@@ -24,8 +23,8 @@ export async function run(argv: string[]): Promise<void> {
   const backend = await createBackend({ backend: v.backend as BackendName | undefined, threads: intFlag(v.threads, 'threads', 0, 1, 16) || undefined });
   try {
     const { model, files } = loadModel(modelPath, backend);
-    if (files.kind !== 'folder' || !files.tokenizer || !folderHasChatTemplate(dirname(files.weights))) {
-      throw new CliError(`${modelPath}: wren chat needs a model folder with a chat template (tokenizer_config.json, as 'wren sft' writes)`);
+    if (!files.tokenizer || !modelHasChatTemplate(files)) {
+      throw new CliError(`${modelPath}: wren chat needs a model with a chat template (a folder's tokenizer_config.json, as 'wren sft' writes, or a GGUF exported from one)`);
     }
     const tokenizer = loadTokenizerFor(files.tokenizer, model.config);
     const sampling = {

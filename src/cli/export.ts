@@ -2,12 +2,11 @@
 //   --format gguf   one GGUF file (weights + tokenizer) for llama.cpp / Ollama / LM Studio
 //   --format hf     a complete Hugging Face folder (formats/hf-folder.ts) for transformers / PyTorch
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { createBackend } from '../engine/backend.ts';
 import { writeFileAtomic } from '../formats/atomic.ts';
 import { encodeLlamaGguf, type GgufExportType } from '../nn/gguf-llama.ts';
-import { loadModel, loadTokenizerFor, saveModel } from '../nn/load.ts';
-import { folderHasChatTemplate } from '../tokenizer/chat-template.ts';
+import { loadModel, loadTokenizerFor, modelHasChatTemplate, saveModel } from '../nn/load.ts';
 import { CliError, parseFlags, requiredFlag } from './args.ts';
 
 const HELP = `usage: wren export --format gguf|hf --model PATH --out FILE.gguf|DIR [options]
@@ -50,17 +49,16 @@ export async function run(argv: string[]): Promise<void> {
     const tokenizerPath = (v.tokenizer as string | undefined) ?? files.tokenizer;
     if (!tokenizerPath) throw new CliError(`${modelPath}: no tokenizer beside the model; pass --tokenizer PATH (a GGUF file carries its tokenizer)`);
     const tokenizer = loadTokenizerFor(tokenizerPath, model.config);
-    const c = model.config;
+    const c = model.config, chat = modelHasChatTemplate(files);
     if (format === 'hf') {
-      const chat = files.kind === 'folder' && folderHasChatTemplate(dirname(files.config!));
       saveModel(out, model, {}, { tokenizer, chat }, type === 'f16' ? 'F16' : 'F32');
       console.log(`wrote ${out}: HF folder, ${type === 'f16' ? 'float16' : 'float32'}, ${c.num_hidden_layers} layers, hidden ${c.hidden_size}, vocabulary ${c.vocab_size}${chat ? ', chat template' : ''}`);
       return;
     }
     const name = (v.name as string | undefined) ?? basename(modelPath.replace(/[/\\]+$/, ''), extname(modelPath));
-    const { bytes, kept } = encodeLlamaGguf(model, tokenizer, { type, name });
+    const { bytes, kept } = encodeLlamaGguf(model, tokenizer, { type, name, chatTemplate: chat });
     writeFileAtomic(out, bytes);
-    console.log(`wrote ${out}: ${(bytes.length / 1e6).toFixed(2)} MB, ${type}, ${c.num_hidden_layers} layers, hidden ${c.hidden_size}, vocabulary ${c.vocab_size}`);
+    console.log(`wrote ${out}: ${(bytes.length / 1e6).toFixed(2)} MB, ${type}, ${c.num_hidden_layers} layers, hidden ${c.hidden_size}, vocabulary ${c.vocab_size}${chat ? ', chat template' : ''}`);
     for (const note of kept) console.log(`  ${note}`);
   } finally {
     backend.dispose();

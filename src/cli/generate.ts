@@ -1,9 +1,8 @@
 // `wren generate`: stream text from a model to stdout as it is made.
 import { createBackend, type BackendName } from '../engine/backend.ts';
 import { generate, pieceBytes } from '../generate/generate.ts';
-import { dirname } from 'node:path';
-import { loadModel, loadTokenizerFor } from '../nn/load.ts';
-import { chatStopIds, encodeChat, folderHasChatTemplate, type ChatMessage } from '../tokenizer/chat-template.ts';
+import { loadModel, loadTokenizerFor, modelHasChatTemplate } from '../nn/load.ts';
+import { chatStopIds, encodeChat, type ChatMessage } from '../tokenizer/chat-template.ts';
 import { CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
 
 const HELP = `usage: wren generate --model PATH [options]
@@ -56,8 +55,8 @@ export async function run(argv: string[]): Promise<void> {
     const tokenizer = loadTokenizerFor(tokenizerPath, model.config);
     const prompt = (v.prompt as string | undefined) ?? '';
     const chat = v.chat === true;
-    if (chat && (files.kind !== 'folder' || !folderHasChatTemplate(dirname(files.weights)))) {
-      throw new CliError(`${modelPath}: --chat needs a model folder with a chat template (tokenizer_config.json, as 'wren sft' writes)`);
+    if (chat && !modelHasChatTemplate(files)) {
+      throw new CliError(`${modelPath}: --chat needs a model with a chat template (a folder's tokenizer_config.json, as 'wren sft' writes, or a GGUF exported from one)`);
     }
     if (!chat && v.system !== undefined) throw new CliError('--system goes with --chat');
     const messages: ChatMessage[] = [...(v.system ? [{ role: 'system' as const, content: String(v.system) }] : []), { role: 'user', content: prompt }];

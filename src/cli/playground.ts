@@ -63,10 +63,9 @@ export async function run(argv: string[]): Promise<void> {
   }, HELP);
   const modelPath = requiredFlag(v.model, 'model'), out = resolve(requiredFlag(v.out, 'out'));
   const files = resolveModelFiles(modelPath);
-  if (files.kind === 'gguf') throw new CliError(`${modelPath}: GGUF models run on the server only; export the model as a folder (wren export --format hf) for the playground`);
   const tokenizer = (v.tokenizer as string | undefined) ?? files.tokenizer;
   if (!tokenizer) throw new CliError(`${modelPath}: no tokenizer beside the model; pass --tokenizer PATH`);
-  const name = (v.name as string | undefined) ?? basename(files.kind === 'folder' ? dirname(files.weights) : files.weights).replace(/\.bin$/, '');
+  const name = (v.name as string | undefined) ?? basename(files.kind === 'folder' ? dirname(files.weights) : files.weights).replace(/\.(bin|gguf)$/, '');
   if (!/^[\w.-]+$/.test(name)) throw new CliError(`--name must be letters, digits, '.', '_' or '-', got '${name}'`);
   if (existsSync(out) && readdirSync(out).length > 0 && !v.force) throw new CliError(`${out} already holds files; pass --force to replace it`);
 

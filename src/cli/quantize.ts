@@ -7,7 +7,7 @@ import { basename, extname } from 'node:path';
 import { createBackend } from '../engine/backend.ts';
 import { writeFileAtomic } from '../formats/atomic.ts';
 import { encodeLlamaGguf } from '../nn/gguf-llama.ts';
-import { loadModel, loadTokenizerFor, resolveModelFiles } from '../nn/load.ts';
+import { loadModel, loadTokenizerFor, modelHasChatTemplate, resolveModelFiles } from '../nn/load.ts';
 import { CliError, parseFlags, requiredFlag } from './args.ts';
 
 const HELP = `usage: wren quantize --model PATH --type q8_0|q4_0 --out FILE.gguf [--tokenizer PATH] [--force]
@@ -39,7 +39,7 @@ export async function run(argv: string[]): Promise<void> {
     if (!tokenizerPath) throw new CliError(`${modelPath}: no tokenizer beside the model; pass --tokenizer PATH`);
     const tokenizer = loadTokenizerFor(tokenizerPath, model.config);
     const name = basename(modelPath.replace(/[/\\]+$/, ''), extname(modelPath));
-    const { bytes, kept } = encodeLlamaGguf(model, tokenizer, { type, name });
+    const { bytes, kept } = encodeLlamaGguf(model, tokenizer, { type, name, chatTemplate: modelHasChatTemplate(files) });
     writeFileAtomic(out, bytes);
     const before = statSync(files.weights).size;
     console.log(`wrote ${out}: ${(bytes.length / 1e6).toFixed(2)} MB, ${type} (${(100 * bytes.length / before).toFixed(1)}% of ${basename(files.weights)}, ${(before / 1e6).toFixed(2)} MB)`);

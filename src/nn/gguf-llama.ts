@@ -15,10 +15,12 @@
 //
 // Tokenizers: a llama2.c tokenizer.bin becomes tokenizer.ggml.model "llama" (SentencePiece: '▁'
 // for space, <0xXX> byte tokens, scores), written as llama.cpp's convert-llama2c-to-ggml does;
-// a byte-level BPE becomes "gpt2" (GPT-2 byte-to-unicode token strings and merges).
+// a byte-level BPE becomes "gpt2" (GPT-2 byte-to-unicode token strings and merges). A chat model's
+// ChatML template goes in tokenizer.chat_template, where llama.cpp and Wren's loaders look for it.
 import { WrenError } from '../errors.ts';
 import { ggufGet, ggufTensor, gguf, GGML_TYPES, encodeGguf, readGguf, tensorToF32, type GgmlType, type GgufFile, type GgufMetadata, type GgufTensor } from '../formats/gguf.ts';
 import { bytesToByteLevel, byteLevelToBytes } from '../tokenizer/byte-level.ts';
+import { CHATML_JINJA } from '../tokenizer/chat-template.ts';
 import { BpeTokenizer } from '../tokenizer/bpe-tokenizer.ts';
 import { parseMerges } from '../tokenizer/gpt2-files.ts';
 import { LLAMA2C_BOS, LLAMA2C_EOS, LLAMA2C_UNK, Llama2cTokenizer } from '../tokenizer/llama2c-tokenizer.ts';
@@ -54,7 +56,7 @@ export function* slots(c: LlamaConfig): Generator<{ param: ParamName; name: stri
 // ---- export ---------------------------------------------------------------------------------
 
 /** The GGUF bytes of a model and its tokenizer; `kept` lists matrices not stored as the asked type, and why. */
-export function encodeLlamaGguf(model: { config: LlamaConfig; params: ParameterBlock }, tokenizer: Tokenizer, opts: { type: GgufExportType; name: string }): { bytes: Uint8Array; kept: string[] } {
+export function encodeLlamaGguf(model: { config: LlamaConfig; params: ParameterBlock }, tokenizer: Tokenizer, opts: { type: GgufExportType; name: string; chatTemplate?: boolean }): { bytes: Uint8Array; kept: string[] } {
   const c = model.config, want = EXPORT_TYPES[opts.type];
   const meta: GgufMetadata = new Map([
     ['general.architecture', gguf.string('llama')],
@@ -76,6 +78,7 @@ export function encodeLlamaGguf(model: { config: LlamaConfig; params: ParameterB
   if (tokenizer instanceof Llama2cTokenizer) llamaTokenizerMetadata(tokenizer, meta);
   else if (tokenizer instanceof BpeTokenizer) gpt2TokenizerMetadata(tokenizer, meta);
   else throw new WrenError('GGUF export needs a llama2.c tokenizer.bin or a byte-level BPE tokenizer.json');
+  if (opts.chatTemplate) meta.set('tokenizer.chat_template', gguf.string(CHATML_JINJA)); // llama.cpp knows ChatML by this text
 
   const tensors: GgufTensor[] = [], kept = new Set<string>();
   for (const { param, name, shape, start, size } of slots(c)) {
@@ -204,7 +207,16 @@ function ggufArrayLength(file: GgufFile, key: string): number {
 
 /** The tokenizer stored in a GGUF file (reads only its header). */
 export function loadGgufTokenizer(path: string): Tokenizer {
-  const file = readGguf(path, { metadataOnly: true });
+  return ggufTokenizer(readGguf(path, { metadataOnly: true }), path);
+}
+
+/** The chat template a GGUF file carries (tokenizer.chat_template), if any. */
+export function ggufChatTemplate(file: GgufFile, path: string): string | undefined {
+  return ggufGet(file, 'tokenizer.chat_template', ['string'], path);
+}
+
+/** The tokenizer in a parsed GGUF file (its metadata is enough); `path` names it in errors. */
+export function ggufTokenizer(file: GgufFile, path: string): Tokenizer {
   const model = ggufGet(file, 'tokenizer.ggml.model', ['string'], path);
   const strings = (key: string, required: boolean): string[] | undefined => {
     const v = ggufGet(file, key, ['array'], path);

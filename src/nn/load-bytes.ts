@@ -2,21 +2,27 @@
 // what a server that already holds the files hands over. The same readers as load.ts run on the
 // bytes, so a model loads identically in Node and in a page. A model is
 //   a folder: config.json + model.safetensors (+ tokenizer.json | tokenizer.bin)
-//   a llama2.c checkpoint (.bin), whose tokenizer comes separately.
+//   a llama2.c checkpoint (.bin), whose tokenizer comes separately
+//   a GGUF file (.gguf), its tokenizer inside; Q8_0/Q4_0 matrices stay quantized, as in load.ts.
 import type { Backend } from '../engine/backend.ts';
 import { WrenError } from '../errors.ts';
 import { fromHfTensors } from '../formats/hf-llama.ts';
+import { parseGguf } from '../formats/gguf.ts';
 import { parseLlama2cCheckpoint } from '../formats/llama2c.ts';
 import { parseSafetensors } from '../formats/safetensors.ts';
 import { parseTokenizer } from '../tokenizer/load-tokenizer.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
+import { isChatTemplate } from '../tokenizer/chat-template.ts';
 import { parseLlamaConfig, type LlamaConfig } from './config.ts';
+import { ggufChatTemplate, ggufTokenizer } from './gguf-llama.ts';
+import { readLlamaGgufQuantized } from './gguf-quantized.ts';
 import { LlamaModel } from './llama.ts';
 
 /** A model's files as bytes; the names are only for error messages. */
 export type ModelBytes =
   | { kind: 'folder'; config: Uint8Array; configName?: string; weights: Uint8Array; weightsName?: string }
-  | { kind: 'llama2c'; weights: Uint8Array; weightsName?: string };
+  | { kind: 'llama2c'; weights: Uint8Array; weightsName?: string }
+  | { kind: 'gguf'; weights: Uint8Array; weightsName?: string };
 
 /** A config.json from its bytes, checked as load.ts checks a file. */
 export function parseConfigBytes(bytes: Uint8Array, source = 'config.json'): LlamaConfig {
@@ -33,6 +39,12 @@ export function parseConfigBytes(bytes: Uint8Array, source = 'config.json'): Lla
 
 /** Load a model from its files' bytes onto `backend`; `maxRows` as LlamaModel's constructor takes it. */
 export function loadModelFromBytes(files: ModelBytes, backend: Backend, opts: { maxRows?: number } = {}): LlamaModel {
+  if (files.kind === 'gguf') {
+    const q = readLlamaGgufQuantized(files.weights, backend, files.weightsName ?? 'model.gguf');
+    const model = new LlamaModel(q.config, backend, opts.maxRows, q.quantized);
+    for (const [name, data] of q.floats) model.params.view(name).set(data);
+    return model;
+  }
   if (files.kind === 'llama2c') {
     const ck = parseLlama2cCheckpoint(files.weights, files.weightsName ?? 'model.bin');
     const model = new LlamaModel(ck.config, backend, opts.maxRows);
@@ -47,11 +59,16 @@ export function loadModelFromBytes(files: ModelBytes, backend: Backend, opts: { 
   return model;
 }
 
-/** A tokenizer from one file's bytes (tokenizer.json or tokenizer.bin), checked against the model's vocabulary. */
+/** A tokenizer from one file's bytes (tokenizer.json, tokenizer.bin, or the tokenizer inside a .gguf), checked against the model's vocabulary. */
 export function parseTokenizerFor(name: string, bytes: Uint8Array, config: LlamaConfig): Tokenizer {
-  const tokenizer = parseTokenizer(name, bytes);
+  const tokenizer = name.endsWith('.gguf') ? ggufTokenizer(parseGguf(bytes, name, { metadataOnly: true }), name) : parseTokenizer(name, bytes);
   if (tokenizer.vocabSize !== config.vocab_size) {
     throw new WrenError(`${name}: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary is ${config.vocab_size}: they do not belong together`);
   }
   return tokenizer;
+}
+
+/** Whether a GGUF file's bytes carry a chat template Wren renders (tokenizer.chat_template). */
+export function ggufBytesHaveChatTemplate(bytes: Uint8Array, name: string): boolean {
+  return isChatTemplate(ggufChatTemplate(parseGguf(bytes, name, { metadataOnly: true }), name), name);
 }

@@ -17,7 +17,9 @@ import { readLlamaGgufQuantized } from './gguf-quantized.ts';
 import { readJsonFile } from '../util/json-file.ts';
 import { parseLlamaConfig, type LlamaConfig } from './config.ts';
 import { LlamaModel } from './llama.ts';
-import { loadGgufTokenizer, readLlamaGguf } from './gguf-llama.ts';
+import { ggufChatTemplate, loadGgufTokenizer, readLlamaGguf } from './gguf-llama.ts';
+import { readGguf } from '../formats/gguf.ts';
+import { folderHasChatTemplate, isChatTemplate } from '../tokenizer/chat-template.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.ts';
 
@@ -91,4 +93,12 @@ export function loadTokenizerFor(path: string, config: LlamaConfig): Tokenizer {
     throw new WrenError(`${path}: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary is ${config.vocab_size}: they do not belong together`);
   }
   return tokenizer;
+}
+
+/** Whether the model has a chat template Wren renders: a folder's tokenizer_config.json, or a
+ *  GGUF's tokenizer.chat_template (a llama2.c .bin has none). */
+export function modelHasChatTemplate(files: ModelFiles): boolean {
+  if (files.kind === 'folder') return folderHasChatTemplate(dirname(files.weights));
+  if (files.kind === 'gguf') return isChatTemplate(ggufChatTemplate(readGguf(files.weights, { metadataOnly: true }), files.weights), files.weights);
+  return false;
 }

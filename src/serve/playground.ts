@@ -40,9 +40,9 @@ export function servedModelFiles(m: PlaygroundModel): Map<string, string> {
   } else if (f.kind === 'llama2c') {
     out.set('model.bin', f.weights);
   } else {
-    return out; // GGUF runs on the server only: the browser loader reads folders and llama2.c files
+    out.set('model.gguf', f.weights); // its tokenizer and chat template are inside
   }
-  if (f.tokenizer) out.set(tokenizerName(f.tokenizer), f.tokenizer);
+  if (f.tokenizer && f.tokenizer !== f.weights) out.set(tokenizerName(f.tokenizer), f.tokenizer);
   return out;
 }
 
@@ -51,9 +51,9 @@ export function playgroundModelList(ctx: PlaygroundContext): { models: { name: s
   const models = [];
   for (const m of ctx.models) {
     const served = servedModelFiles(m);
-    if (m.files.kind === 'gguf' || !m.files.tokenizer) continue;
+    if (!m.files.tokenizer) continue;
     const url = (file: string) => `playground/models/${encodeURIComponent(m.name)}/${file}`;
-    const files: Record<string, string> = { kind: m.files.kind, weights: url(m.files.kind === 'folder' ? 'model.safetensors' : 'model.bin') };
+    const files: Record<string, string> = { kind: m.files.kind, weights: url({ folder: 'model.safetensors', llama2c: 'model.bin', gguf: 'model.gguf' }[m.files.kind]) };
     if (served.has('config.json')) files.config = url('config.json');
     for (const t of ['tokenizer.json', 'tokenizer.bin']) if (served.has(t)) files.tokenizer = url(t);
     if (served.has('tokenizer_config.json')) files.tokenizerConfig = url('tokenizer_config.json');

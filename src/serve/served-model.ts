@@ -1,13 +1,13 @@
 // A model the server holds: weights, tokenizer, how chats become prompts, and its scheduler.
 // Names come from the command line (or the file/folder name); a request's `model` is looked up
 // among them only, never used as a path.
-import { basename, dirname, extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import type { Backend } from '../engine/backend.ts';
 import { WrenError } from '../errors.ts';
 import { defaultStopIds } from '../generate/generate.ts';
 import { MAX_BATCH_ROWS } from '../nn/llama.ts';
-import { loadModel, loadTokenizerFor, type ModelFiles } from '../nn/load.ts';
-import { chatStopIds, encodeChat, folderHasChatTemplate, IM_END, renderChat, type ChatMessage } from '../tokenizer/chat-template.ts';
+import { loadModel, loadTokenizerFor, modelHasChatTemplate, type ModelFiles } from '../nn/load.ts';
+import { chatStopIds, encodeChat, IM_END, renderChat, type ChatMessage } from '../tokenizer/chat-template.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { Scheduler } from './scheduler.ts';
 
@@ -17,7 +17,7 @@ export type ChatPrompt = { ids: number[]; stopIds: number[]; stop: string[] };
 
 export class ServedModel {
   readonly created = Math.floor(Date.now() / 1000);
-  /** True when the folder has a chat template ('wren sft'); otherwise chats are ChatML as plain text. */
+  /** True when the model has a chat template ('wren sft', or a GGUF exported from one); otherwise chats are ChatML as plain text. */
   readonly hasChatTemplate: boolean;
 
   constructor(
@@ -28,7 +28,7 @@ export class ServedModel {
     readonly tokenizer: Tokenizer,
     readonly scheduler: Scheduler,
   ) {
-    this.hasChatTemplate = files.kind === 'folder' && folderHasChatTemplate(dirname(files.weights));
+    this.hasChatTemplate = modelHasChatTemplate(files);
   }
 
   static load(path: string, backend: Backend, o: ServedModelOptions): ServedModel {

@@ -83,7 +83,13 @@ export function folderHasChatTemplate(dir: string): boolean {
   } catch (err) {
     throw new WrenError(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  if (cfg.chat_template === undefined) return false;
-  if (cfg.chat_template !== CHATML_JINJA) throw new WrenError(`${file}: its chat_template is not one Wren can render (Wren renders ChatML, the template 'wren sft' writes)`);
+  return isChatTemplate(cfg.chat_template, file);
+}
+
+/** Whether a model's stored chat template (tokenizer_config.json's, or a GGUF's
+ *  tokenizer.chat_template) is there: absent is false, ChatML is true, any other is an error. */
+export function isChatTemplate(template: unknown, source: string): boolean {
+  if (template === undefined) return false;
+  if (template !== CHATML_JINJA) throw new WrenError(`${source}: its chat_template is not one Wren can render (Wren renders ChatML, the template 'wren sft' writes)`);
   return true;
 }

@@ -1,14 +1,14 @@
 // The byte-based loading that the browser uses, in Node (no Chromium needed): which files make a
 // model and the messages for those that do not, and that a model and tokenizer loaded from bytes
-// are exactly the ones loaded from paths.
+// (a folder, a llama2.c .bin, a quantized GGUF) are exactly the ones loaded from paths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { resolveModelBytes, type NamedBytes } from '../../src/browser/model-source.ts';
 import { createBackend } from '../../src/engine/backend.ts';
 import { loadModel } from '../../src/nn/load.ts';
-import { loadModelFromBytes, parseConfigBytes, parseTokenizerFor } from '../../src/nn/load-bytes.ts';
+import { ggufBytesHaveChatTemplate, loadModelFromBytes, parseConfigBytes, parseTokenizerFor } from '../../src/nn/load-bytes.ts';
 import { runCli, scratchDir } from '../_helpers.ts';
 import { stories260K } from './_chromium.ts';
 
@@ -18,10 +18,13 @@ const file = (name: string, size = 16): NamedBytes => ({ name, bytes: new Uint8A
 test('resolveModelBytes: which files are a model, and what is wrong with those that are not', () => {
   assert.throws(() => resolveModelBytes([file('model.safetensors'), file('tokenizer.json')]), /the model folder has no config\.json \(got model\.safetensors, tokenizer\.json\)/);
   assert.throws(() => resolveModelBytes([file('config.json'), file('tokenizer.json')]), /config\.json but no model\.safetensors/);
-  assert.throws(() => resolveModelBytes([file('notes.txt')]), /not a model: expected a folder with config\.json \+ model\.safetensors, or a llama2\.c \.bin/);
+  assert.throws(() => resolveModelBytes([file('notes.txt')]), /not a model: expected a folder with config\.json \+ model\.safetensors, a \.gguf file, or a llama2\.c \.bin/);
   assert.throws(() => resolveModelBytes([]), /not a model.*\(got no files\)/);
   assert.throws(() => resolveModelBytes([file('stories.bin')]), /stories\.bin: a llama2\.c checkpoint needs its tokenizer/);
-  assert.throws(() => resolveModelBytes([file('model.gguf')]), /GGUF files are not loaded in the browser/);
+  const gguf = resolveModelBytes([file('model.gguf')]);
+  assert.deepEqual([gguf.files.kind, gguf.tokenizer?.name, gguf.label], ['gguf', 'model.gguf', 'model.gguf'], 'a GGUF carries its tokenizer');
+  assert.equal(resolveModelBytes([file('model.gguf'), file('tokenizer.json')]).tokenizer?.name, 'tokenizer.json', 'one opened beside it overrides');
+  assert.throws(() => resolveModelBytes([file('a.gguf'), file('b.gguf')]), /open one \.gguf file at a time \(got a\.gguf, b\.gguf\)/);
   const pair = resolveModelBytes([file('tok512.bin', 10), file('stories260K.bin', 1000)]);
   assert.equal(pair.files.kind, 'llama2c');
   assert.equal(pair.label, 'stories260K.bin', 'the larger .bin is the checkpoint');
@@ -54,6 +57,31 @@ test('a model and tokenizer from bytes equal those from paths (llama2.c .bin and
       /tok512\.bin: the tokenizer has 512 tokens but the model's vocabulary is 600: they do not belong together/);
     assert.throws(() => loadModelFromBytes({ kind: 'llama2c', weights: new Uint8Array(4096).fill(7), weightsName: 'model.bin' }, backend),
       /model\.bin: header sizes .* are not those of a llama2\.c checkpoint/);
+  } finally {
+    backend.dispose();
+  }
+});
+
+test('a GGUF from bytes (Q8_0 and Q4_0 blocks kept) equals the same file loaded by path: logits and tokenizer', { skip: data.skip }, async () => {
+  const dir = scratchDir('wren-gguf-bytes-');
+  const backend = await createBackend({ backend: 'reference' });
+  try {
+    for (const type of ['q8_0', 'q4_0']) {
+      const gguf = join(dir, `stories260K-${type}.gguf`);
+      const r = runCli(['quantize', '--model', data.model, '--tokenizer', data.tokenizer, '--type', type, '--out', gguf]);
+      assert.equal(r.status, 0, r.stderr);
+      const byPath = loadModel(gguf, backend).model;
+      const fromBytes = loadModelFromBytes({ kind: 'gguf', weights: readFileSync(gguf), weightsName: basename(gguf) }, backend);
+      assert.deepEqual(fromBytes.config, byPath.config);
+      assert.equal(fromBytes.quantized?.get('wq')?.type, type.toUpperCase(), 'the matrices stay quantized');
+      const ids = [1, 403, 407, 261, 378];
+      const logits = (m: typeof byPath) => { m.reset(); return backend.arena.f32At(m.forward(ids), m.config.vocab_size).slice(); };
+      assert.deepEqual(logits(fromBytes), logits(byPath), type);
+      const tokenizer = parseTokenizerFor(basename(gguf), readFileSync(gguf), byPath.config);
+      assert.deepEqual(tokenizer.encode('Once upon a time', { bos: true }), ids);
+      assert.equal(ggufBytesHaveChatTemplate(readFileSync(gguf), basename(gguf)), false, 'stories260K has no chat template');
+    }
+    assert.throws(() => loadModelFromBytes({ kind: 'gguf', weights: new TextEncoder().encode('GGUX....'), weightsName: 'x.gguf' }, backend), /x\.gguf: not a GGUF file/);
   } finally {
     backend.dispose();
   }

@@ -24,7 +24,7 @@ test('wren playground build refuses what it cannot serve and writes nothing', { 
   writeFileSync(gguf, 'GGUF');
   const g = runCli(['playground', 'build', '--model', gguf, '--out', out]);
   assert.equal(g.status, 2);
-  assert.match(g.stderr, /GGUF models run on the server only/);
+  assert.match(g.stderr, /m\.gguf: truncated GGUF file/);
   const badName = runCli(['playground', 'build', '--model', data.model, '--tokenizer', data.tokenizer, '--name', '../x', '--out', out]);
   assert.equal(badName.status, 2);
   assert.match(badName.stderr, /--name must be letters, digits/);

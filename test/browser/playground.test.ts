@@ -1,7 +1,7 @@
 // The playground page in Chromium against the playground routes on a bare Fastify app (the same
 // registerPlayground that `wren serve` calls): stories260K greedy on the device equals the text
 // documented in llama2.c, with and without cross-origin isolation; bad input shows a clear
-// message and the page keeps working.
+// message and the page keeps working; an HF folder and a quantized GGUF run too.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -18,10 +18,11 @@ const skip = browserExe.skip || data.skip;
 const scratch = scratchDir('wren-browser-');
 let browser: Browser;
 
-async function serve(opts: PlaygroundOptions, folder?: string): Promise<{ app: FastifyInstance; url: string }> {
+async function serve(opts: PlaygroundOptions, folder?: string, gguf?: string): Promise<{ app: FastifyInstance; url: string }> {
   const app = Fastify();
   const models: PlaygroundModel[] = [{ name: 'stories260K', files: { kind: 'llama2c', weights: data.model, tokenizer: data.tokenizer } }];
   if (folder) models.push({ name: 'stories260K-hf', files: { kind: 'folder', weights: join(folder, 'model.safetensors'), config: join(folder, 'config.json'), tokenizer: join(folder, 'tokenizer.bin') } });
+  if (gguf) models.push({ name: 'stories260K-q8', files: { kind: 'gguf', weights: gguf, tokenizer: gguf } });
   await registerPlayground(app, { models }, opts);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url };
@@ -127,6 +128,36 @@ test('a model folder (stories260K exported as an HF folder): listed by the serve
     await finished();
     assert.equal(await page.textContent('#status'), 'done', (await page.textContent('#message'))!);
     assert.equal(await page.textContent('#output'), data.greedy());
+  } finally {
+    await page.close();
+    await app.close();
+  }
+});
+
+test('a Q8_0 GGUF (stories260K quantized): listed by the server and opened from disk, both give Node\'s WebAssembly text for the same file', { skip, timeout: 180_000 }, async () => {
+  const gguf = join(scratchDir('wren-gguf-page-'), 'stories260K-q8.gguf');
+  const q = runCli(['quantize', '--model', data.model, '--tokenizer', data.tokenizer, '--type', 'q8_0', '--out', gguf]);
+  assert.equal(q.status, 0, q.stderr);
+  // the same kernels (WASM, relaxed SIMD where the CPU has it) in Node: the page must match token for token
+  const node = runCli(['generate', '--model', gguf, '--temperature', '0', '--max-tokens', '64', '--backend', 'wasm']);
+  assert.equal(node.status, 0, node.stderr);
+  const expected = node.stdout.replace(/\n$/, '');
+  assert.ok(expected.length > 100, expected);
+  const { app, url } = await serve({}, undefined, gguf);
+  const page = await browser.newPage();
+  const finished = () => page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status')!.textContent!), undefined, { timeout: 120_000 });
+  try {
+    await page.goto(`${url}/?model=stories260K-q8&temperature=0&max_tokens=64&prompt=`);
+    await finished();
+    assert.equal(await page.textContent('#status'), 'done', (await page.textContent('#message'))!);
+    assert.equal(await page.textContent('#output'), expected);
+    await page.setInputFiles('#files', [gguf]);
+    await page.waitForFunction(() => ['idle', 'error'].includes(document.getElementById('status')!.textContent!), undefined, { timeout: 60_000 });
+    assert.equal(await page.textContent('#status'), 'idle', (await page.textContent('#message'))!);
+    await page.click('#run');
+    await finished();
+    assert.equal(await page.textContent('#status'), 'done', (await page.textContent('#message'))!);
+    assert.equal(await page.textContent('#output'), expected);
   } finally {
     await page.close();
     await app.close();

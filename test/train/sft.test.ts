@@ -91,9 +91,18 @@ test('wren sft: the held-out loss falls, and the folder answers through generate
   const stats = /^(\d+) tokens in .* finish_reason: (stop|length)$/m.exec(g.stderr);
   assert.ok(stats && (stats[2] === 'length' ? Number(stats[1]) === 30 : Number(stats[1]) < 30), g.stderr);
   assert.doesNotMatch(g.stdout, /<\|im_start\|>|Write a short story/, 'only the answer is printed');
+  // exported to GGUF, the template travels in tokenizer.chat_template: the file chats as the folder does
+  const gguf = join(dir, 'sft.gguf');
+  const e = runCli(['export', '--format', 'gguf', '--model', join(out, 'checkpoint'), '--out', gguf, '--force']);
+  assert.equal(e.status, 0, e.stderr);
+  assert.match(e.stdout, /, chat template$/m);
+  const ask = (model: string) => runCli(['generate', '--model', model, '--chat', '--prompt', 'Write a story. Use the words: run, dog, happy.', '--max-tokens', '24', '--temperature', '0', '--backend', 'reference']);
+  const [fromFolder, fromGguf] = [ask(join(out, 'checkpoint')), ask(gguf)];
+  assert.equal(fromGguf.status, 0, fromGguf.stderr);
+  assert.equal(fromGguf.stdout, fromFolder.stdout, 'F32 GGUF: the same weights, template and stop tokens');
   const plain = runCli(['generate', '--model', base, '--chat', '--prompt', 'hi']);
   assert.equal(plain.status, 2);
-  assert.match(plain.stderr, /--chat needs a model folder with a chat template/);
+  assert.match(plain.stderr, /--chat needs a model with a chat template/);
 });
 
 test('wren dpo on the SFT model: the held-out preference loss falls from log 2; the folder still chats', { skip: stories.skip, timeout: 600_000 }, () => {
