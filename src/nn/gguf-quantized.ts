@@ -7,6 +7,7 @@ import type { Backend } from '../engine/backend.ts';
 import { WrenError } from '../errors.ts';
 import { parseGguf, readGguf, tensorToF32 } from '../formats/gguf.ts';
 import type { LlamaConfig } from './config.ts';
+import { LlamaModel } from './llama.ts';
 import { llamaConfigFromGguf, slots } from './gguf-llama.ts';
 import { QUANT_KERNELS, QuantizedWeights, type QuantType } from './quantized-weights.ts';
 import { parameterTable, type ParamName } from './weights.ts';
@@ -46,4 +47,12 @@ export function readLlamaGgufQuantized(source: string | Uint8Array, backend: Bac
     floats.set(param, data);
   }
   return { config, floats, quantized };
+}
+
+/** A LlamaModel on `backend` from a GGUF (path or bytes), its quantized matrices kept as blocks. */
+export function loadQuantizedGgufModel(source: string | Uint8Array, backend: Backend, maxRows?: number, name?: string): LlamaModel {
+  const q = readLlamaGgufQuantized(source, backend, name);
+  const model = new LlamaModel(q.config, backend, maxRows, q.quantized);
+  for (const [param, data] of q.floats) model.params.view(param).set(data);
+  return model;
 }

@@ -15,7 +15,7 @@ import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { isChatTemplate } from '../tokenizer/chat-template.ts';
 import { parseLlamaConfig, type LlamaConfig } from './config.ts';
 import { ggufChatTemplate, ggufTokenizer } from './gguf-llama.ts';
-import { readLlamaGgufQuantized } from './gguf-quantized.ts';
+import { loadQuantizedGgufModel } from './gguf-quantized.ts';
 import { LlamaModel } from './llama.ts';
 
 /** A model's files as bytes; the names are only for error messages. */
@@ -39,12 +39,7 @@ export function parseConfigBytes(bytes: Uint8Array, source = 'config.json'): Lla
 
 /** Load a model from its files' bytes onto `backend`; `maxRows` as LlamaModel's constructor takes it. */
 export function loadModelFromBytes(files: ModelBytes, backend: Backend, opts: { maxRows?: number } = {}): LlamaModel {
-  if (files.kind === 'gguf') {
-    const q = readLlamaGgufQuantized(files.weights, backend, files.weightsName ?? 'model.gguf');
-    const model = new LlamaModel(q.config, backend, opts.maxRows, q.quantized);
-    for (const [name, data] of q.floats) model.params.view(name).set(data);
-    return model;
-  }
+  if (files.kind === 'gguf') return loadQuantizedGgufModel(files.weights, backend, opts.maxRows, files.weightsName ?? 'model.gguf');
   if (files.kind === 'llama2c') {
     const ck = parseLlama2cCheckpoint(files.weights, files.weightsName ?? 'model.bin');
     const model = new LlamaModel(ck.config, backend, opts.maxRows);

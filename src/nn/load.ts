@@ -13,7 +13,7 @@ import { makeDir, writeFileAtomic } from '../formats/atomic.ts';
 import { writeHfFolderMetadata, type HfFolderOptions } from '../formats/hf-folder.ts';
 import { hfTokenizerFiles } from '../formats/hf-tokenizer-files.ts';
 import { parameterTable, type ParameterBlock } from './weights.ts';
-import { readLlamaGgufQuantized } from './gguf-quantized.ts';
+import { loadQuantizedGgufModel } from './gguf-quantized.ts';
 import { readJsonFile } from '../util/json-file.ts';
 import { parseLlamaConfig, type LlamaConfig } from './config.ts';
 import { LlamaModel } from './llama.ts';
@@ -55,12 +55,7 @@ export type LoadOptions = { maxRows?: number; dequantize?: boolean };
 /** Load the model at `path` onto `backend`. */
 export function loadModel(path: string, backend: Backend, opts: LoadOptions = {}): { model: LlamaModel; files: ModelFiles } {
   const files = resolveModelFiles(path);
-  if (files.kind === 'gguf' && !opts.dequantize) {
-    const q = readLlamaGgufQuantized(files.weights, backend);
-    const model = new LlamaModel(q.config, backend, opts.maxRows, q.quantized);
-    for (const [name, data] of q.floats) model.params.view(name).set(data);
-    return { model, files };
-  }
+  if (files.kind === 'gguf' && !opts.dequantize) return { model: loadQuantizedGgufModel(files.weights, backend, opts.maxRows), files };
   if (files.kind === 'llama2c' || files.kind === 'gguf') {
     const ck = files.kind === 'gguf' ? readLlamaGguf(files.weights) : readLlama2cCheckpoint(files.weights);
     const model = new LlamaModel(ck.config, backend, opts.maxRows);
