@@ -210,9 +210,11 @@ export function loadGgufTokenizer(path: string): Tokenizer {
   return ggufTokenizer(readGguf(path, { metadataOnly: true }), path);
 }
 
-/** The chat template a GGUF file carries (tokenizer.chat_template), if any. */
-export function ggufChatTemplate(file: GgufFile, path: string): string | undefined {
-  return ggufGet(file, 'tokenizer.chat_template', ['string'], path);
+/** Whether a GGUF file carries Wren's ChatML as tokenizer.chat_template (written by export for a
+ *  chat model). Another template (a model converted elsewhere) is not one Wren renders: such a
+ *  file is run as a plain LM, as a file without a template is. */
+export function ggufHasChatTemplate(file: GgufFile, path: string): boolean {
+  return ggufGet(file, 'tokenizer.chat_template', ['string'], path) === CHATML_JINJA;
 }
 
 /** The tokenizer in a parsed GGUF file (its metadata is enough); `path` names it in errors. */

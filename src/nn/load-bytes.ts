@@ -12,9 +12,8 @@ import { parseLlama2cCheckpoint } from '../formats/llama2c.ts';
 import { parseSafetensors } from '../formats/safetensors.ts';
 import { parseTokenizer } from '../tokenizer/load-tokenizer.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
-import { isChatTemplate } from '../tokenizer/chat-template.ts';
 import { parseLlamaConfig, type LlamaConfig } from './config.ts';
-import { ggufChatTemplate, ggufTokenizer } from './gguf-llama.ts';
+import { ggufHasChatTemplate, ggufTokenizer } from './gguf-llama.ts';
 import { loadQuantizedGgufModel } from './gguf-quantized.ts';
 import { LlamaModel } from './llama.ts';
 
@@ -63,7 +62,7 @@ export function parseTokenizerFor(name: string, bytes: Uint8Array, config: Llama
   return tokenizer;
 }
 
-/** Whether a GGUF file's bytes carry a chat template Wren renders (tokenizer.chat_template). */
+/** Whether a GGUF file's bytes carry Wren's ChatML template (gguf-llama.ts: ggufHasChatTemplate). */
 export function ggufBytesHaveChatTemplate(bytes: Uint8Array, name: string): boolean {
-  return isChatTemplate(ggufChatTemplate(parseGguf(bytes, name, { metadataOnly: true }), name), name);
+  return ggufHasChatTemplate(parseGguf(bytes, name, { metadataOnly: true }), name);
 }

@@ -17,9 +17,9 @@ import { loadQuantizedGgufModel } from './gguf-quantized.ts';
 import { readJsonFile } from '../util/json-file.ts';
 import { parseLlamaConfig, type LlamaConfig } from './config.ts';
 import { LlamaModel } from './llama.ts';
-import { ggufChatTemplate, loadGgufTokenizer, readLlamaGguf } from './gguf-llama.ts';
+import { ggufHasChatTemplate, loadGgufTokenizer, readLlamaGguf } from './gguf-llama.ts';
 import { readGguf } from '../formats/gguf.ts';
-import { folderHasChatTemplate, isChatTemplate } from '../tokenizer/chat-template.ts';
+import { folderHasChatTemplate } from '../tokenizer/chat-template.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.ts';
 
@@ -94,6 +94,6 @@ export function loadTokenizerFor(path: string, config: LlamaConfig): Tokenizer {
  *  GGUF's tokenizer.chat_template (a llama2.c .bin has none). */
 export function modelHasChatTemplate(files: ModelFiles): boolean {
   if (files.kind === 'folder') return folderHasChatTemplate(dirname(files.weights));
-  if (files.kind === 'gguf') return isChatTemplate(ggufChatTemplate(readGguf(files.weights, { metadataOnly: true }), files.weights), files.weights);
+  if (files.kind === 'gguf') return ggufHasChatTemplate(readGguf(files.weights, { metadataOnly: true }), files.weights);
   return false;
 }
