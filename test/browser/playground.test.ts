@@ -86,6 +86,7 @@ test('bad input in the page: a clear message, and the page keeps working', { ski
       ['a tokenizer that does not match', [data.model, file('tokenizer.bin', tinyTokenizer(300))], /300 tokens but the model's vocabulary is 512/],
       ['a file that is not a model', [file('notes.txt', 'hello')], /not a model/],
       ['a .bin that is not a checkpoint', [file('model.bin', Buffer.alloc(4096, 7)), data.tokenizer], /not those of a llama2\.c checkpoint/],
+      ['a cut-off GGUF', [file('cut.gguf', Buffer.from('GGUF\x03\x00\x00\x00'))], /cut\.gguf: truncated GGUF file/],
     ];
     for (const [what, files, expected] of cases) {
       const before = await page.textContent('#message');
