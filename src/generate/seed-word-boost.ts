@@ -8,7 +8,7 @@
 // pushed (a start pushed beside it would win and restart the word: "Sig Sig S S S"), and a word
 // whose whole spelling was written MAX_ATTEMPTS times without coming out as a word (a small model
 // can glue " S" + "ign" + "ow" into "Signow") gets no more help. The bundled teacher writes stories with it
-// (src/llm/wren.ts; docs/recipes.md gives the seed-word use with and without).
+// (src/llm/wren.ts; models/README.md gives the seed-word use with and without).
 import { containsWord } from '../data/synth/validate.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 
