@@ -22,7 +22,7 @@ import type { Teacher } from './teacher.ts';
 
 export const TEACHER_FORMS = 'wren, builtin, openai:MODEL, azure:DEPLOYMENT, ollama:MODEL, gguf:PATH or wren:PATH';
 /** The bundled teacher's model folder (`--teacher wren`). */
-export const BUNDLED_TEACHER = fileURLToPath(new URL('../../models/tinystories-teacher/', import.meta.url));
+export const BUNDLED_TEACHER = fileURLToPath(new URL('../../models/tinystories-teacher.gguf', import.meta.url));
 export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 
 export type TeacherOptions = {

@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { SeedWordBoost } from '../../src/generate/seed-word-boost.ts';
-import { loadTokenizerJson } from '../../src/tokenizer/hf-tokenizer-json.ts';
+import { loadGgufTokenizer } from '../../src/nn/gguf-llama.ts';
 import { repoRoot } from '../_helpers.ts';
 
-const tok = loadTokenizerJson(join(repoRoot, 'models/tinystories-teacher/tokenizer.json'));
+const tok = loadGgufTokenizer(join(repoRoot, 'models/tinystories-teacher.gguf'));
 
 test('boosts the start of a missing word, finishes a word begun, holds the stop down', () => {
   const parcel = tok.encode(' parcel'), stop = [tok.vocabSize - 1];

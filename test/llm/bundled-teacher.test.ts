@@ -17,7 +17,7 @@ test('wren synth stories with no teacher named writes with the bundled teacher',
   assert.equal(records.length, 6);
   const vocab = defaultVocabulary();
   for (const rec of records) {
-    assert.match(rec.teacher, /^wren:.*models\/tinystories-teacher\/?$/);
+    assert.match(rec.teacher, /^wren:.*models\/tinystories-teacher\.gguf$/);
     assert.equal(checkStory(rec.text, rec.seeds, vocab), undefined);
     assert.ok(rec.usage.completion_tokens > 0 || rec.usage.completionTokens > 0, JSON.stringify(rec.usage));
   }
