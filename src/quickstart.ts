@@ -33,6 +33,7 @@ import { complete, defaultStopIds } from './generate/generate.ts';
 import { SeedWordBoost } from './generate/seed-word-boost.ts';
 import { DEFAULT_SEED_WORD_BIAS, SEED_WORD_RAMP } from './llm/wren.ts';
 import type { LlamaConfig } from './nn/config.ts';
+import { parameterCount } from './nn/weights.ts';
 import { dropoutFor } from './recipes/plan.ts';
 import { isHeldOut } from './recipes/tinystories.ts';
 
@@ -167,7 +168,7 @@ async function trainStudent(o: QuickstartOptions, backend: Backend, tokenizerPat
   const trainMs = Math.max(o.minutes * 60_000 * 0.2, Math.min(o.minutes * 60_000 * TRAIN_SHARE, left));
   const steps = Math.max(20, Math.floor(trainMs / (msPerStep * 1.08)));
   const dropout = dropoutFor((steps * BATCH * SEQ) / Math.max(1, trainTokens));
-  o.log(`5/6 training a ${(paramCount(model) / 1e6).toFixed(2)}M-parameter student for ${steps} steps (~${(trainMs / 60_000).toFixed(1)} min at ${Math.round(msPerStep)} ms/step, batch ${BATCH}×${SEQ}, dropout ${dropout})`);
+  o.log(`5/6 training a ${(parameterCount(model) / 1e6).toFixed(2)}M-parameter student for ${steps} steps (~${(trainMs / 60_000).toFixed(1)} min at ${Math.round(msPerStep)} ms/step, batch ${BATCH}×${SEQ}, dropout ${dropout})`);
   const runDir = join(o.out, 'train');
   const cfg = parseTrainConfig({
     model, tokenizer: tokenizerPath, data: shards, out: runDir, batch_size: BATCH, seq_len: SEQ, steps,
@@ -186,7 +187,7 @@ async function trainStudent(o: QuickstartOptions, backend: Backend, tokenizerPat
   o.log(`    ${result.step} steps, ${result.tokens.toLocaleString('en-US')} tokens in ${(seconds / 60).toFixed(1)} min: ` +
     `train loss ${result.loss.toFixed(3)}, val loss ${result.valLoss?.toFixed(3) ?? '-'}`);
   writeFileAtomic(join(o.out, 'loss.svg'), lossPlotSvg(readMetrics(runDir), 'quickstart: loss'));
-  return { checkpoint: result.checkpoint, parameters: paramCount(model), steps: result.step, tokens: result.tokens, trainLoss: result.loss, valLoss: result.valLoss, seconds };
+  return { checkpoint: result.checkpoint, parameters: parameterCount(model), steps: result.step, tokens: result.tokens, trainLoss: result.loss, valLoss: result.valLoss, seconds };
 }
 
 function readJsonl(path: string): Record<string, unknown>[] {
@@ -202,12 +203,6 @@ export function distinctN(texts: string[], n: number): number {
     for (let i = 0; i + n <= w.length; i++) { seen.add(w.slice(i, i + n).join(' ')); total++; }
   }
   return total ? +(seen.size / total).toFixed(3) : 0;
-}
-
-function paramCount(c: LlamaConfig): number {
-  const C = c.hidden_size, kv = (C / c.num_attention_heads) * c.num_key_value_heads;
-  const layer = 2 * C + C * C * 2 + 2 * C * kv + 3 * C * c.intermediate_size;
-  return c.vocab_size * C * (c.tie_word_embeddings ? 1 : 2) + c.num_hidden_layers * layer + C;
 }
 
 function progressLine(p: TrainProgress): string {

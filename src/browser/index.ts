@@ -13,7 +13,7 @@ import { WrenError } from '../errors.ts';
 import { generate as generateSteps, type FinishReason, type GenerateStep } from '../generate/generate.ts';
 import type { SamplerOptions } from '../generate/sampler.ts';
 import type { LlamaModel } from '../nn/llama.ts';
-import { parameterTable } from '../nn/weights.ts';
+import { parameterCount } from '../nn/weights.ts';
 import { ggufBytesHaveChatTemplate, loadModelFromBytes, parseTokenizerFor } from '../nn/load-bytes.ts';
 import { chatStopIds, encodeChat, isChatTemplate, type ChatMessage } from '../tokenizer/chat-template.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
@@ -89,7 +89,7 @@ export async function loadModel(source: ModelSource, opts: LoadOptions = {}): Pr
     const info: ModelInfo = {
       name: resolved.label, kind: resolved.files.kind, threads, threadNote: threads === 1 ? h.threadLimitReason : undefined,
       simd: backend.simd, backend: backend.description, vocabSize: model.config.vocab_size, contextLength: model.contextLength,
-      parameters: parameterTable(model.config).reduce((n, [, shape]) => n + shape.reduce((a, b) => a * b, 1), 0), // quantized ones too
+      parameters: parameterCount(model.config),
       chatTemplate: resolved.files.kind === 'gguf' ? ggufBytesHaveChatTemplate(resolved.files.weights, resolved.label) : hasChatTemplate(resolved.tokenizerConfig),
     };
     return { model, tokenizer, backend, info, dispose: () => backend.dispose() };

@@ -11,6 +11,11 @@ export type ParamName =
 
 export type ParamEntry = { name: ParamName; shape: number[]; offset: number /* floats from block start */; size: number };
 
+/** Parameters of a model of config `c`, every matrix counted (also those a GGUF holds quantized). */
+export function parameterCount(c: LlamaConfig): number {
+  return parameterTable(c).reduce((n, [, shape]) => n + shape.reduce((a, b) => a * b, 1), 0);
+}
+
 export function parameterTable(c: LlamaConfig): [ParamName, number[]][] {
   const C = c.hidden_size, F = c.intermediate_size, L = c.num_hidden_layers, V = c.vocab_size;
   const qDim = c.num_attention_heads * headSize(c), kvDim = c.num_key_value_heads * headSize(c);

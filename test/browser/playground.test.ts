@@ -115,25 +115,34 @@ test('a model folder (stories260K exported as an HF folder): listed by the serve
   const r = runCli(['export', '--format', 'hf', '--model', data.model, '--tokenizer', data.tokenizer, '--out', folder]);
   assert.equal(r.status, 0, r.stderr);
   const { app, url } = await serve({}, folder);
-  const page = await browser.newPage();
-  const finished = () => page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status')!.textContent!), undefined, { timeout: 120_000 });
   try {
-    await page.goto(`${url}/?model=stories260K-hf&temperature=0&max_tokens=256&prompt=`);
-    await finished();
-    assert.equal(await page.textContent('#status'), 'done', (await page.textContent('#message'))!);
-    assert.equal(await page.textContent('#output'), data.greedy());
-    await page.setInputFiles('#folder', folder);
-    await page.waitForFunction(() => document.getElementById('status')!.textContent === 'idle' || document.getElementById('status')!.textContent === 'error', undefined, { timeout: 60_000 });
-    assert.equal(await page.textContent('#status'), 'idle', (await page.textContent('#message'))!);
-    await page.click('#run'); // status is idle until then, so finished() waits for this run
-    await finished();
-    assert.equal(await page.textContent('#status'), 'done', (await page.textContent('#message'))!);
-    assert.equal(await page.textContent('#output'), data.greedy());
+    assert.deepEqual(await servedThenOpened(url, 'stories260K-hf', 256, '#folder', folder), [data.greedy(), data.greedy()]);
   } finally {
-    await page.close();
     await app.close();
   }
 });
+
+/** Greedy from BOS on the server's model `name` run in the page, then on the same files opened from
+ *  disk through `input` (#files or #folder): the two outputs, each checked to have finished. */
+async function servedThenOpened(url: string, name: string, maxTokens: number, input: string, files: string | string[]): Promise<[string, string]> {
+  const page = await browser.newPage();
+  const finished = async () => {
+    await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status')!.textContent!), undefined, { timeout: 120_000 });
+    assert.equal(await page.textContent('#status'), 'done', (await page.textContent('#message'))!);
+    return (await page.textContent('#output'))!;
+  };
+  try {
+    await page.goto(`${url}/?model=${name}&temperature=0&max_tokens=${maxTokens}&prompt=`);
+    const served = await finished();
+    await page.setInputFiles(input, files);
+    await page.waitForFunction(() => ['idle', 'error'].includes(document.getElementById('status')!.textContent!), undefined, { timeout: 60_000 });
+    assert.equal(await page.textContent('#status'), 'idle', (await page.textContent('#message'))!);
+    await page.click('#run'); // status is idle until then, so finished() waits for this run
+    return [served, await finished()];
+  } finally {
+    await page.close();
+  }
+}
 
 test('a Q8_0 GGUF (stories260K quantized): listed by the server and opened from disk, both give Node\'s WebAssembly text for the same file', { skip, timeout: 180_000 }, async () => {
   const gguf = join(scratchDir('wren-gguf-page-'), 'stories260K-q8.gguf');
@@ -145,22 +154,9 @@ test('a Q8_0 GGUF (stories260K quantized): listed by the server and opened from 
   const expected = node.stdout.replace(/\n$/, '');
   assert.ok(expected.length > 100, expected);
   const { app, url } = await serve({}, undefined, gguf);
-  const page = await browser.newPage();
-  const finished = () => page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status')!.textContent!), undefined, { timeout: 120_000 });
   try {
-    await page.goto(`${url}/?model=stories260K-q8&temperature=0&max_tokens=64&prompt=`);
-    await finished();
-    assert.equal(await page.textContent('#status'), 'done', (await page.textContent('#message'))!);
-    assert.equal(await page.textContent('#output'), expected);
-    await page.setInputFiles('#files', [gguf]);
-    await page.waitForFunction(() => ['idle', 'error'].includes(document.getElementById('status')!.textContent!), undefined, { timeout: 60_000 });
-    assert.equal(await page.textContent('#status'), 'idle', (await page.textContent('#message'))!);
-    await page.click('#run');
-    await finished();
-    assert.equal(await page.textContent('#status'), 'done', (await page.textContent('#message'))!);
-    assert.equal(await page.textContent('#output'), expected);
+    assert.deepEqual(await servedThenOpened(url, 'stories260K-q8', 64, '#files', [gguf]), [expected, expected]);
   } finally {
-    await page.close();
     await app.close();
   }
 });
