@@ -38,7 +38,7 @@ export function writeTaskReport(dir: string, r: TaskReport): void {
     `- model: \`${r.model_dir}\` (serve it with \`wren serve --model ${r.model_dir}\`)`,
     `- base: ${r.model.from_scratch ? `trained from scratch, ${(r.model.parameters / 1e6).toFixed(2)}M parameters, ${r.model.vocab}-token BPE` : r.model.base}`,
     `- split: seed ${r.split.seed}, ${r.split.usable_rows} usable rows → ${r.split.train} train, ${r.split.eval} held out (${r.split.eval_scored} scored)`,
-    `- SFT: ${r.sft.steps_done}/${r.sft.steps_planned} steps in ${(r.sft.seconds / 60).toFixed(1)} min${r.sft.stopped_at_budget ? ` (stopped at the ${r.budget_minutes}-minute budget)` : ''}, ` +
+    `- SFT: ${r.sft.steps_done}/${r.sft.steps_planned} steps in ${(r.sft.seconds / 60).toFixed(1)} min${r.sft.stopped_at_budget ? ` (ended at the ${r.budget_minutes}-minute budget, the learning rate decayed to it)` : ''}, ` +
       `train loss ${r.sft.train_loss.toFixed(3)}${r.sft.val_loss !== null ? `, held-out loss ${r.sft.val_loss.toFixed(3)}` : ''}; ${r.sft.conversations} conversations (${r.sft.skipped} skipped as longer than the context)`,
     `- evaluation: ${(r.eval_seconds / 60).toFixed(1)} min, greedy decoding${r.base_eval_seconds !== undefined ? `; the base model's answers ${(r.base_eval_seconds / 60).toFixed(1)} min more` : ''}`,
     ...(r.judge_accuracy_on_references !== undefined ? [`- intent judge (TF-IDF nearest centroid on the training replies) on the held-out reference replies: ${(100 * r.judge_accuracy_on_references).toFixed(1)}%`] : []),

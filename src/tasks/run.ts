@@ -84,10 +84,7 @@ export async function runTask(o: TaskRunOptions): Promise<TaskReport> {
   const sftDir = join(out, 'sft');
   let sft = readDone<SftDone>(sftDir);
   if (!sft) {
-    log(`sft: ${t.sft.steps} steps, batch ${t.sft.batch_size}×${t.sft.seq_len}, budget ${t.budget_minutes} min`);
-    const budget = AbortSignal.timeout(Math.round(t.budget_minutes * 60_000));
-    const signal = o.signal ? AbortSignal.any([o.signal, budget]) : budget;
-    const t0 = performance.now();
+    log(`sft: up to ${t.sft.steps} steps, batch ${t.sft.batch_size}×${t.sft.seq_len}, budget ${t.budget_minutes} min`);
     let conversations = 0, skipped = 0;
     const r = await runSft({
       model: base.dir, data: join(out, 'data', 'train.jsonl'), val: join(out, 'data', 'val.jsonl'), out: sftDir,
@@ -96,13 +93,14 @@ export async function runTask(o: TaskRunOptions): Promise<TaskReport> {
         steps: t.sft.steps, grad_accum: 1, lr: t.sft.lr, min_lr: t.sft.min_lr!, warmup_steps: t.sft.warmup_steps, weight_decay: t.sft.weight_decay,
         beta1: 0.9, beta2: 0.95, eps: 1e-8, grad_clip: 1, eval_interval: t.sft.eval_interval, checkpoint_interval: t.sft.checkpoint_interval, seed: t.sft.seed,
       },
-      threads: o.threads, signal, onProgress: o.onTrain,
+      // The budget is training time across resumes, and the learning rate decays to it (loop.ts).
+      threads: o.threads, signal: o.signal, budgetSeconds: t.budget_minutes * 60, onProgress: o.onTrain,
       onData: (train) => { conversations = train.examples.length; skipped = train.skipped.length; },
     });
-    if (r.interrupted && !budget.aborted) throw new WrenError(`sft stopped at step ${r.step}; run the same command again to resume it`);
-    sft = { checkpoint: r.checkpoint, step: r.step, loss: r.loss, valLoss: r.valLoss, seconds: (performance.now() - t0) / 1000, stoppedAtBudget: r.interrupted, conversations, skipped };
+    if (r.interrupted) throw new WrenError(`sft stopped at step ${r.step}; run the same command again to resume it`);
+    sft = { checkpoint: r.checkpoint, step: r.step, loss: r.loss, valLoss: r.valLoss, seconds: r.seconds, stoppedAtBudget: r.stoppedAtBudget, conversations, skipped };
     writeDone(sftDir, sft);
-    log(`sft: ${r.step} steps, train loss ${r.loss.toFixed(3)}${r.interrupted ? ' (stopped at the time budget)' : ''}`);
+    log(`sft: ${r.step} steps, train loss ${r.loss.toFixed(3)}${r.stoppedAtBudget ? ' (ended at the time budget)' : ''}`);
   } else log(`sft: reusing ${sft.checkpoint}`);
 
   const evalRows = split.eval.slice(0, t.eval.rows ?? split.eval.length);

@@ -4,7 +4,8 @@
 //   optimizer.safetensors            AdamW moments: "m" and "v", each the whole parameter block
 //                                    flattened (the order of the parameter table), float32
 //   trainer.json                     { format: "wren-trainer-state", version: 2, step, tokens,
-//                                      adam_step, rng_state, source_state, fingerprint, val_loss }
+//                                      adam_step, rng_state, source_state, fingerprint, val_loss,
+//                                      seconds }  (seconds: training time so far, for a run with a time budget)
 //                                    (version 1, from pretraining only, had tokenizer_sha256 where
 //                                    version 2 has fingerprint: it is read as such)
 // The folder is written whole under a temporary name and renamed into place; the previous
@@ -34,6 +35,7 @@ export type TrainerState = {
   source_state: unknown;    // what else the batch source needs to go on exactly (null: nothing)
   fingerprint: Record<string, string>; // what the run was started on; a resume must match it
   val_loss: number | null;
+  seconds?: number;         // training time so far (a time budget counts across resumes)
 };
 
 /** How a trained thing puts its loadable files into a checkpoint folder and reads its weights back. */

@@ -4,6 +4,8 @@
 // AppendLog), atomic checkpoints, a clean stop on a signal (checkpoint first) or on a non-finite
 // loss (keeping the last good checkpoint), and exact resume: weights, moments, step, RNG and the
 // source's own state come back, so a resumed run continues bit for bit (same backend and threads).
+// With a time budget the schedule runs to whichever end comes first, the steps or the seconds
+// (counted across resumes), so a run cut by its budget still ends with the learning rate decayed.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../errors.ts';
@@ -64,9 +66,15 @@ export type LoopOptions = {
   onProgress?: (p: TrainProgress) => void;
   onStart?: (info: { backend: string; parameters: number; activationBytes: number; step: number }) => void;
   writeFile?: WriteFile;                  // for tests: a double that fails like a full disk
+  budgetSeconds?: number;                 // training time after which the run ends (evaluated, checkpointed)
 };
 
-export type TrainResult = { step: number; tokens: number; loss: number; valLoss: number | null; checkpoint: string; interrupted: boolean };
+export type TrainResult = {
+  step: number; tokens: number; loss: number; valLoss: number | null; checkpoint: string;
+  interrupted: boolean;                   // stopped by the signal (a resume goes on)
+  stoppedAtBudget: boolean;               // ended at budgetSeconds, before settings.steps
+  seconds: number;                        // training time, this session and the ones it resumed
+};
 
 export async function runTrainingLoop(o: LoopOptions): Promise<TrainResult> {
   const { runDir, model, source, settings: s } = o;
@@ -79,29 +87,34 @@ export async function runTrainingLoop(o: LoopOptions): Promise<TrainResult> {
 
   const opt = new AdamW(model.backend, model.params, { beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weight_decay });
   const rng = new SeededRng(s.seed ^ 0x5eed);
-  let step = 0, tokens = 0, valLoss: number | null = null;
+  let step = 0, tokens = 0, valLoss: number | null = null, secondsBefore = 0;
   if (o.resume && existing) {
     const st = readCheckpoint(existing, o.files, opt.m, opt.v);
     for (const [k, v] of Object.entries(o.fingerprint)) {
       if (st.fingerprint[k] !== undefined && st.fingerprint[k] !== v) throw new WrenError(`${existing}: the checkpoint was trained with another ${k.replace(/_/g, ' ')} (${st.fingerprint[k].slice(0, 12)}…, now ${v.slice(0, 12)}…)`);
     }
-    step = st.step; tokens = st.tokens; opt.step = st.adam_step; rng.state = st.rng_state; valLoss = st.val_loss;
+    step = st.step; tokens = st.tokens; opt.step = st.adam_step; rng.state = st.rng_state; valLoss = st.val_loss; secondsBefore = st.seconds ?? 0;
     if (st.source_state !== null) source.restore?.(st.source_state);
     keepMetricsUpTo(metricsPath, step);
   }
   const metrics = AppendLog.open(metricsPath, 'line', { fresh: !existing });
   const metric = (row: Record<string, unknown>) => metrics.append(JSON.stringify(row));
   const sched = { lr: s.lr, minLr: s.min_lr, warmupSteps: s.warmup_steps, totalSteps: s.steps };
+  const budget = o.budgetSeconds ?? Infinity;
+  const t0 = performance.now(), tokens0 = tokens;
+  const seconds = () => secondsBefore + (performance.now() - t0) / 1000;
   const save = () => writeCheckpoint(runDir, {
     files: o.files, m: opt.m, v: opt.v,
-    state: { format: TRAINER_STATE_FORMAT, version: 2, step, tokens, adam_step: opt.step, rng_state: rng.state, source_state: source.state?.() ?? null, fingerprint: o.fingerprint, val_loss: valLoss },
+    state: { format: TRAINER_STATE_FORMAT, version: 2, step, tokens, adam_step: opt.step, rng_state: rng.state, source_state: source.state?.() ?? null, fingerprint: o.fingerprint, val_loss: valLoss,
+      // Training time only where a budget needs it, so other states stay a function of the inputs.
+      ...(o.budgetSeconds !== undefined ? { seconds: seconds() } : {}) },
   }, o.writeFile);
 
   o.onStart?.({ backend: model.backend.description, parameters: model.params.size, activationBytes: model.tape.bytes, step });
-  const t0 = performance.now(), tokens0 = tokens;
   let loss = NaN, lr = 0, gradNorm = 0, interrupted = false;
+  let stoppedAtBudget = step < s.steps && seconds() >= budget; // a resumed run whose budget was spent
   try {
-    while (step < s.steps) {
+    while (step < s.steps && !stoppedAtBudget) {
       model.zeroGrads();
       let sum = 0, stepTokens = 0;
       for (let a = 0; a < s.grad_accum; a++) {
@@ -117,15 +130,18 @@ export async function runTrainingLoop(o: LoopOptions): Promise<TrainResult> {
         throw new WrenError(`the loss became ${loss} (gradient norm ${gradNorm}) at step ${step + 1}; stopped without saving. ` +
           (last ? `The last good checkpoint is ${last}.` : 'No checkpoint was written yet.') + ' Try a lower lr or a smaller init_std.');
       }
-      lr = learningRate(step, sched);
+      lr = learningRate(step, sched, seconds() / budget);
       opt.update(model.grads, lr, clipScale(gradNorm, s.grad_clip));
       step++;
       tokens += stepTokens;
       const secs = (performance.now() - t0) / 1000, rate = (tokens - tokens0) / secs;
-      const progress: TrainProgress = { kind: 'step', step, steps: s.steps, tokens, loss, lr, gradNorm, tokensPerSec: rate, etaSec: ((s.steps - step) * stepTokens) / rate };
+      stoppedAtBudget = step < s.steps && seconds() >= budget;
+      const last = step === s.steps || stoppedAtBudget;
+      const etaSec = Math.min(((s.steps - step) * stepTokens) / rate, Math.max(0, budget - seconds()));
+      const progress: TrainProgress = { kind: 'step', step, steps: s.steps, tokens, loss, lr, gradNorm, tokensPerSec: rate, etaSec };
       metric({ step, tokens, loss, lr, grad_norm: gradNorm, tokens_per_s: Math.round(rate) });
       o.onProgress?.(progress);
-      if ((s.eval_interval && step % s.eval_interval === 0) || step === s.steps) {
+      if ((s.eval_interval && step % s.eval_interval === 0) || last) {
         const v = source.evaluate();
         if (v !== null) {
           valLoss = v;
@@ -134,7 +150,7 @@ export async function runTrainingLoop(o: LoopOptions): Promise<TrainResult> {
         }
       }
       interrupted = o.signal?.aborted ?? false;
-      if (interrupted || (s.checkpoint_interval && step % s.checkpoint_interval === 0) || step === s.steps) {
+      if (interrupted || (s.checkpoint_interval && step % s.checkpoint_interval === 0) || last) {
         save();
         o.onProgress?.({ ...progress, kind: 'checkpoint', valLoss: valLoss ?? undefined });
       }
@@ -144,7 +160,7 @@ export async function runTrainingLoop(o: LoopOptions): Promise<TrainResult> {
   } finally {
     metrics.close();
   }
-  return { step, tokens, loss, valLoss, checkpoint: checkpointDir(runDir), interrupted };
+  return { step, tokens, loss, valLoss, checkpoint: checkpointDir(runDir), interrupted, stoppedAtBudget, seconds: seconds() };
 }
 
 /** Keeps the metrics rows up to `step` (rows after the checkpoint, and a row torn by a kill or a

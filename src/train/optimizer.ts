@@ -66,10 +66,11 @@ export function clipScale(norm: number, maxNorm: number): number {
 
 export type Schedule = { lr: number; minLr: number; warmupSteps: number; totalSteps: number };
 
-/** Learning rate for update `step` (0-based): linear warmup to `lr`, cosine decay to `minLr` at the end. */
-export function learningRate(step: number, s: Schedule): number {
+/** Learning rate for update `step` (0-based): linear warmup to `lr`, cosine decay to `minLr` at the end.
+ *  `timeFraction` (the share of a time budget used) moves the end closer when time runs out first. */
+export function learningRate(step: number, s: Schedule, timeFraction = 0): number {
   if (step < s.warmupSteps) return (s.lr * (step + 1)) / s.warmupSteps;
   if (step >= s.totalSteps) return s.minLr;
-  const progress = (step - s.warmupSteps) / Math.max(1, s.totalSteps - s.warmupSteps);
+  const progress = Math.min(1, Math.max((step - s.warmupSteps) / Math.max(1, s.totalSteps - s.warmupSteps), timeFraction));
   return s.minLr + 0.5 * (s.lr - s.minLr) * (1 + Math.cos(Math.PI * progress));
 }

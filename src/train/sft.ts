@@ -41,6 +41,7 @@ export type SftOptions = {
   threads?: number;
   backend?: 'reference' | 'wasm' | 'native' | 'auto';
   signal?: AbortSignal;
+  budgetSeconds?: number;        // training time after which the run ends, its schedule decayed (loop.ts)
   onProgress?: (p: TrainProgress) => void;
   onData?: (train: ChatData, val: ChatData | undefined) => void;
 };
@@ -99,7 +100,7 @@ export async function runSft(o: SftOptions, backendIn?: Backend): Promise<TrainR
     const result = await runTrainingLoop({
       runDir: o.out, model, source: new ChatBatches(model, train.examples, val?.examples), settings: o.settings, files: chatLmFiles(config, model.params, tokenizerPath, tokenizer),
       fingerprint: { base_model: resolve(files.weights), conversations: String(train.examples.length) },
-      resume: o.resume, signal: o.signal, onProgress: o.onProgress,
+      resume: o.resume, signal: o.signal, onProgress: o.onProgress, budgetSeconds: o.budgetSeconds,
     });
     return { ...result, data: train };
   } finally {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lcsLength, rouge, rougeBest, rougeTokens } from '../../src/tasks/metrics/rouge.ts';
-import { checkPlaceholders, placeholders } from '../../src/tasks/metrics/placeholders.ts';
+import { checkPlaceholders, details, placeholders } from '../../src/tasks/metrics/placeholders.ts';
 import { distinctN, repetitionRate, wordCount } from '../../src/tasks/metrics/text-checks.ts';
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-12, `${a} != ${b}`);
@@ -43,17 +43,24 @@ test('ROUGE edge cases: empty prediction scores 0; a one-word text has no bigram
   close(rougeBest('b', ['a', 'b c']).rouge1.f, 2 / 3);
 });
 
-test('placeholder fidelity: slots kept, none invented', () => {
+test('placeholder fidelity: no unknown or broken slot, no detail the customer did not give; and the reference\'s slots', () => {
   const ref = 'Log in to {{Website Name}}, open {{Order Details}} and find {{Order Number}}.';
   assert.deepEqual(placeholders(ref), ['Website Name', 'Order Details', 'Order Number']);
-  const ok = checkPlaceholders('Go to {{Order Details}} on {{Website Name}} for {{Order Number}} ({{Order Number}} again)', ref);
-  assert.deepEqual(ok, { kept: 3, expected: 3, invented: [], unknown: [], faithful: true });
-  const invented = checkPlaceholders('Call {{Customer Support Phone Number}} about {{Order Number}}', ref);
-  assert.deepEqual(invented, { kept: 1, expected: 3, invented: ['Customer Support Phone Number'], unknown: [], faithful: false });
-  const known = new Set(['Order Number', 'Customer Support Phone Number']);
+  const known = new Set(['Website Name', 'Order Details', 'Order Number', 'Customer Support Phone Number']);
+  const ok = checkPlaceholders('Go to {{Order Details}} on {{Website Name}} for {{Order Number}} ({{Order Number}} again)', ref, known);
+  assert.deepEqual(ok, { kept: 3, expected: 3, invented: [], asReference: true, unknown: [], malformed: false, madeUp: [], faithful: true });
+  const other = checkPlaceholders('Call {{Customer Support Phone Number}} about {{Order Number}}', ref, known);
+  assert.deepEqual([other.invented, other.asReference, other.faithful], [['Customer Support Phone Number'], false, true], 'another known slot: faithful, not as the reference');
   assert.deepEqual(checkPlaceholders('Call {{Customer Support Phone Number}} about {{Order Numbr}}', ref, known).unknown, ['Order Numbr']);
-  assert.equal(checkPlaceholders('No slots here.', 'None there either.').faithful, true);
-  assert.equal(checkPlaceholders('{{Refund Policy}}', 'None there.').faithful, false);
+  assert.equal(checkPlaceholders('Call {{Customer Support Phone Number}} about {{Order Numbr}}', ref, known).faithful, false);
+  assert.equal(checkPlaceholders('Open {{Order Details} now', ref, known).malformed, true);
+  const msg = 'I want my refund of 160 dollars for invoice #00108';
+  assert.deepEqual(details('Your refund of $160 for invoice #00108 (step 1, 24/7) {{Order Number}} 12588'), ['$160', '00108', '12588']);
+  assert.deepEqual(checkPlaceholders('I see your refund of $160 for invoice #00108.', 'x', known, msg).madeUp, []);
+  const made = checkPlaceholders('I see your refund of $299 for invoice 12588.', 'x', known, msg);
+  assert.deepEqual([made.madeUp, made.faithful], [['$299', '12588'], false]);
+  assert.equal(checkPlaceholders('No slots here.', 'None there either.', known).faithful, true);
+  assert.equal(checkPlaceholders('{{Refund Policy}}', 'None there.').asReference, false);
 });
 
 test('length, repetition and distinct-n', () => {

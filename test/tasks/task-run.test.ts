@@ -42,7 +42,7 @@ test('wren task run: data → base → SFT → eval → report, resumable, and t
   const names = Object.keys(r.systems);
   assert.deepEqual(names, ['wren (support-tiny)', 'base model before SFT', 'retrieval (TF-IDF nearest training input → its reference)']);
   for (const name of names) {
-    for (const k of ['rouge1', 'rouge2', 'rougeL', 'words', 'repetition', 'intent_accuracy', 'placeholder_fidelity', 'placeholders_invented', 'placeholders_unknown']) {
+    for (const k of ['rouge1', 'rouge2', 'rougeL', 'words', 'repetition', 'intent_accuracy', 'placeholder_fidelity', 'placeholders_unknown', 'details_made_up', 'placeholders_as_reference', 'placeholders_invented']) {
       const v = r.systems[name][k];
       assert.ok(Number.isFinite(v) && v >= 0, `${name}.${k} = ${v}`);
     }

@@ -18,6 +18,14 @@ test('learning rate: linear warmup, cosine decay to the floor, floor after the e
   assert.equal(learningRate(500, s), 1e-4);
 });
 
+test('learning rate under a time budget: the schedule ends at whichever comes first, steps or time', () => {
+  const s = { lr: 1e-3, minLr: 1e-4, warmupSteps: 10, totalSteps: 110 };
+  assert.equal(learningRate(60, s, 0.1), learningRate(60, s), 'time behind the steps: the step schedule');
+  assert.ok(Math.abs(learningRate(20, s, 0.5) - 5.5e-4) < 1e-12, 'half the time spent: the mid-point, whatever the step');
+  assert.ok(Math.abs(learningRate(20, s, 1.3) - 1e-4) < 1e-15, 'time up: the floor');
+  assert.ok(Math.abs(learningRate(5, s, 0.9) - 6e-4) < 1e-15, 'warmup is counted in steps');
+});
+
 test('clipping scales a gradient down to the limit and leaves a small one alone', () => {
   assert.equal(clipScale(0.5, 1), 1);
   assert.ok(Math.abs(clipScale(4, 1) * 4 - 1) < 1e-6);

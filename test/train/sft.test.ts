@@ -166,3 +166,24 @@ test('an SFT run stopped midway resumes to the straight run\'s weights, bit for 
     assert.ok(readFileSync(join(dir, 'resumed', 'checkpoint', f)).equals(readFileSync(join(dir, 'straight', 'checkpoint', f))), `${f} is the straight run's`);
   }
 });
+
+test('an SFT run with a time budget ends at it with the learning rate decayed; a resume trains no further', { skip: stories.skip, timeout: 600_000 }, async () => {
+  const out = join(dir, 'budget');
+  const opts = {
+    model: join(dir, 'base'), data: join(dir, 'train.jsonl'), out, batchSize: 2, seqLen: 448, skipBad: true, threads: 1, budgetSeconds: 2,
+    settings: { steps: 1_000_000, grad_accum: 1, lr: 1e-3, min_lr: 1e-4, warmup_steps: 2, weight_decay: 0.1, beta1: 0.9, beta2: 0.95, eps: 1e-8, grad_clip: 1, eval_interval: 0, checkpoint_interval: 0, seed: 3 },
+  };
+  const r = await runSft(opts);
+  assert.deepEqual([r.stoppedAtBudget, r.interrupted], [true, false]);
+  assert.ok(r.step > 2 && r.step < 1_000_000 && r.seconds >= 2, `${r.step} steps in ${r.seconds} s`);
+  const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lrs = rows.filter((x) => x.lr !== undefined).map((x) => x.lr as number);
+  assert.ok(lrs.at(-1)! < 1.5e-4, `the last update's learning rate ${lrs.at(-1)} is near the floor`);
+  assert.ok(Math.max(...lrs) > 9e-4, 'the peak was reached');
+  assert.ok(rows.at(-1).val_loss === undefined || Number.isFinite(rows.at(-1).val_loss));
+  const state = JSON.parse(readFileSync(join(out, 'checkpoint', 'trainer.json'), 'utf8'));
+  assert.ok(state.seconds >= 2, 'the training time is kept for a resume');
+  const again = await runSft({ ...opts, resume: true });
+  assert.deepEqual([again.step, again.stoppedAtBudget], [r.step, true], 'the budget counts across resumes');
+});
+
