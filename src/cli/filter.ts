@@ -50,8 +50,9 @@ Trains an educational-value classifier on labelled texts (CSV with text,score co
 options:
   --labels FILE      labels (e.g. ../shared/data/edu-value/fineweb_edu_llama3.3-70b_scored_150.csv)
   --out DIR          classifier directory (classifier.json, weights, metrics.json, metrics.md)
-  --kind KIND        linear-ngram (default), transformer (the project's own small Llama), or
-                     embedding (a ridge head on a frozen pretrained trunk: needs --init)
+  --kind KIND        linear-ngram (default), stacked (linear-ngram blended with the heuristic,
+                     by out-of-fold least squares), transformer (the project's own small Llama),
+                     or embedding (a ridge head on a frozen pretrained trunk: needs --init)
   --score-field P    the score's column or JSONL dotted path (default score; e.g. scores.score)
   --text-field NAME  the text's column or field (default text)
   --threshold T      keep threshold on the 0–5 scale (default 3, FineWeb-Edu's)
@@ -147,7 +148,8 @@ async function runTrainClassifier(argv: string[]): Promise<void> {
   if (kind === 'embedding' && Object.keys(trainOptions).some((k) => !['maxLen', 'calibrate'].includes(k))) throw new CliError('--kind embedding takes --init, --max-len and --calibrate only');
   if (kind === 'embedding' && trainOptions.calibrate) trainOptions.calibrate = 1;
   if (kind !== 'transformer' && kind !== 'embedding' && values.init !== undefined) throw new CliError('--init is a transformer option (and an embedding one); add --kind transformer or --kind embedding');
-  if (kind === 'linear-ngram' && transformerOnly.length) throw new CliError(`--${transformerOnly[0]} is a transformer option; add --kind transformer`);
+  if (kind === 'stacked' && trainOptions.calibrate !== undefined) throw new CliError('--calibrate is not a stacked option: a stacked classifier always reads its keep cut from out-of-fold scores');
+  if ((kind === 'linear-ngram' || kind === 'stacked') && transformerOnly.length) throw new CliError(`--${transformerOnly[0]} is a transformer option; add --kind transformer`);
   if (kind === 'transformer') console.error(`training ${1 + intFlag(values.folds, 'folds', 5, 2, 100)} transformer classifiers (the saved one, then one per cross-validation fold)…`);
   const tty = process.stderr.isTTY === true;
   const onEpoch = (model: string, p: { epoch: number; epochs: number; loss: number; seconds: number }) => {

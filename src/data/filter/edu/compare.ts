@@ -1,6 +1,7 @@
 // Every edu scorer on one held-out split (split.ts), side by side: the keep-everything baseline,
-// the built-in heuristic, TF-IDF ridge (the bar a learned scorer has to clear), and the Wren
-// classifiers — linear-ngram, the transformer (from scratch, or fine-tuned from a pretrained
+// the built-in heuristic, TF-IDF ridge (the bar a learned scorer has to clear; also with the
+// calibrated keep cut, for a like-for-like F1), and the Wren classifiers — linear-ngram, the
+// linear model stacked with the heuristic, the transformer (from scratch, or fine-tuned from a pretrained
 // LM), and the embedding head on a frozen pretrained trunk. Each is trained on the split's train
 // side only and measured on its held-out side: Spearman, Kendall, MAE, confusion matrix, and
 // precision/recall/F1 and keep rate of the keep decision round(clip(score)) ≥ threshold
@@ -16,10 +17,9 @@ import { keepMetrics, roundClip, spearman, type KeepMetrics } from './evaluate.t
 import { mulberry32 } from '../../../util/rng.ts';
 import { scoreWeb } from './heuristic-scorer.ts';
 import { histogram, type EduSplit } from './split.ts';
+import { fitKeepCut, stretchScore } from './keep-calibration.ts';
 import { TfidfRidge } from './tfidf-ridge.ts';
-import './embedding-classifier.ts';
-import './linear-classifier.ts';
-import './transformer-kind.ts';
+import './all-kinds.ts';
 
 export type ScorerSpec = { name: string; kind: string; baseline?: boolean; needsInit?: boolean; options: Record<string, number> };
 
@@ -29,8 +29,10 @@ export const EDU_SCORERS: ScorerSpec[] = [
   { name: 'keep-all', kind: 'keep-all', baseline: true, options: {} },
   { name: 'heuristic', kind: 'heuristic', baseline: true, options: {} },
   { name: 'tfidf-ridge', kind: 'tfidf-ridge', baseline: true, options: {} },
+  { name: 'tfidf-ridge-calibrated', kind: 'tfidf-ridge', baseline: true, options: { calibrate: 5 } },
   { name: 'linear-ngram', kind: 'linear-ngram', options: {} },
   { name: 'linear-ngram-calibrated', kind: 'linear-ngram', options: { calibrate: 5 } },
+  { name: 'stacked', kind: 'stacked', options: { folds: 5 } },
   { name: 'transformer', kind: 'transformer', options: { maxLen: 128, epochs: 4, meanPool: 1 } },
   { name: 'transformer-init', kind: 'transformer', needsInit: true, options: { maxLen: 128, epochs: 3, meanPool: 1, lr: 1e-3 } },
   { name: 'embedding', kind: 'embedding', needsInit: true, options: { maxLen: 128 } },
@@ -93,6 +95,20 @@ export interface CompareReport {
   skipped: { name: string; why: string }[];
 }
 
+/** TF-IDF ridge, and with `folds` ≥ 2 the same keep cut the calibrated Wren scorers get: read off
+ *  out-of-fold predictions of the training rows, so its F1 is compared like for like. */
+function ridgeScorer(train: LabeledText[], folds: number, threshold: number): (text: string) => number {
+  const m = TfidfRidge.train(train, 1);
+  if (folds < 2) return (x) => m.predict(x);
+  const oof = new Array<number>(train.length);
+  for (let f = 0; f < folds; f++) {
+    const fm = TfidfRidge.train(train.filter((_, i) => i % folds !== f), 1);
+    train.forEach((e, i) => { if (i % folds === f) oof[i] = fm.predict(e.text); });
+  }
+  const cut = fitKeepCut(oof, train.map((e) => e.score), threshold);
+  return (x) => stretchScore(m.predict(x), cut);
+}
+
 async function scoreAll(m: EduClassifier, texts: string[]): Promise<number[]> {
   return (await Promise.all(texts.map((t) => m.score(t, '')))).map(Number); // all queued first: a batching scorer batches
 }
@@ -111,7 +127,7 @@ export async function compareEduScorers(o: CompareOptions): Promise<CompareRepor
     let predict: (xs: string[]) => Promise<number[]>, close = async () => {}, folder: string | undefined;
     if (s.kind === 'keep-all') predict = async (xs) => xs.map(() => 5);
     else if (s.kind === 'heuristic') predict = async (xs) => xs.map((x) => scoreWeb(x));
-    else if (s.kind === 'tfidf-ridge') { const m = TfidfRidge.train(train, 1); predict = async (xs) => xs.map((x) => m.predict(x)); }
+    else if (s.kind === 'tfidf-ridge') { const m = ridgeScorer(train, s.options.calibrate ?? 0, threshold); predict = async (xs) => xs.map(m); }
     else {
       const trainer = eduClassifierTrainer(s.kind);
       const onEpoch = (p: EduTrainProgress) => say(`  ${s.name}: epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(3)}, ${p.seconds.toFixed(0)} s`);
@@ -130,7 +146,8 @@ export async function compareEduScorers(o: CompareOptions): Promise<CompareRepor
     results.push(r);
     say(`${s.name}: Spearman ${r.metrics.spearman.toFixed(3)}, F1@${threshold} ${r.metrics.f1.toFixed(3)}, MAE ${r.metrics.mae.toFixed(3)} (train ${trainSeconds.toFixed(1)} s)`);
   }
-  const ridgePred = predictions['tfidf-ridge'];
+  // Against ridge with the calibrated cut where it ran (the same ranks, a like-for-like F1).
+  const ridgePred = predictions['tfidf-ridge-calibrated'] ?? predictions['tfidf-ridge'];
   if (ridgePred) for (const r of results) if (!r.baseline) r.vsRidge = pairedBootstrap(labels, predictions[r.name], ridgePred, threshold);
   const report: CompareReport = {
     split: { ...o.split.spec, train: train.length, test: test.length, histogram: { train: histogram(train), test: histogram(test) } },
@@ -153,7 +170,7 @@ export function bestLearned(r: CompareReport): ScorerResult | undefined {
 
 export function compareMarkdown(r: CompareReport): string {
   const f = (x: number) => x.toFixed(3), pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const ridge = r.results.find((x) => x.name === 'tfidf-ridge'), best = bestLearned(r);
+  const ridge = r.results.find((x) => x.name === 'tfidf-ridge-calibrated') ?? r.results.find((x) => x.name === 'tfidf-ridge'), best = bestLearned(r);
   const lines = [
     `# Edu-value scorers on one held-out split`,
     '',
@@ -171,11 +188,11 @@ export function compareMarkdown(r: CompareReport): string {
   if (best && ridge) {
     const sp = best.metrics.spearman > ridge.metrics.spearman, f1 = best.metrics.f1 > ridge.metrics.f1, v = best.vsRidge;
     const ci = (c: [number, number]) => `[${f(c[0])}, ${f(c[1])}]`;
-    lines.push(`Best learned scorer (Spearman, then F1): **${best.name}** (${f(best.metrics.spearman)}, F1 ${f(best.metrics.f1)}) against TF-IDF ridge (${f(ridge.metrics.spearman)}, F1 ${f(ridge.metrics.f1)}):`,
+    lines.push(`Best learned scorer (Spearman, then F1): **${best.name}** (${f(best.metrics.spearman)}, F1 ${f(best.metrics.f1)}) against ${ridge.name} (${f(ridge.metrics.spearman)}, F1 ${f(ridge.metrics.f1)}):`,
       `${sp ? 'higher' : '**not higher**'} on Spearman, ${f1 ? 'higher' : '**not higher**'} on F1 at ${r.threshold}.` +
       (v ? ` Paired bootstrap over the held-out pages (${BOOTSTRAP} resamples): Spearman difference ${f(v.spearman)}, 95% interval ${ci(v.spearmanCi95)}; F1 difference ${f(v.f1)}, ${ci(v.f1Ci95)}. An interval that spans 0 means the split cannot tell the two apart.` : ''),
       `With ${r.results[0]?.metrics.positives ?? 0} held-out pages at or above the threshold, F1 moves by several points per page.`, '');
-    lines.push('| scorer | Spearman − ridge (95%) | F1 − ridge (95%) |', '| --- | --- | --- |',
+    lines.push(`| scorer | Spearman − ${ridge.name} (95%) | F1 − ${ridge.name} (95%) |`, '| --- | --- | --- |',
       ...r.results.filter((x) => x.vsRidge).map((x) => `| ${x.name} | ${f(x.vsRidge!.spearman)} ${ci(x.vsRidge!.spearmanCi95)} | ${f(x.vsRidge!.f1)} ${ci(x.vsRidge!.f1Ci95)} |`), '');
   }
   lines.push('Confusion matrices (rows: LLM label 0–5, columns: rounded prediction 0–5):', '');

@@ -22,9 +22,7 @@ import { readInputs, type ReadOptions } from '../sources.ts';
 import { EduAnnotator } from './annotator.ts';
 import { eduClassifierTrainer, type EduClassifier, type LabeledText } from './classifier.ts';
 import { keepMetrics, roundClip, spearman } from './evaluate.ts';
-import './embedding-classifier.ts';
-import './linear-classifier.ts';
-import './transformer-kind.ts';
+import './all-kinds.ts';
 
 export interface RefineOptions {
   inputs: string[];

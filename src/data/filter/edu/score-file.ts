@@ -7,9 +7,7 @@ import { createReadStream, createWriteStream, existsSync, renameSync } from 'nod
 import { createInterface } from 'node:readline';
 import { WrenError } from '../../../errors.ts';
 import { loadEduClassifier } from './classifier.ts';
-import './embedding-classifier.ts';
-import './linear-classifier.ts';
-import './transformer-kind.ts';
+import './all-kinds.ts';
 
 const CHUNK = 256;
 

@@ -11,9 +11,7 @@ import { eduClassifierTrainer, type EduTrainProgress, type LabeledText } from '.
 import { keepMetrics, stratifiedSplit, type KeepMetrics } from './evaluate.ts';
 import { scoreWeb } from './heuristic-scorer.ts';
 import { readLabels, type LabelFields } from './labels.ts';
-import './linear-classifier.ts';
-import './transformer-kind.ts';
-import './embedding-classifier.ts';
+import './all-kinds.ts';
 
 export interface TrainClassifierOptions {
   labels: string;

@@ -9,9 +9,7 @@ import { KEEP, drop, type FilterDoc, type StageVerdict } from '../document.ts';
 import { EduAnnotator } from '../edu/annotator.ts';
 import { loadEduClassifier } from '../edu/classifier.ts';
 import { HeuristicEduScorer, type HeuristicProfile } from '../edu/heuristic-scorer.ts';
-import '../edu/linear-classifier.ts';
-import '../edu/transformer-kind.ts';
-import '../edu/embedding-classifier.ts';
+import '../edu/all-kinds.ts';
 import type { EduScorer } from '../edu/scorer.ts';
 import { checkOneOf, checkRange, type FilterStage, type StageFactory } from '../stage.ts';
 
