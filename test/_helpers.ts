@@ -1,7 +1,7 @@
 // Shared test helpers: locating ../shared/data (fails under CI when missing, skips otherwise),
 // running the real CLI as a child process, and scratch folders.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,14 @@ export function runCli(args: string[], opts: { input?: string; env?: Record<stri
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A fresh folder under the system temp dir, removed when the test process exits (kept, for a
+ *  look at screenshots and run folders, when WREN_KEEP_SCRATCH is set). */
 export function scratchDir(prefix = 'wren-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (!process.env.WREN_KEEP_SCRATCH) {
+    if (scratch.size === 0) process.once('exit', () => { for (const d of scratch) try { rmSync(d, { recursive: true, force: true }); } catch { /* leave it */ } });
+    scratch.add(dir);
+  }
+  return dir;
 }
+const scratch = new Set<string>();

@@ -2,7 +2,8 @@
 // key is an error naming its path (`sft.stepz`), never silently ignored. Paths in it are relative
 // to the task folder. The shape (docs/tasks.md has the annotated form):
 //   name, kind (support | summarize | copy), budget_minutes
-//   data:   file (CSV or JSONL), input, reference, label?, eval_references? (extra reference column)
+//   data:   file (CSV or JSONL), input, reference, label?; or, with write, a file of documents
+//           (FAQ entries, product attributes, abstracts) a teacher turns into rows (write-rows.ts)
 //   split:  seed, eval_rows, train_rows? (cap), filter? (column → allowed values)
 //   system: the system prompt
 //   model:  preset + vocab (+ config overrides), trained from scratch | path (a model folder)
@@ -19,12 +20,35 @@ import { PRESETS } from '../nn/presets.ts';
 
 export const TASK_KINDS = ['support', 'summarize', 'copy'] as const;
 
+// A model behind src/llm's createTeacher: 'openai:MODEL', 'azure:DEP', 'ollama:MODEL', 'gguf:PATH', 'wren:PATH'.
+const TeacherFields = {
+  teacher: z.string().min(1),
+  base_url: z.string().min(1).optional(),     // an OpenAI-compatible server (default OPENAI_BASE_URL or api.openai.com)
+  api_key_env: z.string().min(1).optional(),  // the variable holding the key (default OPENAI_API_KEY …)
+  concurrency: z.number().int().min(1).max(64).default(4),
+};
+
+// Rows a teacher writes from documents: {document} in a prompt is the row's `input` column; {input}
+// in the reference prompt is the user message the teacher wrote (or the document, without `input`).
+const Write = z.object({
+  ...TeacherFields,
+  input: z.string().includes('{document}', { message: "must contain {document}" }).optional(), // the user's message, written from the document
+  reference: z.string().refine((p) => p.includes('{document}') || p.includes('{input}'), { message: 'must contain {document} or {input}' }), // the answer
+  max_tokens: z.number().int().min(8).default(400),
+  temperature: z.number().min(0).max(2).default(0.7),
+  documents: z.number().int().positive().optional(), // at most this many documents, the first in file order (what the teacher is paid for)
+}).strict();
+
 const Data = z.object({
   file: z.string().min(1),
-  input: z.string().min(1),                 // the column (CSV) or field (JSONL) the user sends
-  reference: z.string().min(1),             // the answer to learn and to score against
+  input: z.string().min(1),                 // the column (CSV) or field (JSONL) the user sends (with write: the document)
+  reference: z.string().min(1).optional(),  // the answer to learn and to score against (not with write: the teacher writes it)
   label: z.string().min(1).optional(),      // a class column (support: intent) for the judge
-}).strict();
+  write: Write.optional(),
+}).strict().superRefine((d, ctx) => {
+  if (!d.write && !d.reference) ctx.addIssue({ code: 'custom', path: ['reference'], message: 'name the reference column, or give write: for a teacher to write the references' });
+  if (d.write && d.reference) ctx.addIssue({ code: 'custom', path: ['reference'], message: 'with write: the teacher writes the reference; drop reference' });
+});
 
 const Split = z.object({
   seed: z.number().int().nonnegative(),
@@ -54,6 +78,7 @@ const Sft = z.object({
   min_lr: z.number().nonnegative().optional(),
   warmup_steps: z.number().int().nonnegative().default(20),
   weight_decay: z.number().nonnegative().default(0.1),
+  dropout: z.number().min(0).max(0.9).default(0),   // training noise (CausalLM): against overfitting a small data set
   eval_interval: z.number().int().nonnegative().default(0),
   checkpoint_interval: z.number().int().nonnegative().default(100),
   seed: z.number().int().nonnegative().default(1),
@@ -65,14 +90,6 @@ const Eval = z.object({
   base_model: z.boolean().default(true),      // greedy answers of the base model before SFT, same rows and metrics
 }).strict();
 
-// A model behind src/llm's createTeacher: 'openai:MODEL', 'azure:DEP', 'ollama:MODEL', 'gguf:PATH', 'wren:PATH'.
-const TeacherFields = {
-  teacher: z.string().min(1),
-  base_url: z.string().min(1).optional(),     // an OpenAI-compatible server (default OPENAI_BASE_URL or api.openai.com)
-  api_key_env: z.string().min(1).optional(),  // the variable holding the key (default OPENAI_API_KEY …)
-  concurrency: z.number().int().min(1).max(64).default(4),
-};
-
 const Large = z.object(TeacherFields).strict();
 
 const Judge = z.object({
@@ -83,6 +100,7 @@ const Judge = z.object({
 }).strict();
 
 export type TeacherSection = z.infer<typeof Large>;
+export type WriteSection = z.infer<typeof Write>;
 export type JudgeSection = z.infer<typeof Judge>;
 
 /** `--judge SPEC` / `--large SPEC`: the teacher named on the command line, the YAML's other settings (or the defaults) kept. */
@@ -97,7 +115,7 @@ export function withTeachers(t: TaskConfig, o: { judge?: string; large?: string 
 const Task = z.object({
   name: z.string().min(1),
   kind: z.enum(TASK_KINDS),
-  budget_minutes: z.number().positive(),      // SFT stops at this deadline (a checkpoint first)
+  budget_minutes: z.number().positive(),      // SFT's training time: the run ends there, its schedule decayed to it
   data: Data,
   split: Split,
   system: z.string(),
@@ -135,7 +153,7 @@ export function loadTaskConfig(dir: string): TaskConfig {
   const min_lr = t.sft.min_lr ?? t.sft.lr / 10;
   return {
     ...t, dir: base, file,
-    data: { ...t.data, file: resolve(base, t.data.file) },
+    data: { ...t.data, file: resolve(base, t.data.file), write: t.data.write && { ...t.data.write, teacher: localTeacher(base, t.data.write.teacher) } },
     model: { ...t.model, path: t.model.path ? resolve(base, t.model.path) : undefined },
     sft: { ...t.sft, min_lr },
     large: t.large && { ...t.large, teacher: localTeacher(base, t.large.teacher) },

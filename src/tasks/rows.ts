@@ -18,11 +18,12 @@ function asText(v: unknown, where: string, field: string): string[] {
   throw new WrenError(`${where}: field '${field}' should be a string or a list of strings`);
 }
 
+/** The data file's rows; with `data.write` (no reference column) its documents, references empty. */
 export function readTaskRows(t: TaskConfig): TaskRow[] {
   const { file, input, reference, label } = t.data;
   let raw: string;
   try { raw = readFileSync(file, 'utf8'); } catch (err) { throw new WrenError(`data.file ${file}: ${(err as Error).message}`); }
-  const wanted = [input, reference, ...(label ? [label] : [])];
+  const wanted = [input, ...(reference ? [reference] : []), ...(label ? [label] : [])];
   const rows: TaskRow[] = [];
   if (file.endsWith('.csv')) {
     const { rows: cells, lines } = parseCsv(raw, file);
@@ -32,7 +33,7 @@ export function readTaskRows(t: TaskConfig): TaskRow[] {
     for (let i = 1; i < cells.length; i++) {
       const r = cells[i];
       if (r.length === 1 && r[0] === '') continue;
-      rows.push({ line: lines[i], input: r[at(input)] ?? '', references: [r[at(reference)] ?? ''], label: label ? r[at(label)] : undefined });
+      rows.push({ line: lines[i], input: r[at(input)] ?? '', references: reference ? [r[at(reference)] ?? ''] : [], label: label ? r[at(label)] : undefined });
     }
   } else {
     raw.split('\n').forEach((l, i) => {
@@ -42,11 +43,11 @@ export function readTaskRows(t: TaskConfig): TaskRow[] {
       try { o = JSON.parse(l); } catch { throw new WrenError(`${where}: not a JSON object`); }
       for (const c of wanted) if (!(c in o)) throw new WrenError(`${where}: no field '${c}' (named in data of ${t.file})`);
       const parts = asText(o[input], where, input);
-      rows.push({ line: i + 1, input: parts.join(' '), sourceParts: parts, references: asText(o[reference], where, reference), label: label ? String(o[label]) : undefined });
+      rows.push({ line: i + 1, input: parts.join(' '), sourceParts: parts, references: reference ? asText(o[reference], where, reference) : [], label: label ? String(o[label]) : undefined });
     });
   }
-  const usable = rows.filter((r) => r.input.trim() && r.references[0]?.trim());
-  if (usable.length === 0) throw new WrenError(`${file}: no rows with both '${input}' and '${reference}'`);
+  const usable = rows.filter((r) => r.input.trim() && (!reference || r.references[0]?.trim()));
+  if (usable.length === 0) throw new WrenError(reference ? `${file}: no rows with both '${input}' and '${reference}'` : `${file}: no documents with '${input}'`);
   return usable;
 }
 

@@ -1,14 +1,16 @@
 // `wren task run`: a task folder → a served model and a report, in stages that each leave their
 // outputs in the run folder and a done.json written last, so a rerun reuses every finished stage:
-//   data/   split.json (the seed and the source lines of each side), train.jsonl and val.jsonl (chats)
+//   data/   split.json (the seed and the source lines of each side), train.jsonl and val.jsonl (chats);
+//           written-*.jsonl, the teacher's messages and answers, when data.write has a teacher write the rows
 //   base/   the base model folder (a preset trained from scratch) — skipped for a model path
 //   sft/    runSft's run folder; sft/checkpoint is the task model (a chat model folder serve loads)
 //   eval/   predictions.jsonl (the model's greedy answers, appended row by row: resumable),
 //           base-predictions.jsonl (the base model's, before SFT), large-predictions.jsonl (the
 //           large model's, when a teacher is named), judge.jsonl (the judge's verdicts, cached)
 //   report.json, report.md, report.svg
-// SFT stops at the task's budget_minutes (checkpoint first) and counts as done; a Ctrl-C stop
-// does not, and the next run resumes it exactly.
+// SFT ends at sft.steps or the task's budget_minutes of training, whichever comes first, with the
+// learning rate decayed to that end (loop.ts); that counts as done. A Ctrl-C stop does not, and
+// the next run resumes it, the budget counting the time already trained.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WrenError } from '../errors.ts';
@@ -30,6 +32,7 @@ import { predict } from './predict.ts';
 import { writeTaskReport, type TaskReport } from './report.ts';
 import { readTaskRows, splitTaskRows, type TaskRow, type TaskSplit } from './rows.ts';
 import { scoreOutputs } from './score.ts';
+import { writeTaskRows } from './write-rows.ts';
 import { TfidfIndex } from './tfidf.ts';
 
 export type TaskRunOptions = {
@@ -47,8 +50,24 @@ function chatLine(t: TaskConfig, r: TaskRow): string {
   return JSON.stringify({ messages });
 }
 
-function dataStage(t: TaskConfig, dir: string, log: (s: string) => void): TaskSplit {
-  const rows = readTaskRows(t);
+/** The data file's rows, or with `data.write` the rows a teacher writes from its documents (cached in `dir`). */
+async function taskRows(t: TaskConfig, dir: string, log: (s: string) => void): Promise<TaskRow[]> {
+  const w = t.data.write, rows = readTaskRows(t).slice(0, w?.documents);
+  if (!w) return rows;
+  ensureWritableDir(dir);
+  const teacher = await openTeacher(w);
+  try {
+    const r = await writeTaskRows(w, t.system, rows, teacher, dir, (stage, d, n) => { if (d % 25 === 0 || d === n) log(`data: ${teacher.id} wrote ${d}/${n} ${stage === 'input' ? 'messages' : 'answers'}`); });
+    log(`data: ${r.rows.length} rows written by ${teacher.id} from ${rows.length} documents (${r.asked} asked, the rest cached${r.repeated ? `; ${r.repeated} repeated documents written once` : ''}${r.empty ? `; ${r.empty} left out, empty` : ''})`);
+    if (r.rows.length === 0) throw new WrenError(`${t.data.file}: the teacher wrote no usable rows from ${rows.length} documents`);
+    return r.rows;
+  } finally {
+    await teacher.close();
+  }
+}
+
+async function dataStage(t: TaskConfig, dir: string, log: (s: string) => void): Promise<TaskSplit> {
+  const rows = await taskRows(t, dir, log);
   const split = splitTaskRows(rows, t.split, t.file);
   const done = readDone<{ train: number[]; eval: number[] }>(dir);
   if (done) {
@@ -71,7 +90,7 @@ export async function runTask(o: TaskRunOptions): Promise<TaskReport> {
   const t: TaskConfig = withTeachers(o.budgetMinutes ? { ...loaded, budget_minutes: o.budgetMinutes } : loaded, o);
   const out = resolve(o.out);
   ensureWritableDir(out);
-  const split = dataStage(t, join(out, 'data'), log);
+  const split = await dataStage(t, join(out, 'data'), log);
 
   const baseDir = join(out, 'base');
   let base = readDone<BaseModel>(baseDir);
@@ -88,7 +107,7 @@ export async function runTask(o: TaskRunOptions): Promise<TaskReport> {
     let conversations = 0, skipped = 0;
     const r = await runSft({
       model: base.dir, data: join(out, 'data', 'train.jsonl'), val: join(out, 'data', 'val.jsonl'), out: sftDir,
-      batchSize: t.sft.batch_size, seqLen: t.sft.seq_len, skipBad: true, resume: existsSync(join(sftDir, 'metrics.jsonl')),
+      batchSize: t.sft.batch_size, seqLen: t.sft.seq_len, dropout: t.sft.dropout, skipBad: true, resume: existsSync(join(sftDir, 'metrics.jsonl')),
       settings: {
         steps: t.sft.steps, grad_accum: 1, lr: t.sft.lr, min_lr: t.sft.min_lr!, warmup_steps: t.sft.warmup_steps, weight_decay: t.sft.weight_decay,
         beta1: 0.9, beta2: 0.95, eps: 1e-8, grad_clip: 1, eval_interval: t.sft.eval_interval, checkpoint_interval: t.sft.checkpoint_interval, seed: t.sft.seed,
@@ -97,7 +116,7 @@ export async function runTask(o: TaskRunOptions): Promise<TaskReport> {
       threads: o.threads, signal: o.signal, budgetSeconds: t.budget_minutes * 60, onProgress: o.onTrain,
       onData: (train) => { conversations = train.examples.length; skipped = train.skipped.length; },
     });
-    if (r.interrupted) throw new WrenError(`sft stopped at step ${r.step}; run the same command again to resume it`);
+    if (r.interrupted && !r.stoppedAtBudget && r.step < t.sft.steps) throw new WrenError(`sft stopped at step ${r.step}; run the same command again to resume it`);
     sft = { checkpoint: r.checkpoint, step: r.step, loss: r.loss, valLoss: r.valLoss, seconds: r.seconds, stoppedAtBudget: r.stoppedAtBudget, conversations, skipped };
     writeDone(sftDir, sft);
     log(`sft: ${r.step} steps, train loss ${r.loss.toFixed(3)}${r.stoppedAtBudget ? ' (ended at the time budget)' : ''}`);

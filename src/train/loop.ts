@@ -3,7 +3,8 @@
 // accumulation, global-norm clipping, AdamW with warmup + cosine, evaluation, metrics.jsonl (an
 // AppendLog), atomic checkpoints, a clean stop on a signal (checkpoint first) or on a non-finite
 // loss (keeping the last good checkpoint), and exact resume: weights, moments, step, RNG and the
-// source's own state come back, so a resumed run continues bit for bit (same backend and threads).
+// source's own state come back, so a resumed run continues bit for bit (same backend and threads;
+// not a run with a time budget, whose schedule follows the clock).
 // With a time budget the schedule runs to whichever end comes first, the steps or the seconds
 // (counted across resumes), so a run cut by its budget still ends with the learning rate decayed.
 import { existsSync } from 'node:fs';
@@ -84,10 +85,11 @@ export async function runTrainingLoop(o: LoopOptions): Promise<TrainResult> {
   // A run killed before its first checkpoint left only metrics: resuming it starts it over.
   if (o.resume && !existing && !existsSync(metricsPath)) throw new WrenError(`${runDir}: no checkpoint to resume from`);
   if (!o.resume && existing) throw new WrenError(`${runDir} already holds a checkpoint; pass --resume to continue it, or choose another --out`);
+  if (o.budgetSeconds !== undefined && !(Number.isFinite(o.budgetSeconds) && o.budgetSeconds > 0)) throw new WrenError(`a time budget must be a positive number of seconds, got ${o.budgetSeconds}`);
 
   const opt = new AdamW(model.backend, model.params, { beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weight_decay });
   const rng = new SeededRng(s.seed ^ 0x5eed);
-  let step = 0, tokens = 0, valLoss: number | null = null, secondsBefore = 0;
+  let step = 0, tokens = 0, valLoss: number | null = null, secondsBefore = 0, lastLoss = NaN;
   if (o.resume && existing) {
     const st = readCheckpoint(existing, o.files, opt.m, opt.v);
     for (const [k, v] of Object.entries(o.fingerprint)) {
@@ -95,7 +97,7 @@ export async function runTrainingLoop(o: LoopOptions): Promise<TrainResult> {
     }
     step = st.step; tokens = st.tokens; opt.step = st.adam_step; rng.state = st.rng_state; valLoss = st.val_loss; secondsBefore = st.seconds ?? 0;
     if (st.source_state !== null) source.restore?.(st.source_state);
-    keepMetricsUpTo(metricsPath, step);
+    lastLoss = keepMetricsUpTo(metricsPath, step);
   }
   const metrics = AppendLog.open(metricsPath, 'line', { fresh: !existing });
   const metric = (row: Record<string, unknown>) => metrics.append(JSON.stringify(row));
@@ -111,10 +113,12 @@ export async function runTrainingLoop(o: LoopOptions): Promise<TrainResult> {
   }, o.writeFile);
 
   o.onStart?.({ backend: model.backend.description, parameters: model.params.size, activationBytes: model.tape.bytes, step });
-  let loss = NaN, lr = 0, gradNorm = 0, interrupted = false;
+  // loss starts as the last one logged: a resume that trains no further step still reports it
+  let loss = lastLoss, lr = 0, gradNorm = 0, interrupted = false, stepSeconds = 0;
   let stoppedAtBudget = step < s.steps && seconds() >= budget; // a resumed run whose budget was spent
   try {
     while (step < s.steps && !stoppedAtBudget) {
+      const stepStart = performance.now();
       model.zeroGrads();
       let sum = 0, stepTokens = 0;
       for (let a = 0; a < s.grad_accum; a++) {
@@ -130,10 +134,11 @@ export async function runTrainingLoop(o: LoopOptions): Promise<TrainResult> {
         throw new WrenError(`the loss became ${loss} (gradient norm ${gradNorm}) at step ${step + 1}; stopped without saving. ` +
           (last ? `The last good checkpoint is ${last}.` : 'No checkpoint was written yet.') + ' Try a lower lr or a smaller init_std.');
       }
-      lr = learningRate(step, sched, seconds() / budget);
+      lr = learningRate(step, sched, (seconds() + stepSeconds) / budget); // where this update ends: the last is near min_lr
       opt.update(model.grads, lr, clipScale(gradNorm, s.grad_clip));
       step++;
       tokens += stepTokens;
+      stepSeconds = (performance.now() - stepStart) / 1000;
       const secs = (performance.now() - t0) / 1000, rate = (tokens - tokens0) / secs;
       stoppedAtBudget = step < s.steps && seconds() >= budget;
       const last = step === s.steps || stoppedAtBudget;
@@ -164,8 +169,8 @@ export async function runTrainingLoop(o: LoopOptions): Promise<TrainResult> {
 }
 
 /** Keeps the metrics rows up to `step` (rows after the checkpoint, and a row torn by a kill or a
- *  full disk, go). */
-function keepMetricsUpTo(path: string, step: number): void {
+ *  full disk, go); returns the last kept train loss (NaN when there is none). */
+function keepMetricsUpTo(path: string, step: number): number {
   const rows = readLog(path, 'line').records.map((r) => r.toString('utf8'));
   const keep = rows.filter((l, i) => {
     try {
@@ -175,4 +180,6 @@ function keepMetricsUpTo(path: string, step: number): void {
     }
   });
   writeFileAtomic(path, keep.map((l) => l + '\n').join(''));
+  const losses = keep.map((l) => (JSON.parse(l) as { loss?: number }).loss).filter((x): x is number => typeof x === 'number');
+  return losses.at(-1) ?? NaN;
 }

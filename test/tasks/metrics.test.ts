@@ -59,6 +59,8 @@ test('placeholder fidelity: no unknown or broken slot, no detail the customer di
   assert.deepEqual(checkPlaceholders('I see your refund of $160 for invoice #00108.', 'x', known, msg).madeUp, []);
   const made = checkPlaceholders('I see your refund of $299 for invoice 12588.', 'x', known, msg);
   assert.deepEqual([made.madeUp, made.faithful], [['$299', '12588'], false]);
+  assert.deepEqual(checkPlaceholders('Your refund of $1,200 for order 12,588.', 'x', known, 'refund 1200 on order #12,588').madeUp, [], 'grouped digits are the same number');
+  assert.deepEqual(checkPlaceholders('Order 12,589 is late.', 'x', known, 'order 12,588').madeUp, ['12,589']);
   assert.equal(checkPlaceholders('No slots here.', 'None there either.', known).faithful, true);
   assert.equal(checkPlaceholders('{{Refund Policy}}', 'None there.').asReference, false);
 });

@@ -185,5 +185,7 @@ test('an SFT run with a time budget ends at it with the learning rate decayed; a
   assert.ok(state.seconds >= 2, 'the training time is kept for a resume');
   const again = await runSft({ ...opts, resume: true });
   assert.deepEqual([again.step, again.stoppedAtBudget], [r.step, true], 'the budget counts across resumes');
+  assert.equal(again.loss, r.loss, 'a resume with nothing left to train reports the last loss');
+  await assert.rejects(runSft({ ...opts, out: join(dir, 'budget-0'), budgetSeconds: 0 }), /a time budget must be a positive number of seconds, got 0/);
 });
 

@@ -4,8 +4,8 @@
 // must supply:
 //   - every slot is one the serving system knows (a slot some training reply uses: `unknown` lists
 //     the others) and none is broken (a stray `{{` or `}}`: `malformed`);
-//   - every specific detail it writes out, a number of three or more digits or an amount after a
-//     currency sign, is one the customer's message holds (`madeUp` lists the others: an invoice
+//   - every specific detail it writes out, a number of three or more digits (a year or a piece of
+//     a phone number too) or an amount after a currency sign, is one the customer's message holds (`madeUp` lists the others: an invoice
 //     number from another case, a refund of $299 when the customer asked about $160).
 // A second, stricter check compares with the one reference reply: `asReference` when the reply
 // keeps every slot the reference uses and invents none (`invented`). Bitext's replies of one
@@ -17,8 +17,9 @@ export type PlaceholderCheck = {
 };
 
 const SLOT = /\{\{([^{}]+)\}\}/g;
-const DETAIL = /[$€£]\s?\d+(?:[.,]\d+)*|\d{3,}/g;
+const DETAIL = /[$€£]\s?\d+(?:[.,]\d+)*|\d{1,3}(?:,\d{3})+|\d{3,}/g;
 const NUMBER = /\d+(?:[.,]\d+)*/g;
+const digits = (n: string) => n.replace(/\D/g, ''); // "$1,200" is the customer's "1200"
 
 /** The distinct slot names in a text, in order of first use. */
 export function placeholders(text: string): string[] {
@@ -38,8 +39,8 @@ export function checkPlaceholders(reply: string, reference: string, known?: Read
   const invented = [...got].filter((p) => !wantSet.has(p));
   const unknown = known ? [...got].filter((p) => !known.has(p)) : [];
   const malformed = /\{\{|\}\}/.test(reply.replace(SLOT, ' '));
-  const given = new Set(message.match(NUMBER) ?? []); // "$160" is faithful to "160 dollars"
-  const madeUp = details(reply).filter((d) => !given.has(d.match(NUMBER)![0]));
+  const given = new Set((message.match(NUMBER) ?? []).map(digits)); // "$160" is faithful to "160 dollars"
+  const madeUp = details(reply).filter((d) => !given.has(digits(d)));
   return {
     kept, expected: want.length, invented, asReference: invented.length === 0 && kept === want.length,
     unknown, malformed, madeUp, faithful: unknown.length === 0 && !malformed && madeUp.length === 0,

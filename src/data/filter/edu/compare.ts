@@ -131,7 +131,8 @@ export async function compareEduScorers(o: CompareOptions): Promise<CompareRepor
     else {
       const trainer = eduClassifierTrainer(s.kind);
       const onEpoch = (p: EduTrainProgress) => say(`  ${s.name}: epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(3)}, ${p.seconds.toFixed(0)} s`);
-      const m = await trainer.train(train, { ...trainer.defaults, ...s.options }, s.needsInit ? o.init : undefined, onEpoch);
+      const keep: Record<string, number> = 'keepThreshold' in trainer.defaults ? { keepThreshold: threshold } : {}; // calibrated cuts at the compared threshold
+      const m = await trainer.train(train, { ...trainer.defaults, ...s.options, ...keep }, s.needsInit ? o.init : undefined, onEpoch);
       folder = join(o.out, s.name);
       m.save(folder, { threshold, trainRows: train.length, options: s.options, ...(s.needsInit ? { initFrom: o.init } : {}) });
       predict = (xs) => scoreAll(m, xs);
