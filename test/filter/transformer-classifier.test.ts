@@ -118,7 +118,7 @@ test('transformer classifier: missing or corrupt folders, wrong kinds and bad op
     writeFileSync(join(d, 'config.json'), JSON.stringify({ ...c, architectures: ['LlamaForCausalLM'] }));
   })), /architectures is \["LlamaForCausalLM"\], expected \["LlamaForSequenceClassification"\]/);
   await assert.rejects(loadEduClassifier(variant('garbled', (d) => writeFileSync(join(d, 'config.json'), '{"hidden_size": 3'))), /config\.json: not valid JSON/);
-  await assert.rejects(loadEduClassifier(variant('kind', (d) => manifest(d, { kind: 'bogus' }))), /unknown classifier kind 'bogus'; known: linear-ngram, transformer/);
+  await assert.rejects(loadEduClassifier(variant('kind', (d) => manifest(d, { kind: 'bogus' }))), /unknown classifier kind 'bogus'; known: linear-ngram, stacked, transformer, embedding/);
   await assert.rejects(loadEduClassifier(variant('linear', (d) => manifest(d, { kind: 'linear-ngram' }))), /linear-ngram needs integer 'bits'/);
   await assert.rejects(loadEduClassifier(variant('maxlen', (d) => manifest(d, { maxLen: 'long' }))), /transformer needs an integer 'maxLen'/);
   const other = await trainTransformerClassifier(tinySet, { ...TINY, vocab: 300, epochs: 1 });
