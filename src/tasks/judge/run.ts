@@ -12,7 +12,8 @@
 // Line format: {"key", "system", "line", "teacher", "rubric", "scores": {criterion: 0–10} | null,
 //               "age_group"?: "A"–"F", "tries", "reply", "error"?}
 import { createHash } from 'node:crypto';
-import { AppendLog, readLog } from '../../formats/append-log.ts';
+import { readLog } from '../../formats/append-log.ts';
+import { appendEach } from '../append-each.ts';
 import { WrenError } from '../../errors.ts';
 import type { ChatMessage, Teacher } from '../../llm/teacher.ts';
 import { parseJudgeReply } from './parse.ts';
@@ -66,28 +67,7 @@ export async function runJudge(items: JudgeItem[], teacher: Teacher, file: strin
     todo.push(i);
   });
   const cached = items.length - todo.length;
-  const log = AppendLog.open(file, 'line');
-  let next = 0, done = 0, failure: unknown = null;
-  const worker = async () => {
-    while (next < todo.length && !failure) {
-      const i = todo[next++];
-      try {
-        const r = await askJudge(teacher, items[i], keys[i], o);
-        log.append(JSON.stringify(r));
-        records.set(r.key, r);
-        o.onRecord?.(++done, todo.length);
-      } catch (err) {
-        failure ??= err;
-      }
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, todo.length)) }, worker));
-    log.sync();
-  } finally {
-    log.close();
-  }
-  if (failure) throw failure;
+  await appendEach(file, todo, o.concurrency, (i) => askJudge(teacher, items[i], keys[i], o), (r, done, total) => { records.set(r.key, r); o.onRecord?.(done, total); });
   return { records, keys, asked: todo.length, cached };
 }
 
