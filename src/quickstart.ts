@@ -225,7 +225,7 @@ function writeSamples(modelDir: string, o: QuickstartOptions, backend: Backend):
     for (let i = 0; i < Math.max(o.samples, SEED_WORD_PROMPTS); i++) {
       const seeds = storySeedsForJob(vocab, o.seed + 1_000_003, i);
       const boost = new SeedWordBoost(tokenizer, (['verb', 'noun', 'adjective'] as const).map((pos) => wordForms(vocab, seeds[pos], pos)), DEFAULT_SEED_WORD_BIAS, SEED_WORD_RAMP, defaultStopIds(tokenizer));
-      const story = complete(model, tokenizer, [tokenizer.bosId!], { maxTokens: model.contextLength - 1, temperature: 0.8, topP: 0.9, seed: o.seed + i, boost }).text.trim();
+      const story = complete(model, tokenizer, [tokenizer.bosId!], { maxTokens: model.contextLength - 1, temperature: 0.8, topP: 0.9, seed: o.seed + i, rule: boost }).text.trim();
       samples.push({ seeds, story, wordsUsed: seedWordsUsed(story, seeds, vocab) });
     }
     const use = { prompts: samples.length, allThree: samples.filter((s) => s.wordsUsed.length === 3).length, words: samples.reduce((n, s) => n + s.wordsUsed.length, 0) };

@@ -26,6 +26,8 @@ const HELP = `usage: wren serve --model [NAME=]PATH [options]
   --guard DIR             a guard folder (wren guard train): prompts are checked before generation
                           and answers as they stream (blocked: error code / finish_reason content_filter)
   --guard-policy FILE     per-category severities and actions, windows (YAML/JSON; docs/safety.md)
+  --grounded-numbers      a number of 3+ digits or an amount only as the user's text has it
+                          (support replies that copy no order number or refund from elsewhere)
 routing (docs/routing.md): requests with model "router" (or router-<policy>-<threshold>) go to one of
   --small PATH            the small model (served like --model, under its folder name)
   --large SPEC            the large model: openai:MODEL, azure:DEPLOYMENT, ollama:MODEL, or the
@@ -50,7 +52,7 @@ export async function run(argv: string[]): Promise<void> {
     port: { type: 'string' }, host: { type: 'string' }, parallel: { type: 'string' }, queue: { type: 'string' },
     'max-tokens': { type: 'string' }, 'api-key': { type: 'string' }, 'body-limit': { type: 'string' },
     'drain-timeout': { type: 'string' }, threads: { type: 'string' }, backend: { type: 'string' },
-    guard: { type: 'string' }, 'guard-policy': { type: 'string' },
+    guard: { type: 'string' }, 'guard-policy': { type: 'string' }, 'grounded-numbers': { type: 'boolean' },
     small: { type: 'string' }, large: { type: 'string' }, router: { type: 'string' }, threshold: { type: 'string' }, 'strong-share': { type: 'string' },
     'calibrate-on': { type: 'string' }, cost: { type: 'string' }, 'large-model': { type: 'string' }, 'large-timeout': { type: 'string' }, 'no-fallback': { type: 'boolean' },
   }, HELP);
@@ -90,7 +92,7 @@ export async function run(argv: string[]): Promise<void> {
     cost: str(v.cost), largeModel: str(v['large-model']), largeTimeout: str(v['large-timeout']), noFallback: v['no-fallback'] === true,
   }, v.small ? served[served.length - 1] : undefined);
   if (routing) console.log(`wren serve: model "router": ${routing.o.router.policy} router ${v.router} at threshold ${routing.o.threshold}, small ${routing.o.small.name}, large ${routing.o.large.name} (${v.large})`);
-  const server = new WrenServer({ models: served, apiKey, bodyLimit, maxTokens, moderation, routing });
+  const server = new WrenServer({ models: served, apiKey, bodyLimit, maxTokens, moderation, routing, groundedNumbers: v['grounded-numbers'] === true });
   const url = await server.listen(port, host);
   console.log(`wren serve: ${backend.description}${apiKey ? ', API key required' : ''}`);
   console.log(`listening on ${url}`);

@@ -7,14 +7,14 @@ import type { LlamaModel } from '../nn/llama.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { WrenError } from '../errors.ts';
 import { Sampler, type SamplerOptions } from './sampler.ts';
-import type { SeedWordBoost } from './seed-word-boost.ts';
+import type { LogitRule } from './logit-rule.ts';
 import { pieceBytes, StopText } from './stop-text.ts';
 
 export type GenerateOptions = SamplerOptions & {
   maxTokens: number;         // new tokens at most
   stop?: string[];           // stop strings (not included in the output)
   stopIds?: number[];        // default: the tokenizer's EOS and BOS
-  boost?: SeedWordBoost;     // seed words to lean towards until written
+  rule?: LogitRule;          // edits each step's logits (seed words to lean towards, grounded numbers)
 };
 
 export type GenerateStep = { id: number; text: string };
@@ -46,12 +46,12 @@ export function* generate(model: LlamaModel, tokenizer: Tokenizer, promptIds: nu
   let prev = promptIds[promptIds.length - 1];
   for (let n = 0; n < opts.maxTokens; n++) {
     const row = model.backend.arena.f32At(logits, V);
-    opts.boost?.apply(row, written, history, n);
+    opts.rule?.apply(row, written, history, n);
     const id = sampler.sample(row, history);
     if (stopIds.has(id)) return 'stop';
     history.push(id);
     const out = text.push(prev, id);
-    if (opts.boost) written += out.text;
+    if (opts.rule) written += out.text;
     prev = id;
     if (out.stopped) {
       if (out.text) yield { id, text: out.text };

@@ -11,11 +11,12 @@
 // (src/llm/wren.ts; models/README.md gives the seed-word use with and without).
 import { containsWord } from '../data/synth/validate.ts';
 import type { Tokenizer } from '../tokenizer/tokenizer.ts';
+import type { LogitRule } from './logit-rule.ts';
 
 const CONTINUE_BIAS = 10;
 const MAX_ATTEMPTS = 3;
 
-export class SeedWordBoost {
+export class SeedWordBoost implements LogitRule {
   private readonly words: { forms: string[]; spellings: number[][] }[];
 
   /** `words`: each seed word's forms (e.g. jump, jumped, jumping, jumps). The first-token bias grows

@@ -61,7 +61,7 @@ export class WrenTeacher implements Teacher {
       promptIds: prompt.ids, maxTokens: request.maxTokens ?? m.contextLength,
       sampling: { temperature: request.temperature ?? 1, topP: this.topP, seed: request.seed ?? Math.floor(Math.random() * 2 ** 31) },
       stop: prompt.stop, stopIds: prompt.stopIds, topLogprobs: null,
-      boost: request.job?.kind === 'story' && this.seedWordBias > 0 ? this.boostFor(request.job.seeds, prompt.stopIds) : undefined,
+      rule: request.job?.kind === 'story' && this.seedWordBias > 0 ? this.boostFor(request.job.seeds, prompt.stopIds) : undefined,
     }], request.signal);
     let text = '';
     try {

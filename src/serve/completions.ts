@@ -1,5 +1,6 @@
 // POST /v1/completions and /v1/chat/completions: a request becomes one scheduler job per choice
 // (prompts × n), and the jobs' tokens become OpenAI's response body, or its stream of chunks.
+import { GroundedNumbers } from '../generate/grounded-numbers.ts';
 import { randomUUID } from 'node:crypto';
 import type { TokenLogprob } from '../generate/logprobs.ts';
 import { pieceBytes } from '../generate/stop-text.ts';
@@ -19,6 +20,7 @@ export type RequestContext = {
   onFirstToken: (seconds: number) => void;
   onDone: (usage: Usage) => void;
   moderation?: Moderation;                                 // --guard: input and output checks
+  groundedNumbers?: boolean;                               // --grounded-numbers: numbers only from the prompt
 };
 
 export type Usage = { prompt_tokens: number; completion_tokens: number; total_tokens: number };
@@ -44,7 +46,8 @@ export function completion(body: CompletionRequest, ctx: RequestContext): Promis
     return model.encodePrompt(p);
   });
   const maxTokens = budget(body.max_tokens, 'max_tokens', 16, ctx);
-  const requests = promptIds.flatMap((ids) => choices(n, body, ids, 'prompt', maxTokens, model.stopIds, [], body.logprobs ?? null, ctx));
+  const requests = promptIds.flatMap((ids, i) => choices(n, body, ids, 'prompt', maxTokens, model.stopIds, [], body.logprobs ?? null, ctx,
+    typeof prompts[i] === 'string' ? prompts[i] as string : model.tokenizer.decode(ids)));
   const promptTokens = promptIds.reduce((s, ids) => s + ids.length, 0);
   const promptFilter = ctx.moderation?.checkInput(prompts.map((p) => typeof p === 'string' ? p : model.tokenizer.decode(p)), 'prompt');
   const streams = submit(requests, ctx);
@@ -97,7 +100,8 @@ export function chatCompletion(body: ChatRequest, ctx: RequestContext): Promise<
   const maxTokens = budget(body.max_completion_tokens ?? body.max_tokens, body.max_completion_tokens != null ? 'max_completion_tokens' : 'max_tokens', Infinity, ctx);
   const top = body.logprobs ? body.top_logprobs ?? 0 : null;
   if (!body.logprobs && body.top_logprobs != null) throw badRequest('top_logprobs needs logprobs: true', 'top_logprobs');
-  const requests = choices(body.n ?? 1, body, prompt.ids, 'messages', maxTokens, prompt.stopIds, prompt.stop, top, ctx);
+  const requests = choices(body.n ?? 1, body, prompt.ids, 'messages', maxTokens, prompt.stopIds, prompt.stop, top, ctx,
+    messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n'));
   const promptFilter = ctx.moderation?.checkInput([messages.filter((m) => m.role === 'user').map((m) => m.content)], 'messages');
   const streams = submit(requests, ctx);
   const head = { id: `chatcmpl-${randomUUID()}`, object: 'chat.completion', created: now(), model: model.name };
@@ -141,8 +145,10 @@ function filterOf(r: Outcome): { content_filter_results?: object } {
   return r.contentFilter ? { content_filter_results: r.contentFilter } : {};
 }
 
-/** The jobs of `n` choices of one prompt: the same settings, seeds seed, seed+1, … */
-function choices(n: number, body: Shared, promptIds: number[], promptParam: string, maxTokens: number, stopIds: number[], stop: string[], topLogprobs: number | null, ctx: RequestContext): JobRequest[] {
+/** The jobs of `n` choices of one prompt: the same settings, seeds seed, seed+1, … `source`: the
+ *  user's text, where --grounded-numbers lets numbers come from. */
+function choices(n: number, body: Shared, promptIds: number[], promptParam: string, maxTokens: number, stopIds: number[], stop: string[], topLogprobs: number | null, ctx: RequestContext,
+                 source: string): JobRequest[] {
   if (promptIds.length >= ctx.model.contextLength) {
     throw badRequest(`this model's context is ${ctx.model.contextLength} tokens and the prompt is ${promptIds.length}: shorten it`, promptParam, 'context_length_exceeded');
   }
@@ -159,7 +165,8 @@ function choices(n: number, body: Shared, promptIds: number[], promptParam: stri
       frequencyPenalty: body.frequency_penalty ?? undefined,
       seed: seed + i,
     };
-    return { promptIds, maxTokens, sampling, stop: [...stop, ...userStops], stopIds, topLogprobs };
+    const rule = ctx.groundedNumbers ? new GroundedNumbers(ctx.model.tokenizer, source) : undefined;
+    return { promptIds, maxTokens, sampling, stop: [...stop, ...userStops], stopIds, topLogprobs, rule };
   });
 }
 

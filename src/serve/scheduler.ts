@@ -13,7 +13,7 @@ import type { Tokenizer } from '../tokenizer/tokenizer.ts';
 import { Sampler, type SamplerOptions } from '../generate/sampler.ts';
 import { StopText } from '../generate/stop-text.ts';
 import { tokenLogprobs, type TokenLogprob } from '../generate/logprobs.ts';
-import type { SeedWordBoost } from '../generate/seed-word-boost.ts';
+import type { LogitRule } from '../generate/logit-rule.ts';
 
 export type JobRequest = {
   promptIds: number[];
@@ -22,7 +22,7 @@ export type JobRequest = {
   stop: string[];               // stop strings
   stopIds: number[];            // stop tokens
   topLogprobs: number | null;   // null: no logprobs; k ≥ 0: the chosen token's and the top k
-  boost?: SeedWordBoost;        // seed words the sampler leans towards until they are written
+  rule?: LogitRule;             // edits each step's logits (seed words until written, grounded numbers)
 };
 
 /** A new token: its text (may be '' while a character is incomplete or a stop string may follow), and `prev`, the token before it (for its piece's spelling). */
@@ -48,7 +48,7 @@ class Job {
   prev: number;                 // the token before it (for detokenizing)
   history: number[];
   generated = 0;
-  output = '';                  // the text handed out so far (what a boost checks)
+  output = '';                  // the text handed out so far (what a rule checks)
   readonly sampler: Sampler;
   readonly text: StopText;
   readonly stopIds: Set<number>;
@@ -248,7 +248,7 @@ export class Scheduler {
 
   /** Sample the job's next token from its logits and hand it out; end the job when it is done. */
   private advance(job: Job, logits: Float32Array): void {
-    job.req.boost?.apply(logits, job.output, job.history, job.generated); // this row's logits, used once
+    job.req.rule?.apply(logits, job.output, job.history, job.generated); // this row's logits, used once
     const id = job.sampler.sample(logits, job.history);
     const finish = (finishReason: FinishReason) => {
       job.push({ end: { finishReason, promptTokens: job.req.promptIds.length, completionTokens: job.generated } });
@@ -258,7 +258,7 @@ export class Scheduler {
     job.history.push(id);
     job.generated++;
     const { text, stopped } = job.text.push(job.prev, id);
-    if (job.req.boost) job.output += text;
+    if (job.req.rule) job.output += text;
     const event: TokenEvent = { id, prev: job.prev, text };
     job.prev = id;
     if (job.req.topLogprobs !== null) Object.assign(event, tokenLogprobs(logits, id, job.req.topLogprobs)); // the sampler worked on a copy

@@ -22,6 +22,7 @@ export type ServerOptions = {
   bodyLimit?: number;       // bytes (default 1 MiB)
   maxTokens?: number;       // the most new tokens one request may ask for (default: the context)
   moderation?: Moderation;  // --guard: prompts checked before generation, answers as they stream
+  groundedNumbers?: boolean; // --grounded-numbers: long numbers and amounts only as the user wrote them
   routing?: Routing;        // --router: model "router" picks the small or the large model per request
 };
 
@@ -159,6 +160,7 @@ export class WrenServer {
       onFirstToken: (s) => this.metrics.firstToken(model.name, s),
       onDone: (usage) => this.metrics.done(model.name, usage),
       moderation: this.o.moderation,
+      groundedNumbers: this.o.groundedNumbers,
     };
   }
 }

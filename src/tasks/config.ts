@@ -8,7 +8,8 @@
 //   system: the system prompt
 //   model:  preset + vocab (+ config overrides), trained from scratch | path (a model folder)
 //   sft:    steps, batch_size, seq_len, lr, warmup_steps, …
-//   eval:   max_tokens, rows? (cap on held-out rows generated for), base_model (score the base before SFT)
+//   eval:   max_tokens, rows? (cap on held-out rows generated for), base_model (score the base before SFT),
+//           grounded_numbers (also score the model with numbers it may write only from the user's message)
 //   large?: teacher (a src/llm spec), base_url?, api_key_env?, concurrency — the large-model baseline
 //   judge?: teacher, base_url?, api_key_env?, concurrency, max_tokens, attempts, rows? — the LLM-judge stage
 import { readFileSync } from 'node:fs';
@@ -88,6 +89,7 @@ const Eval = z.object({
   max_tokens: z.number().int().positive(),
   rows: z.number().int().positive().optional(),
   base_model: z.boolean().default(true),      // greedy answers of the base model before SFT, same rows and metrics
+  grounded_numbers: z.boolean().default(false), // also score the model decoding with grounded numbers (generate/grounded-numbers.ts)
 }).strict();
 
 const Large = z.object(TeacherFields).strict();

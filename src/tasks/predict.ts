@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Backend } from '../engine/backend.ts';
 import { AppendLog, readLog } from '../formats/append-log.ts';
 import { complete, defaultStopIds } from '../generate/generate.ts';
+import { GroundedNumbers } from '../generate/grounded-numbers.ts';
 import { loadModel, loadTokenizerFor } from '../nn/load.ts';
 import { CHATML_SPECIAL_TOKENS, chatStopIds, encodeChat, type ChatMessage } from '../tokenizer/chat-template.ts';
 import type { TaskRow } from './rows.ts';
@@ -18,8 +19,9 @@ export function readPredictions(file: string): Prediction[] {
   return readLog(file, 'line').records.map((b) => JSON.parse(b.toString('utf8')) as Prediction);
 }
 
+/** `groundedNumbers`: the model may write a long number or an amount only if the row's input has it. */
 export async function predict(modelDir: string, system: string, rows: TaskRow[], maxTokens: number, file: string, backend: Backend,
-                              onRow?: (done: number, total: number) => void): Promise<Prediction[]> {
+                              onRow?: (done: number, total: number) => void, groundedNumbers = false): Promise<Prediction[]> {
   const done = readPredictions(file);
   if (done.length >= rows.length) return done.slice(0, rows.length);
   const { model } = loadModel(modelDir, backend);
@@ -38,7 +40,8 @@ export async function predict(modelDir: string, system: string, rows: TaskRow[],
         input = input.slice(0, Math.floor(input.length * 0.9));
       }
       const room = Math.max(1, Math.min(maxTokens, ctx - ids.length));
-      const c = complete(model, tokenizer, ids, { maxTokens: room, temperature: 0, stopIds });
+      const rule = groundedNumbers ? new GroundedNumbers(tokenizer, rows[i].input) : undefined;
+      const c = complete(model, tokenizer, ids, { maxTokens: room, temperature: 0, stopIds, rule });
       const p: Prediction = { line: rows[i].line, output: c.text.trim(), finish: c.finishReason };
       log.append(JSON.stringify(p));
       done.push(p);

@@ -41,7 +41,7 @@ export function writeTaskReport(dir: string, r: TaskReport): void {
     `- SFT: ${r.sft.steps_done}/${r.sft.steps_planned} steps in ${(r.sft.seconds / 60).toFixed(1)} min${r.sft.stopped_at_budget ? ` (ended at the ${r.budget_minutes}-minute budget, the learning rate decayed to it)` : ''}, ` +
       `train loss ${r.sft.train_loss.toFixed(3)}${r.sft.val_loss !== null ? `, held-out loss ${r.sft.val_loss.toFixed(3)}` : ''}; ${r.sft.conversations} conversations (${r.sft.skipped} skipped as longer than the context)`,
     `- evaluation: ${(r.eval_seconds / 60).toFixed(1)} min, greedy decoding${r.base_eval_seconds !== undefined ? `; the base model's answers ${(r.base_eval_seconds / 60).toFixed(1)} min more` : ''}`,
-    ...(r.judge_accuracy_on_references !== undefined ? [`- intent judge (TF-IDF nearest centroid on the training replies) on the held-out reference replies: ${(100 * r.judge_accuracy_on_references).toFixed(1)}%`] : []),
+    ...(r.judge_accuracy_on_references !== undefined ? [`- intent judge (TF-IDF softmax regression on the training replies) on the held-out reference replies: ${(100 * r.judge_accuracy_on_references).toFixed(1)}%`] : []),
     '', 'ROUGE is F-measure as rouge-score computes it (default tokenizer, no stemming), best over a row\'s references.', '',
     ...table, '', '![each metric per system](report.svg)', '',
     ...(r.judge ? judgeLines(r.judge) : []),

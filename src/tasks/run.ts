@@ -5,6 +5,7 @@
 //   base/   the base model folder (a preset trained from scratch) — skipped for a model path
 //   sft/    runSft's run folder; sft/checkpoint is the task model (a chat model folder serve loads)
 //   eval/   predictions.jsonl (the model's greedy answers, appended row by row: resumable),
+//           grounded-predictions.jsonl (the same with eval.grounded_numbers),
 //           base-predictions.jsonl (the base model's, before SFT), large-predictions.jsonl (the
 //           large model's, when a teacher is named), judge.jsonl (the judge's verdicts, cached)
 //   report.json, report.md, report.svg
@@ -127,11 +128,16 @@ export async function runTask(o: TaskRunOptions): Promise<TaskReport> {
   ensureWritableDir(evalDir);
   const e0 = performance.now();
   const backend = await createBackend({ threads: o.threads });
-  let outputs: string[], baseOutputs: string[] | undefined, baseSeconds: number | undefined;
+  let outputs: string[], groundedOutputs: string[] | undefined, baseOutputs: string[] | undefined, baseSeconds: number | undefined;
   try {
     const preds = await predict(sft.checkpoint, t.system, evalRows, t.eval.max_tokens, join(evalDir, 'predictions.jsonl'), backend,
       (d, n) => { if (d % 10 === 0 || d === n) log(`eval: ${d}/${n} answers`); });
     outputs = preds.map((p) => p.output);
+    if (t.eval.grounded_numbers) {
+      const g = await predict(sft.checkpoint, t.system, evalRows, t.eval.max_tokens, join(evalDir, 'grounded-predictions.jsonl'), backend,
+        (d, n) => { if (d % 10 === 0 || d === n) log(`eval: ${d}/${n} answers with grounded numbers`); }, true);
+      groundedOutputs = g.map((p) => p.output);
+    }
     if (t.eval.base_model) {
       const b0 = performance.now();
       const basePreds = await predict(base.dir, t.system, evalRows, t.eval.max_tokens, join(evalDir, 'base-predictions.jsonl'), backend,
@@ -163,6 +169,7 @@ export async function runTask(o: TaskRunOptions): Promise<TaskReport> {
     ? IntentJudge.train(split.train.map((r) => ({ text: r.references[0], label: r.label ?? '' }))) : undefined;
   const slots = t.kind === 'support' ? new Set(split.train.flatMap((r) => placeholders(r.references[0]))) : undefined;
   const answers: Record<string, string[]> = { [`wren (${t.name})`]: outputs };
+  if (groundedOutputs) answers[`wren (${t.name}), grounded numbers`] = groundedOutputs;
   if (baseOutputs) answers['base model before SFT'] = baseOutputs;
   if (large) answers[large.name] = large.outputs;
   answers['retrieval (TF-IDF nearest training input → its reference)'] = retrieval;

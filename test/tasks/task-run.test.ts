@@ -12,6 +12,7 @@ import { createBackend } from '../../src/engine/backend.ts';
 import { ServedModel } from '../../src/serve/served-model.ts';
 import { WrenServer } from '../../src/serve/server.ts';
 import { runTask } from '../../src/tasks/run.ts';
+import { checkPlaceholders } from '../../src/tasks/metrics/placeholders.ts';
 import { scratchDir, sharedFile } from '../_helpers.ts';
 
 const bitext = sharedFile('tasks/support/bitext_customer_support_train.csv');
@@ -25,7 +26,7 @@ function tinyTask(dir: string): void {
     'system: You are a support agent.',
     'model: { preset: stories260K, vocab: 400, config: { hidden_size: 32, intermediate_size: 96, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 2, max_position_embeddings: 768 } }',
     'sft: { steps: 4, batch_size: 2, seq_len: 768, lr: 0.002, warmup_steps: 1, checkpoint_interval: 0 }',
-    'eval: { max_tokens: 8 }', '',
+    'eval: { max_tokens: 8, grounded_numbers: true }', '',
   ].join('\n'));
 }
 
@@ -40,7 +41,7 @@ test('wren task run: data → base → SFT → eval → report, resumable, and t
   assert.equal(r.split.train, 120);
   assert.equal(r.sft.steps_done, 4);
   const names = Object.keys(r.systems);
-  assert.deepEqual(names, ['wren (support-tiny)', 'base model before SFT', 'retrieval (TF-IDF nearest training input → its reference)']);
+  assert.deepEqual(names, ['wren (support-tiny)', 'wren (support-tiny), grounded numbers', 'base model before SFT', 'retrieval (TF-IDF nearest training input → its reference)']);
   for (const name of names) {
     for (const k of ['rouge1', 'rouge2', 'rougeL', 'words', 'repetition', 'intent_accuracy', 'placeholder_fidelity', 'placeholders_unknown', 'details_made_up', 'placeholders_as_reference', 'placeholders_invented']) {
       const v = r.systems[name][k];
@@ -55,7 +56,7 @@ test('wren task run: data → base → SFT → eval → report, resumable, and t
   for (const stage of ['data', 'base', 'sft']) assert.ok(again.some((l) => l.startsWith(`${stage}: reusing`)), `${stage} reused: ${again.join(' | ')}`);
 
   const backend = await createBackend({ threads: 2 });
-  const server = new WrenServer({ models: [ServedModel.load(r.model_dir, backend, { parallel: 2, queueLimit: 8, name: 'support-tiny' })] });
+  const server = new WrenServer({ models: [ServedModel.load(r.model_dir, backend, { parallel: 2, queueLimit: 8, name: 'support-tiny' })], groundedNumbers: true });
   const url = await server.listen(0, '127.0.0.1');
   try {
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'sk-test', maxRetries: 0 });
@@ -63,6 +64,10 @@ test('wren task run: data → base → SFT → eval → report, resumable, and t
     assert.equal(c.object, 'chat.completion');
     assert.equal(typeof c.choices[0].message.content, 'string');
     assert.ok(c.usage!.completion_tokens <= 5);
+    // --grounded-numbers: sampled hot from a barely trained model, no long number or amount but the user's
+    const user = 'refund 160 dollars on order 12588';
+    const hot = await client.chat.completions.create({ model: 'support-tiny', messages: [{ role: 'user', content: user }], max_tokens: 60, temperature: 2, n: 4, seed: 1 });
+    for (const ch of hot.choices) assert.deepEqual(checkPlaceholders(ch.message.content ?? '', '', undefined, user).madeUp, [], ch.message.content ?? '');
   } finally {
     await server.drain(1000);
     backend.dispose();
