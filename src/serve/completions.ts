@@ -1,7 +1,7 @@
 // POST /v1/completions and /v1/chat/completions: a request becomes one scheduler job per choice
 // (prompts × n), and the jobs' tokens become OpenAI's response body, or its stream of chunks.
-import { GroundedNumbers } from '../generate/grounded-numbers.ts';
 import { randomUUID } from 'node:crypto';
+import { GroundedNumbers } from '../generate/grounded-numbers.ts';
 import type { TokenLogprob } from '../generate/logprobs.ts';
 import { pieceBytes } from '../generate/stop-text.ts';
 import type { SamplerOptions } from '../generate/sampler.ts';
