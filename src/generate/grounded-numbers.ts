@@ -78,7 +78,9 @@ export class GroundedNumbers implements LogitRule {
   apply(logits: Float32Array, text: string): void {
     // Mid-way through copying a number, any token could end it too soon: check them all.
     if (this.mustContinue(text)) {
-      for (let id = 0; id < this.pieces.length; id++) if (!this.allows(text, this.pieces[id])) logits[id] = -Infinity;
+      const masked = this.pieces.map((p, id) => (this.allows(text, p) ? -1 : id)).filter((id) => id >= 0);
+      if (masked.length === this.pieces.length) return; // nothing left to write (a number begun outside the text seen): mask nothing
+      for (const id of masked) logits[id] = -Infinity;
     } else {
       for (const id of this.candidates) if (!this.allows(text, this.pieces[id])) logits[id] = -Infinity;
     }
