@@ -68,6 +68,12 @@ test('wren task run: data → base → SFT → eval → report, resumable, and t
     const user = 'refund 160 dollars on order 12588';
     const hot = await client.chat.completions.create({ model: 'support-tiny', messages: [{ role: 'user', content: user }], max_tokens: 60, temperature: 2, n: 4, seed: 1 });
     for (const ch of hot.choices) assert.deepEqual(checkPlaceholders(ch.message.content ?? '', '', undefined, user).madeUp, [], ch.message.content ?? '');
+    // No number in the user's text: a currency sign is masked, so it is never among the top 20
+    // candidates of a barely trained model (without the rule it is, now and then: about 1 in 20).
+    const plain = await client.chat.completions.create({ model: 'support-tiny', messages: [{ role: 'user', content: 'where do I ask for a rebate' }], max_tokens: 60, temperature: 2, n: 4, seed: 1, logprobs: true, top_logprobs: 20 });
+    const offered = plain.choices.flatMap((ch) => (ch.logprobs?.content ?? []).flatMap((t) => t.top_logprobs.map((x) => x.token)));
+    assert.ok(offered.length >= 20 * 4 * 10, `${offered.length} candidates`);
+    assert.deepEqual(offered.filter((tk) => /[$€£]/.test(tk)), []);
   } finally {
     await server.drain(1000);
     backend.dispose();
