@@ -12,7 +12,6 @@ import type { LogitRule } from './logit-rule.ts';
 
 const RUN = /(\p{Sc}\s?)?(\d+(?:[,.]\d+)*)([,.]?)/gu;
 const HAS_DIGIT_OR_CURRENCY = /[\d\p{Sc}]/u;
-const RUN_AT_END = /(\p{Sc}\s?)?(\d+(?:[,.]\d+)*)[,.]?$/u;
 const TAIL = 48; // characters of written text a token's check looks back over
 
 /** The ways the numbers of a text may be written: as written, as digits, grouped in thousands. */
@@ -68,16 +67,10 @@ export class GroundedNumbers implements LogitRule {
     return true;
   }
 
-  /** Whether ending the number the text ends with (if any) here would leave it ungrounded. */
-  private mustContinue(text: string): boolean {
-    const m = RUN_AT_END.exec(text.slice(-TAIL));
-    if (!m) return false;
-    return !this.numbers.includes(m[2]) && (m[1] !== undefined || m[2].replace(/[,.]/g, '').length > 2);
-  }
-
   apply(logits: Float32Array, text: string): void {
-    // Mid-way through copying a number, any token could end it too soon: check them all.
-    if (this.mustContinue(text)) {
+    // Mid-way through copying a number (a space, which would end it, is refused), any token could
+    // end it too soon: check them all.
+    if (!this.allows(text, ' ')) {
       const masked = this.pieces.map((p, id) => (this.allows(text, p) ? -1 : id)).filter((id) => id >= 0);
       if (masked.length === this.pieces.length) return; // nothing left to write (a number begun outside the text seen): mask nothing
       for (const id of masked) logits[id] = -Infinity;
