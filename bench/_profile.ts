@@ -6,12 +6,12 @@
 // the sampler) is the token's wall time minus the kernels'; the profiler's own bookkeeping (two
 // clock reads a call, ~0.1 µs) falls there too, which matters only for stories260K.
 import type { Backend } from '../src/engine/backend.ts';
-import { estimateNs, FAN_OUT_NS } from '../src/engine/fan-out.ts';
+import { estimateNs, FAN_OUT_NS, NATIVE_FAN_OUT_NS } from '../src/engine/fan-out.ts';
 import type { KernelArgs, KernelName } from '../src/engine/kernels.ts';
 
-/** The split threshold each backend applies (native-backend.ts splits at 5 × FAN_OUT_NS, wasm at FAN_OUT_NS). */
+/** The split threshold each backend applies (fan-out.ts). */
 function splitThresholdNs(b: Backend): number {
-  return b.name === 'native' ? 5 * FAN_OUT_NS : FAN_OUT_NS;
+  return b.name === 'native' ? NATIVE_FAN_OUT_NS : FAN_OUT_NS;
 }
 
 const LAYER_MATMULS = ['wq', 'wk', 'wv', 'wo', 'w1', 'w3', 'w2'];

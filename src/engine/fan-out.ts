@@ -4,8 +4,13 @@
 // native backends (the native kernels are faster, but so is their hand-off).
 import type { KernelArgs, KernelName } from './kernels.ts';
 
-/** Estimated single-thread time above which a kernel is split across threads (measured: bench/kernels.ts). */
+/** Estimated single-thread time above which the WASM backend splits a kernel across threads (measured: bench/kernels.ts). */
 export const FAN_OUT_NS = 30_000;
+
+/** The native backend's threshold: its pool hands a job off in ~1 µs when its workers spin, so it
+ *  splits from a 64×512 matrix-vector product (~3 µs from cache, 1.3× faster split) and every
+ *  layer matvec of a 15M model (288×288: 1.6×; 288×768: 2.0×; AVX2, idle 2-core EPYC). */
+export const NATIVE_FAN_OUT_NS = 8_000;
 
 /**
  * Rough single-thread nanoseconds for a call, from its sizes; only compared with FAN_OUT_NS.
@@ -14,13 +19,12 @@ export const FAN_OUT_NS = 30_000;
 export function estimateNs<K extends KernelName>(kernel: K, args: KernelArgs[K]): number {
   const a: readonly number[] = args;
   switch (kernel) {
-    // M·K·N multiply-adds at ~10/ns. A matrix-vector product (M = 1, decoding) is split from 256K
-    // weights (the classifier of a 15M model, not its 288×768 layers): on an idle 2-core machine
-    // that took WASM decode from 576 to 676 tok/s (vocab 4096) and 246 to 338 (vocab 32000). On a
-    // machine whose other core is busy, a split matvec is slower (288×32000 native 0.84 → 1.33 ms).
-    case 'matmul': return a[3] === 1 && a[4] * a[5] < 1 << 18 ? 0 : (a[3] * a[4] * a[5]) / 10;
-    // The quantized matmuls dequantize as they go (~8 weights/ns); decoding splits from 256K weights like matmul.
-    case 'matmul_q8_0': case 'matmul_q4_0': return a[3] === 1 && a[4] * a[5] < 1 << 18 ? 0 : (a[3] * a[4] * a[5]) / 8;
+    // M·K·N multiply-adds at ~10/ns. A matrix-vector product (M = 1, decoding) is memory-bound
+    // instead: its K·N weights stream from memory at ~10 GB/s per core (0.4 ns a float32 weight,
+    // measured on a 288×288 product: 37 µs), and two cores stream twice as fast.
+    case 'matmul': return a[3] === 1 ? a[4] * a[5] * 0.4 : (a[3] * a[4] * a[5]) / 10;
+    // The quantized matmuls dequantize as they go (~8 weights/ns), decoding included.
+    case 'matmul_q8_0': case 'matmul_q4_0': return (a[3] * a[4] * a[5]) / 8;
     case 'attention': return (a[5] * a[6] * a[7] * a[8] * a[10]) / 4; // B·Tq·Tk·H·D
     case 'rmsnorm': return a[3] < 2 ? 0 : (a[3] * a[4]) / 2;
     case 'rope': return a[1] < 2 ? 0 : a[1] * (a[3] * a[4] / 2 + a[4] * 10);

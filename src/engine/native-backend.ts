@@ -8,11 +8,7 @@ import { createRequire } from 'node:module';
 import type { Arena } from './arena.ts';
 import type { Backend } from './backend.ts';
 import type { KernelArgs, KernelName } from './kernels.ts';
-import { estimateNs, FAN_OUT_NS } from './fan-out.ts';
-
-/** The estimates are calibrated to WASM speed; native kernels run 3–5× faster, so they split later
- *  (a 288×4096 matrix-vector product, ~45 µs here, stays on one thread). */
-const NATIVE_FAN_OUT_NS = 5 * FAN_OUT_NS;
+import { estimateNs, NATIVE_FAN_OUT_NS } from './fan-out.ts';
 
 type PoolHandle = object;
 type Addon = {

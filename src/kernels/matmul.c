@@ -155,75 +155,69 @@ static void gemm_block_ta(float* out, const float* a, const float* b, int M, int
   if (K == 0 && !accumulate) for (int m = m0; m < m1; m++) for (int n = n0; n < n1; n++) out[(int64_t)m * N + n] = 0.0f;
 }
 
-// out[n] = Σ_k x[k]·w[n·K + k] for n in [n0, n1): four rows of w at a time, dot products along k.
-static void matvec_rows(float* out, const float* x, const float* w, int K, int n0, int n1, int accumulate) {
-  int n = n0;
-  for (; n + 4 <= n1; n += 4) {
-    const float* w0 = w + (int64_t)n * K;
-    const float *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
-    vf s0 = vf_zero(), s1 = vf_zero(), s2 = vf_zero(), s3 = vf_zero();
-    int k = 0;
-    for (; k + VW <= K; k += VW) {
-      vf xv = vf_load(x + k);
-      s0 = vf_fma(s0, xv, vf_load(w0 + k));
-      s1 = vf_fma(s1, xv, vf_load(w1 + k));
-      s2 = vf_fma(s2, xv, vf_load(w2 + k));
-      s3 = vf_fma(s3, xv, vf_load(w3 + k));
-    }
-    float r0 = vf_hsum(s0), r1 = vf_hsum(s1), r2 = vf_hsum(s2), r3 = vf_hsum(s3);
-    for (; k < K; k++) { r0 += x[k] * w0[k]; r1 += x[k] * w1[k]; r2 += x[k] * w2[k]; r3 += x[k] * w3[k]; }
-    if (accumulate) { out[n] += r0; out[n + 1] += r1; out[n + 2] += r2; out[n + 3] += r3; }
-    else { out[n] = r0; out[n + 1] = r1; out[n + 2] = r2; out[n + 3] = r3; }
+// One dot product of the forward linear, x·w over k in [0, K): four accumulators over blocks of
+// 4·VW (lanes k mod 4·VW), the vectors of a short last block into the first, then
+// (s0 + s1) + (s2 + s3) summed across lanes, then the scalar tail. Every matrix-vector path below
+// sums in exactly this order, so a row's result is the same bits whichever path computed it.
+#define DOT_STEP(s, xp, wp) s = vf_fma(s, vf_load(xp), vf_load(wp))
+static inline float dot_row(const float* x, const float* w, int K) {
+  vf s0 = vf_zero(), s1 = vf_zero(), s2 = vf_zero(), s3 = vf_zero();
+  int k = 0;
+  for (; k + 4 * VW <= K; k += 4 * VW) {
+    DOT_STEP(s0, x + k, w + k); DOT_STEP(s1, x + k + VW, w + k + VW);
+    DOT_STEP(s2, x + k + 2 * VW, w + k + 2 * VW); DOT_STEP(s3, x + k + 3 * VW, w + k + 3 * VW);
   }
-  for (; n < n1; n++) {
-    const float* wn = w + (int64_t)n * K;
-    vf s = vf_zero();
-    int k = 0;
-    for (; k + VW <= K; k += VW) s = vf_fma(s, vf_load(x + k), vf_load(wn + k));
-    float r = vf_hsum(s);
-    for (; k < K; k++) r += x[k] * wn[k];
+  for (; k + VW <= K; k += VW) DOT_STEP(s0, x + k, w + k);
+  float r = vf_hsum(vf_add(vf_add(s0, s1), vf_add(s2, s3)));
+  for (; k < K; k++) r += x[k] * w[k];
+  return r;
+}
+
+// out[n] = Σ_k x[k]·w[n·K + k] for n in [n0, n1), one row of w at a time. Decoding streams w
+// from memory once; one contiguous stream at a time reads it faster than four interleaved rows
+// (288×32000 from DRAM on a 2-core EPYC, AVX2: 23.6 against 18.4 GB/s at 2 threads).
+static void matvec_rows(float* out, const float* x, const float* w, int K, int n0, int n1, int accumulate) {
+  for (int n = n0; n < n1; n++) {
+    float r = dot_row(x, w + (int64_t)n * K, K);
     out[n] = accumulate ? out[n] + r : r;
   }
 }
 
 // Rows [0, M) of out (M, N) = a·wᵀ for columns [n0, n1), each element summed exactly as
-// matvec_rows sums it (the same lanes, the same order, the same tail), so a row's result never
-// depends on which other rows share the call: a server's batched decode gives every request the
-// logits it gets alone. Four rows of w stay in L1 while two rows of a at a time sweep them.
+// dot_row sums it, so a row's result never depends on which other rows share the call: a
+// server's batched decode gives every request the logits it gets alone. Each row of w is read
+// from memory once and stays in L1 while the rows of a, two at a time, sweep it.
 static void matvec_rows_batch(float* out, const float* a, const float* w, int M, int K, int N,
                               int n0, int n1, int accumulate) {
-  int n = n0;
-  for (; n + 4 <= n1; n += 4) {
-    const float* w0 = w + (int64_t)n * K;
-    const float *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
+  for (int n = n0; n < n1; n++) {
+    const float* wn = w + (int64_t)n * K;
     int m = 0;
     for (; m + 2 <= M; m += 2) {
       const float* x0 = a + (int64_t)m * K;
       const float* x1 = x0 + K;
-      vf s00 = vf_zero(), s01 = vf_zero(), s02 = vf_zero(), s03 = vf_zero();
-      vf s10 = vf_zero(), s11 = vf_zero(), s12 = vf_zero(), s13 = vf_zero();
+      vf s0 = vf_zero(), s1 = vf_zero(), s2 = vf_zero(), s3 = vf_zero();
+      vf t0 = vf_zero(), t1 = vf_zero(), t2 = vf_zero(), t3 = vf_zero();
       int k = 0;
-      for (; k + VW <= K; k += VW) {
-        vf a0 = vf_load(x0 + k), a1 = vf_load(x1 + k), b;
-        b = vf_load(w0 + k); s00 = vf_fma(s00, a0, b); s10 = vf_fma(s10, a1, b);
-        b = vf_load(w1 + k); s01 = vf_fma(s01, a0, b); s11 = vf_fma(s11, a1, b);
-        b = vf_load(w2 + k); s02 = vf_fma(s02, a0, b); s12 = vf_fma(s12, a1, b);
-        b = vf_load(w3 + k); s03 = vf_fma(s03, a0, b); s13 = vf_fma(s13, a1, b);
+      for (; k + 4 * VW <= K; k += 4 * VW) {
+        DOT_STEP(s0, x0 + k, wn + k); DOT_STEP(t0, x1 + k, wn + k);
+        DOT_STEP(s1, x0 + k + VW, wn + k + VW); DOT_STEP(t1, x1 + k + VW, wn + k + VW);
+        DOT_STEP(s2, x0 + k + 2 * VW, wn + k + 2 * VW); DOT_STEP(t2, x1 + k + 2 * VW, wn + k + 2 * VW);
+        DOT_STEP(s3, x0 + k + 3 * VW, wn + k + 3 * VW); DOT_STEP(t3, x1 + k + 3 * VW, wn + k + 3 * VW);
       }
-      float r0 = vf_hsum(s00), r1 = vf_hsum(s01), r2 = vf_hsum(s02), r3 = vf_hsum(s03);
-      float q0 = vf_hsum(s10), q1 = vf_hsum(s11), q2 = vf_hsum(s12), q3 = vf_hsum(s13);
-      for (; k < K; k++) {
-        r0 += x0[k] * w0[k]; r1 += x0[k] * w1[k]; r2 += x0[k] * w2[k]; r3 += x0[k] * w3[k];
-        q0 += x1[k] * w0[k]; q1 += x1[k] * w1[k]; q2 += x1[k] * w2[k]; q3 += x1[k] * w3[k];
-      }
+      for (; k + VW <= K; k += VW) { DOT_STEP(s0, x0 + k, wn + k); DOT_STEP(t0, x1 + k, wn + k); }
+      float r = vf_hsum(vf_add(vf_add(s0, s1), vf_add(s2, s3)));
+      float q = vf_hsum(vf_add(vf_add(t0, t1), vf_add(t2, t3)));
+      for (; k < K; k++) { r += x0[k] * wn[k]; q += x1[k] * wn[k]; }
       float* o0 = out + (int64_t)m * N + n;
       float* o1 = o0 + N;
-      if (accumulate) { o0[0] += r0; o0[1] += r1; o0[2] += r2; o0[3] += r3; o1[0] += q0; o1[1] += q1; o1[2] += q2; o1[3] += q3; }
-      else { o0[0] = r0; o0[1] = r1; o0[2] = r2; o0[3] = r3; o1[0] = q0; o1[1] = q1; o1[2] = q2; o1[3] = q3; }
+      if (accumulate) { *o0 += r; *o1 += q; } else { *o0 = r; *o1 = q; }
     }
-    for (; m < M; m++) matvec_rows(out + (int64_t)m * N, a + (int64_t)m * K, w, K, n, n + 4, accumulate);
+    for (; m < M; m++) {
+      float r = dot_row(a + (int64_t)m * K, wn, K);
+      float* o = out + (int64_t)m * N + n;
+      *o = accumulate ? *o + r : r;
+    }
   }
-  if (n < n1) for (int m = 0; m < M; m++) matvec_rows(out + (int64_t)m * N, a + (int64_t)m * K, w, K, n, n1, accumulate);
 }
 
 // out[n] = Σ_k x[k]·b[k·N + n] for n in [n0, n1): NR columns of accumulators swept down k.
