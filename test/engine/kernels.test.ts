@@ -168,6 +168,24 @@ table('argmax', [[1, 1], [3, 17], [17, 255], [2, 4096]].map(([M, N]): Case => ({
   run: (be, p) => be.run('argmax', p.idx, p.x, 3, 3),
 }]));
 
+test('matmul, the forward linear: a row batched with others gives the bits it gives alone (decode vs. a server batch)', () => {
+  // K: whole blocks of two vectors, a short last vector, a scalar tail; N: whole tiles of 4 rows of w and not;
+  // M: tiles of 3, 2 and 1 rows of a, up to the batch-invariant limit (64)
+  for (const [M, K, N] of [[2, 64, 8], [3, 288, 12], [5, 104, 9], [7, 45, 5], [64, 96, 7]]) {
+    const x = seededFloats(7 * M + K, M * K), w = seededFloats(N + K, N * K, 0.1);
+    for (const { label, backend } of backends) {
+      const mark = arena.mark();
+      const px = place(x), pw = place(w), all = arena.allocF32(M * N), one = arena.allocF32(N);
+      backend.run('matmul', all, px, pw, M, K, N, 0, 1, 0);
+      for (let m = 0; m < M; m++) {
+        backend.run('matmul', one, px + m * K * 4, pw, 1, K, N, 0, 1, 0);
+        assert.deepEqual(arena.f32At(all + m * N * 4, N), arena.f32At(one, N), `${M}x${K}x${N} row ${m} on ${label}`);
+      }
+      arena.release(mark);
+    }
+  }
+});
+
 test('argmax ties: first index wins on the reference', () => {
   const got = runCase({ name: 'ties', inputs: { x: tied }, outputs: { idx: new Int32Array(3) },
     run: (be, p) => be.run('argmax', p.idx, p.x, 3, 3) }, backends[0].backend, 'argmax');
