@@ -155,19 +155,23 @@ static void gemm_block_ta(float* out, const float* a, const float* b, int M, int
   if (K == 0 && !accumulate) for (int m = m0; m < m1; m++) for (int n = n0; n < n1; n++) out[(int64_t)m * N + n] = 0.0f;
 }
 
-// One dot product of the forward linear, x·w over k in [0, K): two accumulators over blocks of
-// 2·VW (lanes k mod 2·VW), a short last vector into the first, then s0 + s1 summed across lanes,
-// then the scalar tail. Every matrix-vector path below sums in exactly this order, so a row's
-// result is the same bits whichever path computed it.
+// One dot product of the forward linear, x·w over k in [0, K): CHAINS accumulators over blocks
+// of CHAINS·VW (lanes k mod CHAINS·VW), the vectors of a short last block into the first, the
+// chains added in order and summed across lanes, then the scalar tail. Every matrix-vector path
+// below sums in exactly this order, so a row's result is the same bits whichever path computed
+// it. Blocks of 16 floats (4 chains of 128-bit vectors) keep enough FMAs in flight to stream a
+// row at memory speed; one chain of 8 would stall on FMA latency.
+#define CHAINS (VW >= 8 ? 2 : 4)
 static inline float dot_row(const float* x, const float* w, int K) {
-  vf s0 = vf_zero(), s1 = vf_zero();
+  vf s[CHAINS];
+  for (int g = 0; g < CHAINS; g++) s[g] = vf_zero();
   int k = 0;
-  for (; k + 2 * VW <= K; k += 2 * VW) {
-    s0 = vf_fma(s0, vf_load(x + k), vf_load(w + k));
-    s1 = vf_fma(s1, vf_load(x + k + VW), vf_load(w + k + VW));
-  }
-  for (; k + VW <= K; k += VW) s0 = vf_fma(s0, vf_load(x + k), vf_load(w + k));
-  float r = vf_hsum(vf_add(s0, s1));
+  for (; k + CHAINS * VW <= K; k += CHAINS * VW)
+    for (int g = 0; g < CHAINS; g++) s[g] = vf_fma(s[g], vf_load(x + k + g * VW), vf_load(w + k + g * VW));
+  for (; k + VW <= K; k += VW) s[0] = vf_fma(s[0], vf_load(x + k), vf_load(w + k));
+  vf t = s[0];
+  for (int g = 1; g < CHAINS; g++) t = vf_add(t, s[g]);
+  float r = vf_hsum(t);
   for (; k < K; k++) r += x[k] * w[k];
   return r;
 }
@@ -186,16 +190,16 @@ static void matvec_rows(float* out, const float* x, const float* w, int K, int n
 // Rows [0, M) of out (M, N) = a·wᵀ for columns [n0, n1), each element summed exactly as
 // dot_row sums it, so a row's result never depends on which other rows share the call: a
 // server's batched decode gives every request the logits it gets alone. A tile of R ≤ 3 rows of
-// a × 4 rows of w (R·4 accumulators; each weight load feeds R FMAs) runs dot_row's two chains
-// one after the other while the tile stays in L1; the first chain's sums wait in `first`.
+// a × 4 rows of w (R·4 accumulators; each weight load feeds R FMAs) runs dot_row's chains one
+// after the other while the tile stays in L1, adding each into `sum` in dot_row's order.
 // (Compute-bound, a 64-row prefill chunk, this runs at ~0.8× the four-row, one-chain tile it
 // replaced; decoding, which is memory-bound, is what the order is chosen for.)
 static inline __attribute__((always_inline)) void batch_tile(float* out, const float* a, const float* w, int R, int m, int n,
                                                              int K, int N, int accumulate) {
-  const int blocks = K / (2 * VW) * (2 * VW); // where dot_row's blocks of 2·VW end
+  const int blocks = K / (CHAINS * VW) * (CHAINS * VW); // where dot_row's blocks end
   const float* x0 = a + (int64_t)m * K;
   const float* w0 = w + (int64_t)n * K;
-  vf first[12], c[12];
+  vf sum[12], c[12];
 #define TILE_STEP(k)                                                                   \
   do {                                                                                 \
     vf xv[3];                                                                          \
@@ -205,20 +209,18 @@ static inline __attribute__((always_inline)) void batch_tile(float* out, const f
       for (int r = 0; r < R; r++) c[r * 4 + j] = vf_fma(c[r * 4 + j], xv[r], wv);      \
     }                                                                                  \
   } while (0)
-  // chain 0: the first vector of every block, then the short last vector
-  for (int i = 0; i < R * 4; i++) c[i] = vf_zero();
-  for (int k = 0; k < blocks; k += 2 * VW) TILE_STEP(k);
-  if (blocks + VW <= K) TILE_STEP(blocks);
-  for (int i = 0; i < R * 4; i++) first[i] = c[i];
-  // chain 1: the second vector of every block
-  for (int i = 0; i < R * 4; i++) c[i] = vf_zero();
-  for (int k = VW; k < blocks; k += 2 * VW) TILE_STEP(k);
+  for (int g = 0; g < CHAINS; g++) { // chain g: the g-th vector of every block
+    for (int i = 0; i < R * 4; i++) c[i] = vf_zero();
+    for (int k = g * VW; k < blocks; k += CHAINS * VW) TILE_STEP(k);
+    if (g == 0) for (int k = blocks; k + VW <= K; k += VW) TILE_STEP(k); // and the short last block
+    for (int i = 0; i < R * 4; i++) sum[i] = g == 0 ? c[i] : vf_add(sum[i], c[i]);
+  }
 #undef TILE_STEP
   const int tail = blocks + (K - blocks) / VW * VW;
   for (int i = 0; i < R * 4; i++) {
     const float* x = x0 + (int64_t)(i / 4) * K;
     const float* wj = w0 + (int64_t)(i % 4) * K;
-    float s = vf_hsum(vf_add(first[i], c[i]));
+    float s = vf_hsum(sum[i]);
     for (int k = tail; k < K; k++) s += x[k] * wj[k];
     float* o = out + (int64_t)(m + i / 4) * N + n + i % 4;
     *o = accumulate ? *o + s : s;
