@@ -1,16 +1,19 @@
-// When to split a kernel across threads. Waking a thread and waiting for it costs ~5 µs when it
-// is spinning and ~20 µs when asleep, about a whole 288×768 matrix-vector product, so a call is
-// split only when its estimated single-thread time is well above that. Shared by the WASM and
-// native backends (the native kernels are faster, but so is their hand-off).
+// When to split a kernel across threads. Handing a job to spinning threads and waiting for the
+// last chunk costs ~1–2 µs on the native pool and ~3 µs on the WASM one (~20 µs when they have
+// gone to sleep), so a call is split only when its estimated single-thread time is well above
+// that. On a machine whose other cores are busy a split can wait for a thread that has no core
+// (as run.c's OpenMP and llama.cpp's barriers do): there, one thread is the faster choice.
 import type { KernelArgs, KernelName } from './kernels.ts';
 
 /** Estimated single-thread time above which the WASM backend splits a kernel across threads (measured: bench/kernels.ts). */
 export const FAN_OUT_NS = 30_000;
 
-/** The native backend's threshold: its pool hands a job off in ~1 µs when its workers spin, so it
- *  splits from a 64×512 matrix-vector product (~3 µs from cache, 1.3× faster split) and every
- *  layer matvec of a 15M model (288×288: 1.6×; 288×768: 2.0×; AVX2, idle 2-core EPYC). */
-export const NATIVE_FAN_OUT_NS = 8_000;
+/** The native backend's threshold: its pool hands a job off in ~1–2 µs when its workers spin, so
+ *  it splits every layer matvec of a 15M model (288×288 from cache: 1.4–2×; 288×768: 1.7–2×;
+ *  AVX2, idle 2-core EPYC) and decode attention from ~55 keys there, but not stories260K's
+ *  64×512 classifier (~3 µs from cache), whose split gained 0–30% in a tight loop and nothing
+ *  in a decode. */
+export const NATIVE_FAN_OUT_NS = 16_000;
 
 /**
  * Rough single-thread nanoseconds for a call, from its sizes; only compared with FAN_OUT_NS.

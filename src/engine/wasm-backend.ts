@@ -1,7 +1,7 @@
 // The WASM backend: the C kernels (src/kernels) compiled to WebAssembly, instantiated on the
 // arena's shared memory by the calling thread (tid 0) and by a persistent pool of kernel threads.
-// `run()` is synchronous. Small kernels run on the caller alone (nth = 1): waking a thread costs
-// about as much as a 288×768 matrix-vector product, so only work above FAN_OUT_NS is split.
+// `run()` is synchronous. Small kernels run on the caller alone (nth = 1): a hand-off costs a few
+// µs (more when the threads have gone to sleep), so only work above FAN_OUT_NS is split.
 // Where the kernels come from and how threads start is the host's business (wasm-host.ts): Node
 // or a browser; with one thread no pool (and no SharedArrayBuffer constructor) is needed.
 import { STACK_BYTES_PER_THREAD, MAX_THREADS, type Arena } from './arena.ts';
