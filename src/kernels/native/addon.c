@@ -9,6 +9,7 @@
 //   run(pool, op, nargs, nth)                runs kernel `op` on nth threads (the caller is tid 0)
 //   destroyPool(pool)
 // Pointers cross as byte offsets into the arena (0 is null); sizes as integers.
+#define _DEFAULT_SOURCE // madvise's MADV_HUGEPAGE under -std=c11
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <stdint.h>
@@ -16,6 +17,9 @@
 #include <stdlib.h>
 #include "pool.h"
 #include "../wren.h"
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #define KERNELS(X) X(matmul) X(rmsnorm) X(rope) X(attention) X(swiglu) X(add) X(embedding) X(softmax) X(argmax) X(matmul_q8_0) X(matmul_q4_0) \
   X(rmsnorm_backward) X(rope_backward) X(attention_backward) X(swiglu_backward) X(embedding_backward) \
@@ -141,6 +145,31 @@ static handle* get_handle(napi_env env, napi_value v) {
   return (handle*)p;
 }
 
+// Ask Linux to back the arena with 2 MiB pages. Decoding streams every weight from memory once a
+// token, and with 4 KiB pages the TLB misses cost about a quarter of the bandwidth (288×32000
+// from DRAM, AVX2, 2 threads, a C harness: 14–17 against 19–23 GB/s; in a 15M decode, 0–10%).
+// MADV_HUGEPAGE covers pages touched from now on (where transparent huge pages are "madvise",
+// the common default); MADV_COLLAPSE (Linux 6.1+) converts the ones already written, such as
+// weights loaded before the first kernel ran. Both
+// are hints: an older kernel, or no huge page to be had, leaves the memory as it was. Collapsing
+// takes ~2 ms a MiB the first time (~125 ms for the 15M model's arena), so arenas under 32 MiB,
+// whose models stream from cache anyway, are left alone.
+static void advise_huge_pages(void* base, size_t n) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (n < ((size_t)32 << 20)) return;
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  uintptr_t lo = ((uintptr_t)base + huge - 1) & ~(huge - 1), hi = ((uintptr_t)base + n) & ~(huge - 1);
+  if (hi <= lo) return;
+  madvise((void*)lo, hi - lo, MADV_HUGEPAGE);
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+  madvise((void*)lo, hi - lo, MADV_COLLAPSE);
+#else
+  (void)base; (void)n;
+#endif
+}
+
 static napi_value js_set_memory(napi_env env, napi_callback_info info) {
   size_t argc = 2, n = 0;
   napi_value argv[2];
@@ -149,6 +178,7 @@ static napi_value js_set_memory(napi_env env, napi_callback_info info) {
   if (!h) return NULL;
   void* base = typed_data(env, argv[1], &n);
   if (!base) { napi_throw_type_error(env, NULL, "setMemory: expected a Uint8Array over the arena"); return NULL; }
+  advise_huge_pages(base, n);
   wren_pool_set_context(h->pool, base);
   return NULL;
 }
