@@ -200,6 +200,7 @@ static inline __attribute__((always_inline)) void batch_tile(float* out, const f
   const float* x0 = a + (int64_t)m * K;
   const float* w0 = w + (int64_t)n * K;
   vf sum[12], c[12];
+  for (int i = 0; i < 12; i++) sum[i] = vf_zero(); // (chain 0 overwrites these; this keeps -Wuninitialized quiet)
 #define TILE_STEP(k)                                                                   \
   do {                                                                                 \
     vf xv[3];                                                                          \
@@ -213,7 +214,8 @@ static inline __attribute__((always_inline)) void batch_tile(float* out, const f
     for (int i = 0; i < R * 4; i++) c[i] = vf_zero();
     for (int k = g * VW; k < blocks; k += CHAINS * VW) TILE_STEP(k);
     if (g == 0) for (int k = blocks; k + VW <= K; k += VW) TILE_STEP(k); // and the short last block
-    for (int i = 0; i < R * 4; i++) sum[i] = g == 0 ? c[i] : vf_add(sum[i], c[i]);
+    if (g == 0) for (int i = 0; i < R * 4; i++) sum[i] = c[i];
+    else for (int i = 0; i < R * 4; i++) sum[i] = vf_add(sum[i], c[i]);
   }
 #undef TILE_STEP
   const int tail = blocks + (K - blocks) / VW * VW;
