@@ -150,10 +150,10 @@ static handle* get_handle(napi_env env, napi_value v) {
 // from DRAM, AVX2, 2 threads, a C harness: 14–17 against 19–23 GB/s; in a 15M decode, 0–10%).
 // MADV_HUGEPAGE covers pages touched from now on (where transparent huge pages are "madvise",
 // the common default); MADV_COLLAPSE (Linux 6.1+) converts the ones already written, such as
-// weights loaded before the first kernel ran. Both
-// are hints: an older kernel, or no huge page to be had, leaves the memory as it was. Collapsing
-// takes ~2 ms a MiB the first time (~125 ms for the 15M model's arena), so arenas under 32 MiB,
-// whose models stream from cache anyway, are left alone.
+// weights loaded before the first kernel ran. Both are hints: an older kernel, or no huge page
+// to be had, leaves the memory as it was. Collapsing takes ~2 ms a MiB the first time (~125 ms
+// for the 15M model's arena), so arenas under 32 MiB, whose models stream from cache anyway, are
+// left alone.
 static void advise_huge_pages(void* base, size_t n) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   if (n < ((size_t)32 << 20)) return;
