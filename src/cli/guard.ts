@@ -35,6 +35,8 @@ train:
   --threshold P        flag when P(unsafe) ≥ P (default 0.5)
   --max-per-source N   training rows per source (default 800; held-out rows are never capped)
   --no-look-alikes     leave out the safe look-alike / unsafe contrast pairs (src/safety/look-alikes.ts)
+  --init DIR           transformer: start the trunk from this LM (a 'wren train' checkpoint folder),
+                       keeping its sizes and tokenizer; only the head starts fresh
   --force              replace an existing guard folder
 check:
   --model DIR          a guard folder
@@ -58,12 +60,15 @@ async function train(argv: string[]): Promise<void> {
   const { values: v } = parseFlags(argv, {
     data: { type: 'string', multiple: true }, out: { type: 'string' }, kind: { type: 'string' }, seed: { type: 'string' },
     epochs: { type: 'string' }, threshold: { type: 'string' }, 'max-per-source': { type: 'string' }, force: { type: 'boolean' }, 'no-look-alikes': { type: 'boolean' },
+    init: { type: 'string' },
   }, HELP);
   const data = (v.data as string[] | undefined) ?? [];
   if (data.length === 0) throw new CliError('--data is required');
   const out = requiredFlag(v.out, 'out');
   const kind = (v.kind as string | undefined) ?? 'transformer';
   if (kind !== 'linear' && kind !== 'transformer') throw new CliError(`--kind must be linear or transformer, got '${kind}'`);
+  const from = v.init as string | undefined;
+  if (from !== undefined && kind !== 'transformer') throw new CliError('--init needs --kind transformer');
   if (existsSync(out) && readdirSync(out).length > 0 && !v.force) throw new CliError(`--out ${out} exists and is not empty; pass --force to replace the guard there`);
   ensureWritableDir(out);
   const seed = intFlag(v.seed, 'seed', 1);
@@ -74,7 +79,7 @@ async function train(argv: string[]): Promise<void> {
   const count = (s: string) => rows.filter((r) => r.split === s).length;
   console.error(`guard train: ${rows.length} rows (train ${count('train')}, calibration ${count('calibration')}, held out ${count('test')}), kind ${kind}`);
   const guard = await trainGuard(rows, {
-    kind, seed, threshold, options,
+    kind, seed, threshold, options, from,
     onEpoch: (p) => console.error(`  epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  ${p.seconds.toFixed(0)} s`),
   });
   try {

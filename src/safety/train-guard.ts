@@ -18,12 +18,14 @@ export type TrainGuardOptions = {
   options?: Record<string, number>; // kind-specific (linear: bits, ngrams, epochs, lr, l2; transformer: TextClassifier options)
   onEpoch?: (p: EpochProgress) => void;
   runDir?: string;
+  from?: string; // transformer: an LM folder (wren train's checkpoint) the trunk starts from (--init)
 };
 
 export async function trainGuard(rows: GuardExample[], o: TrainGuardOptions): Promise<Guard> {
   const t0 = performance.now();
   const train = rows.filter((r) => r.split === 'train'), cal = rows.filter((r) => r.split === 'calibration');
   if (train.length === 0) throw new WrenError('guard train: no rows in the train split');
+  if (o.from !== undefined && o.kind !== 'transformer') throw new WrenError('guard train: a pretrained trunk (--init) needs the transformer kind');
   const label = (r: GuardExample) => GUARD_LABELS.indexOf(r.label);
   const missing = GUARD_LABELS.filter((_, k) => !train.some((r) => label(r) === k));
   if (missing.length > 0) throw new WrenError(`guard train: no training rows labelled ${missing.join(', ')}; every label needs examples`);
@@ -33,13 +35,13 @@ export async function trainGuard(rows: GuardExample[], o: TrainGuardOptions): Pr
     scorer = new LinearScorer(trainLinearGuard(train.map((r) => roleText(r.role, r.text)), train.map(label), GUARD_LABELS.length, { ...o.options, seed }));
   } else {
     const clf = await trainTextClassifier(train.map((r) => ({ text: roleText(r.role, r.text), label: label(r) })), [...GUARD_LABELS],
-      { ...transformerGuardDefaults, ...o.options, seed }, { onEpoch: o.onEpoch, runDir: o.runDir, resume: o.runDir !== undefined });
+      { ...transformerGuardDefaults, ...o.options, seed }, { from: o.from, onEpoch: o.onEpoch, runDir: o.runDir, resume: o.runDir !== undefined });
     scorer = new TransformerScorer(clf);
   }
   const temperature = cal.length > 0 ? fitTemperature(scorer.logits(cal.map((r) => roleText(r.role, r.text))), cal.map(label)) : 1;
   const count = (split: string) => rows.filter((r) => r.split === split).length;
   return new Guard(scorer, temperature, o.threshold ?? 0.5, {
-    seed, options: o.kind === 'transformer' ? { ...transformerGuardDefaults, ...o.options } : o.options ?? {},
+    seed, options: o.kind === 'transformer' ? { ...transformerGuardDefaults, ...o.options } : o.options ?? {}, ...(o.from !== undefined ? { init: o.from } : {}),
     rows: { train: train.length, calibration: cal.length, test: count('test') }, seconds: Math.round((performance.now() - t0) / 100) / 10,
   });
 }
