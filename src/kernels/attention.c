@@ -214,11 +214,16 @@ void attention(float* out, float* lse, const float* q, const float* k, const flo
 //   dq_t += ds·k_s,  dk_s += ds·q_t.
 // Threads take whole (batch, kv head) pairs: every query head of the group, so all writes to
 // dk and dv of a pair, and to dq of its heads, come from one thread. Keys go in blocks of BKB,
-// transposed on the stack (kt, vt: D×BKB) so every step vectorises across the block's keys, and
-// the block's dk, dv accumulate there (dkt, dvt) until all queries have seen it. Head sizes
-// above DB_MAX take the plain row-by-row loop.
+// held on the stack twice: transposed (kt, vt: D×BKB), so scores vectorise across the block's
+// keys, and as rows (kn: BKB×KNS), so dq sums whole vectors of d with no horizontal sums. The
+// block's dk, dv accumulate transposed (dkt, dvt) until all queries have seen it. Queries go QR
+// rows at a time, so each load of kt, vt, kn, dkt and dvt serves QR rows. Head sizes above
+// DB_MAX take the plain row-by-row loop.
 #define BKB 32
 #define DB_MAX 64
+#define QR (VW >= 16 ? 4 : 2)   // query rows at a time: QR·BKB/VW score accumulators
+#define DQV 4                   // dq vectors summed at a time (QR·DQV accumulators)
+#define KNS_MAX 64              // kn's row stride: D rounded up to DQV·VW (≤ 64 for VW ≤ 16)
 
 static void attention_backward_rows(float* dq, float* dk, float* dv, const float* dout, const float* out, const float* lse,
                                     const float* q, const float* k, const float* v, int b, int kvh,
@@ -259,9 +264,13 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
     for (int pair = lo; pair < hi; pair++) attention_backward_rows(dq, dk, dv, dout, out, lse, q, k, v, pair / Hkv, pair % Hkv, T, H, Hkv, D, scale);
     return;
   }
+  enum { JV = BKB / VW };
+  int kns = (D + DQV * VW - 1) / (DQV * VW) * (DQV * VW);
   float kt[DB_MAX * BKB] __attribute__((aligned(64))), vt[DB_MAX * BKB] __attribute__((aligned(64)));
   float dkt[DB_MAX * BKB] __attribute__((aligned(64))), dvt[DB_MAX * BKB] __attribute__((aligned(64)));
-  float p[BKB] __attribute__((aligned(64))), ds[BKB] __attribute__((aligned(64)));
+  float kn[BKB * KNS_MAX] __attribute__((aligned(64)));
+  float p[QR][BKB] __attribute__((aligned(64))), ds[QR][BKB] __attribute__((aligned(64)));
+  float dqs[QR][KNS_MAX] __attribute__((aligned(64)));
   vf vscale = vf_splat(scale);
   for (int pair = lo; pair < hi; pair++) {
     int b = pair / Hkv, kvh = pair % Hkv;
@@ -276,35 +285,79 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
           dkt[d * BKB + j] = dvt[d * BKB + j] = 0.0f;
         }
       }
+      for (int j = 0; j < BKB; j++)
+        for (int d = 0; d < kns; d++) kn[j * kns + d] = j < n && d < D ? kb[(int64_t)(s0 + j) * ks + d] : 0.0f;
       for (int h = kvh * group; h < (kvh + 1) * group; h++) {
-        for (int t = s0; t < T; t++) {
-          int64_t row = ((int64_t)b * T + t) * qs + h * D;
-          const float* qr = q + row;
-          const float* gr = dout + row;
-          float* dqr = dq + row;
-          int visible = t - s0 + 1 < n ? t - s0 + 1 : n;
-          float delta = dot(gr, out + row, D);
-          vf vl = vf_splat(lse[((int64_t)b * H + h) * T + t]), vdelta = vf_splat(delta);
-          for (int j = 0; j < BKB; j += VW) {
-            vf sc = vf_zero(), dp = vf_zero();
-            for (int d = 0; d < D; d++) {
-              sc = vf_fma(sc, vf_splat(qr[d]), vf_load(kt + d * BKB + j));
-              dp = vf_fma(dp, vf_splat(gr[d]), vf_load(vt + d * BKB + j));
-            }
-            vf pv = vf_exp(vf_sub(vf_mul(sc, vscale), vl));
-            vf_store(p + j, pv);
-            vf_store(ds + j, vf_mul(vf_mul(pv, vf_sub(dp, vdelta)), vscale));
+        for (int t0 = s0; t0 < T; t0 += QR) {
+          // rows t0..t0+QR-1; a row past T repeats the last one and is masked out entirely
+          const float* qr[QR];
+          const float* gr[QR];
+          float delta[QR], l[QR];
+          int visible[QR];
+          for (int r = 0; r < QR; r++) {
+            int t = t0 + r < T ? t0 + r : T - 1;
+            int64_t row = ((int64_t)b * T + t) * qs + h * D;
+            qr[r] = q + row;
+            gr[r] = dout + row;
+            delta[r] = dot(gr[r], out + row, D);
+            l[r] = lse[((int64_t)b * H + h) * T + t];
+            visible[r] = t0 + r >= T ? 0 : t - s0 + 1 < n ? t - s0 + 1 : n;
           }
-          for (int j = visible; j < BKB; j++) p[j] = ds[j] = 0.0f; // causal mask and padding
+          vf acc[QR][JV];
+          for (int r = 0; r < QR; r++) for (int jv = 0; jv < JV; jv++) acc[r][jv] = vf_zero();
           for (int d = 0; d < D; d++) {
-            vf g = vf_splat(gr[d]), qd = vf_splat(qr[d]), acc = vf_zero();
-            for (int j = 0; j < BKB; j += VW) {
-              vf pv = vf_load(p + j), dsv = vf_load(ds + j);
-              vf_store(dvt + d * BKB + j, vf_fma(vf_load(dvt + d * BKB + j), pv, g));
-              vf_store(dkt + d * BKB + j, vf_fma(vf_load(dkt + d * BKB + j), dsv, qd));
-              acc = vf_fma(acc, dsv, vf_load(kt + d * BKB + j));
+            for (int jv = 0; jv < JV; jv++) {
+              vf kd = vf_load(kt + d * BKB + jv * VW);
+              for (int r = 0; r < QR; r++) acc[r][jv] = vf_fma(acc[r][jv], vf_splat(qr[r][d]), kd);
             }
-            dqr[d] += vf_hsum(acc);
+          }
+          for (int r = 0; r < QR; r++) {
+            vf vl = vf_splat(l[r]);
+            for (int jv = 0; jv < JV; jv++) vf_store(p[r] + jv * VW, vf_exp(vf_sub(vf_mul(acc[r][jv], vscale), vl)));
+            for (int j = visible[r]; j < BKB; j++) p[r][j] = 0.0f; // causal mask and padding
+          }
+          for (int r = 0; r < QR; r++) for (int jv = 0; jv < JV; jv++) acc[r][jv] = vf_zero();
+          for (int d = 0; d < D; d++) {
+            for (int jv = 0; jv < JV; jv++) {
+              vf vd = vf_load(vt + d * BKB + jv * VW);
+              for (int r = 0; r < QR; r++) acc[r][jv] = vf_fma(acc[r][jv], vf_splat(gr[r][d]), vd);
+            }
+          }
+          for (int r = 0; r < QR; r++) {
+            vf vdelta = vf_splat(delta[r]);
+            for (int jv = 0; jv < JV; jv++) {
+              vf pv = vf_load(p[r] + jv * VW);
+              vf_store(ds[r] + jv * VW, vf_mul(vf_mul(pv, vf_sub(acc[r][jv], vdelta)), vscale));
+            }
+          }
+          // dv_j += Σ_r p_rj·dout_r and dk_j += Σ_r ds_rj·q_r, transposed: row d of dvt, dkt
+          for (int jv = 0; jv < JV; jv++) {
+            vf pv[QR], dsv[QR];
+            for (int r = 0; r < QR; r++) { pv[r] = vf_load(p[r] + jv * VW); dsv[r] = vf_load(ds[r] + jv * VW); }
+            for (int d = 0; d < D; d++) {
+              vf a = vf_load(dvt + d * BKB + jv * VW), c = vf_load(dkt + d * BKB + jv * VW);
+              for (int r = 0; r < QR; r++) { a = vf_fma(a, pv[r], vf_splat(gr[r][d])); c = vf_fma(c, dsv[r], vf_splat(qr[r][d])); }
+              vf_store(dvt + d * BKB + jv * VW, a);
+              vf_store(dkt + d * BKB + jv * VW, c);
+            }
+          }
+          // dq_r += Σ_j ds_rj·k_j over the block's rows (masked keys add exact zeros)
+          for (int d0 = 0; d0 < kns; d0 += DQV * VW) {
+            vf dqa[QR][DQV];
+            for (int r = 0; r < QR; r++) for (int i = 0; i < DQV; i++) dqa[r][i] = vf_zero();
+            for (int j = 0; j < n; j++) {
+              vf kv[DQV];
+              for (int i = 0; i < DQV; i++) kv[i] = vf_load(kn + j * kns + d0 + i * VW);
+              for (int r = 0; r < QR; r++) {
+                vf dsj = vf_splat(ds[r][j]);
+                for (int i = 0; i < DQV; i++) dqa[r][i] = vf_fma(dqa[r][i], dsj, kv[i]);
+              }
+            }
+            for (int r = 0; r < QR; r++) for (int i = 0; i < DQV; i++) vf_store(dqs[r] + d0 + i * VW, dqa[r][i]);
+          }
+          for (int r = 0; r < QR && t0 + r < T; r++) {
+            float* dqr = dq + ((int64_t)b * T + t0 + r) * qs + h * D;
+            for (int d = 0; d < D; d++) dqr[d] += dqs[r][d];
           }
         }
       }

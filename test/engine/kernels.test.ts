@@ -111,6 +111,19 @@ table('attention', [[1, 1, 1, 1, 1, 1], [1, 1, 17, 6, 6, 48], [2, 3, 3, 2, 1, 8]
   run: (be, p) => be.run('attention', p.out, withLse ? p.lse : 0, p.q, p.k, p.v, B, Tq, Tk, H, Hkv, D),
 }))));
 
+// attention_backward (B,T,H,Hkv,D): one key, GQA groups, several 32-key blocks with a partial
+// last one, row counts that do not fill a block of queries, D below and at a vector, D at the
+// blocked path's limit (64) and above it (the row-by-row loop). out and lse need not come from
+// a forward pass: the kernel's formulas are checked as they are.
+table('attention_backward', [[1, 1, 1, 1, 8], [2, 5, 4, 2, 6], [1, 70, 6, 6, 48], [2, 33, 2, 1, 8], [1, 40, 4, 2, 64],
+  [1, 9, 2, 2, 66], [1, 37, 3, 3, 20], [1, 100, 2, 1, 16], [1, 67, 1, 1, 2]].map(([B, T, H, Hkv, D]): Case => ({
+  name: `B${B} T${T} H${H} Hkv${Hkv} D${D}`,
+  inputs: { q: rand(B * T * H * D, 2), k: rand(B * T * Hkv * D, 2), v: rand(B * T * Hkv * D), dout: rand(B * T * H * D), out: rand(B * T * H * D),
+    lse: rand(B * H * T, 0.5).map((x) => x + 1.5) },
+  outputs: { dq: rand(B * T * H * D), dk: rand(B * T * Hkv * D), dv: rand(B * T * Hkv * D) },
+  run: (be, p) => be.run('attention_backward', p.dq, p.dk, p.dv, p.dout, p.out, p.lse, p.q, p.k, p.v, B, T, H, Hkv, D),
+})));
+
 const lengths = [1, 3, 17, 255, 257, 1000];
 table('swiglu', lengths.map((n): Case => ({
   name: `${n}`,
