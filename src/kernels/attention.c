@@ -43,15 +43,99 @@ static inline void scale_add(float* acc, float alpha, const float* v, float p, i
 }
 
 #define TBK (VW >= 16 ? 64 : 32) // keys per block in the tiled path: TBK/VW independent FMA chains
-#define TQB 32      // queries per block in the tiled path
+#define TQB 64      // queries per block in the tiled path (each key block is transposed once per TQB queries)
 #define TDMAX 128   // largest head size for the tiled path (kt is TDMAX·TBK floats of stack)
 #define AV 4        // output vectors kept in registers while summing p·v
 
-// Queries [q0, q1) of head h in batch b; out rows hold the running accumulators.
+// o_r += Σ_{j<n} p_r[j]·v_j for R rows and NV vectors of d from d: each v load feeds R FMAs, and
+// R·NV chains are in flight. p_r[j] is 0 past row r's last visible key, which adds exact zeros.
+#define PV_CHUNK(NV)                                                                             \
+  do {                                                                                           \
+    vf acc[2][NV];                                                                               \
+    for (int r = 0; r < R; r++) for (int i = 0; i < NV; i++) acc[r][i] = vf_load(o[r] + d + i * VW); \
+    for (int j = 0; j < n; j++) {                                                                \
+      const float* vr = vb + (int64_t)(s0 + j) * ks + d;                                         \
+      vf vv[NV];                                                                                 \
+      for (int i = 0; i < NV; i++) vv[i] = vf_load(vr + i * VW);                                 \
+      for (int r = 0; r < R; r++) {                                                              \
+        vf pj = vf_splat(p[r][j]);                                                               \
+        for (int i = 0; i < NV; i++) acc[r][i] = vf_fma(acc[r][i], pj, vv[i]);                   \
+      }                                                                                          \
+    }                                                                                            \
+    for (int r = 0; r < R; r++) for (int i = 0; i < NV; i++) vf_store(o[r] + d + i * VW, acc[r][i]); \
+  } while (0)
+
+// R (1 or 2) query rows t0.. of the tile against the key block at s0 (n keys, transposed in kt):
+// their scores share each kt load, then each row's online-softmax step, then their p·v share
+// each v load. Every row's sums run in the order a row alone would use.
+static inline __attribute__((always_inline)) void tile_rows(float* out, const float* q, const float* kt, const float* vb,
+    float* mx, float* sum, int R, int t0, int q0, int s0, int n, int b, int h, int Tq, int Tk, int H, int D, int64_t ks, vf vscale) {
+  float p[2][TBK] __attribute__((aligned(64)));
+  int64_t qs = (int64_t)H * D;
+  const float* qr[2];
+  float* o[2];
+  int visible[2], n_max = 0;
+  for (int r = 0; r < R; r++) {
+    int last = Tk - Tq + t0 + r;
+    visible[r] = last < s0 ? 0 : last + 1 - s0 < n ? last + 1 - s0 : n;
+    if (visible[r] > n_max) n_max = visible[r];
+    qr[r] = q + ((int64_t)b * Tq + t0 + r) * qs + h * D;
+    o[r] = out + ((int64_t)b * Tq + t0 + r) * qs + h * D;
+  }
+  if (n_max == 0) return;
+  vf sc[2][TBK / VW]; // TBK/VW independent chains a row, so FMA latency overlaps
+  for (int r = 0; r < R; r++) for (int jv = 0; jv < TBK / VW; jv++) sc[r][jv] = vf_zero();
+  for (int d = 0; d < D; d++) {
+    for (int jv = 0; jv < TBK / VW; jv++) {
+      vf kd = vf_load(kt + d * TBK + jv * VW);
+      for (int r = 0; r < R; r++) sc[r][jv] = vf_fma(sc[r][jv], vf_splat(qr[r][d]), kd);
+    }
+  }
+  for (int r = 0; r < R; r++) {
+    for (int jv = 0; jv < TBK / VW; jv++) vf_store(p[r] + jv * VW, vf_mul(sc[r][jv], vscale));
+    if (visible[r] == 0) { for (int j = 0; j < TBK; j++) p[r][j] = 0.0f; continue; }
+    float* m = mx + t0 + r - q0;
+    for (int j = visible[r]; j < TBK; j++) p[r][j] = -3.4028235e38f; // the max sees visible keys only
+    vf vmax = vf_load(p[r]);
+    for (int j = VW; j < TBK; j += VW) vmax = vf_max(vmax, vf_load(p[r] + j));
+    float bmax = vf_hmax(vmax);
+    if (bmax > *m) {
+      float alpha = wren_expf(*m - bmax);
+      sum[t0 + r - q0] *= alpha;
+      vf av = vf_splat(alpha);
+      int d = 0;
+      for (; d + VW <= D; d += VW) vf_store(o[r] + d, vf_mul(vf_load(o[r] + d), av));
+      for (; d < D; d++) o[r][d] *= alpha;
+      *m = bmax;
+    }
+    vf vm = vf_splat(*m);
+    for (int j = 0; j < TBK; j += VW) vf_store(p[r] + j, vf_exp(vf_sub(vf_load(p[r] + j), vm)));
+    for (int j = visible[r]; j < TBK; j++) p[r][j] = 0.0f; // causal mask and padding
+    float s = 0.0f;
+    for (int j = 0; j < visible[r]; j++) s += p[r][j];
+    sum[t0 + r - q0] += s;
+  }
+  n = n_max;
+  int d = 0;
+  for (; d + AV * VW <= D; d += AV * VW) PV_CHUNK(AV);
+  switch ((D - d) / VW) { // the vectors left, fewer than AV, also in one pass
+    case 3: PV_CHUNK(3); d += 3 * VW; break;
+    case 2: PV_CHUNK(2); d += 2 * VW; break;
+    case 1: PV_CHUNK(1); d += VW; break;
+    default: break;
+  }
+  for (int r = 0; r < R; r++)
+    for (int e = d; e < D; e++) {
+      float a = o[r][e];
+      for (int j = 0; j < visible[r]; j++) a += p[r][j] * vb[(int64_t)(s0 + j) * ks + e];
+      o[r][e] = a;
+    }
+}
+
+// Queries [q0, q1) of head h in batch b, two rows at a time; out rows hold the running accumulators.
 static void attention_tile(float* out, float* lse, const float* q, const float* k, const float* v,
                            int b, int h, int kvh, int q0, int q1, int Tq, int Tk, int H, int Hkv, int D, float scale) {
   float kt[TDMAX * TBK] __attribute__((aligned(64)));
-  float p[TBK] __attribute__((aligned(64)));
   float mx[TQB], sum[TQB];
   int64_t qs = (int64_t)H * D, ks = (int64_t)Hkv * D;
   const float* kb = k + (int64_t)b * Tk * ks + kvh * D;
@@ -68,59 +152,9 @@ static void attention_tile(float* out, float* lse, const float* q, const float* 
     int n = lastKey + 1 - s0 < TBK ? lastKey + 1 - s0 : TBK;
     for (int j = 0; j < TBK; j++)
       for (int d = 0; d < D; d++) kt[d * TBK + j] = j < n ? kb[(int64_t)(s0 + j) * ks + d] : 0.0f;
-    for (int t = q0; t < q1; t++) {
-      int last = Tk - Tq + t;
-      if (last < s0) continue;
-      int visible = last + 1 - s0 < n ? last + 1 - s0 : n;
-      const float* qr = q + ((int64_t)b * Tq + t) * qs + h * D;
-      float* o = out + ((int64_t)b * Tq + t) * qs + h * D;
-      vf sc[TBK / VW]; // TBK/VW independent chains, so FMA latency overlaps
-      for (int jv = 0; jv < TBK / VW; jv++) sc[jv] = vf_zero();
-      for (int d = 0; d < D; d++) {
-        vf qd = vf_splat(qr[d]);
-        for (int jv = 0; jv < TBK / VW; jv++) sc[jv] = vf_fma(sc[jv], qd, vf_load(kt + d * TBK + jv * VW));
-      }
-      for (int jv = 0; jv < TBK / VW; jv++) vf_store(p + jv * VW, vf_mul(sc[jv], vscale));
-      float bmax = p[0];
-      for (int j = 1; j < visible; j++) if (p[j] > bmax) bmax = p[j];
-      float m = mx[t - q0];
-      if (bmax > m) {
-        float alpha = wren_expf(m - bmax);
-        sum[t - q0] *= alpha;
-        vf av = vf_splat(alpha);
-        int d = 0;
-        for (; d + VW <= D; d += VW) vf_store(o + d, vf_mul(vf_load(o + d), av));
-        for (; d < D; d++) o[d] *= alpha;
-        mx[t - q0] = m = bmax;
-      }
-      vf vm = vf_splat(m);
-      for (int j = 0; j < TBK; j += VW) vf_store(p + j, vf_exp(vf_sub(vf_load(p + j), vm)));
-      float s = 0.0f;
-      for (int j = 0; j < visible; j++) s += p[j];
-      sum[t - q0] += s;
-      // o += Σ_j p[j]·v_j, AV vectors of o held in registers across the block's keys
-      int d = 0;
-      for (; d + AV * VW <= D; d += AV * VW) {
-        vf acc[AV];
-        for (int i = 0; i < AV; i++) acc[i] = vf_load(o + d + i * VW);
-        for (int j = 0; j < visible; j++) {
-          vf pj = vf_splat(p[j]);
-          const float* vr = vb + (int64_t)(s0 + j) * ks + d;
-          for (int i = 0; i < AV; i++) acc[i] = vf_fma(acc[i], pj, vf_load(vr + i * VW));
-        }
-        for (int i = 0; i < AV; i++) vf_store(o + d + i * VW, acc[i]);
-      }
-      for (; d + VW <= D; d += VW) {
-        vf acc = vf_load(o + d);
-        for (int j = 0; j < visible; j++) acc = vf_fma(acc, vf_splat(p[j]), vf_load(vb + (int64_t)(s0 + j) * ks + d));
-        vf_store(o + d, acc);
-      }
-      for (; d < D; d++) {
-        float a = o[d];
-        for (int j = 0; j < visible; j++) a += p[j] * vb[(int64_t)(s0 + j) * ks + d];
-        o[d] = a;
-      }
-    }
+    int t = q0;
+    for (; t + 2 <= q1; t += 2) tile_rows(out, q, kt, vb, mx, sum, 2, t, q0, s0, n, b, h, Tq, Tk, H, D, ks, vscale);
+    if (t < q1) tile_rows(out, q, kt, vb, mx, sum, 1, t, q0, s0, n, b, h, Tq, Tk, H, D, ks, vscale);
   }
   for (int t = q0; t < q1; t++) {
     float* o = out + ((int64_t)b * Tq + t) * qs + h * D;
