@@ -239,16 +239,16 @@ async function compareTraining(python: string | undefined, threadCounts: number[
   for (const [name, c] of Object.entries(TRAIN_CASES)) {
     const config = parseLlamaConfig(PRESETS[c.preset], c.preset);
     for (const threads of threadCounts) {
-      const backend = await createTrainingBackend('auto', threads);
+      const backends = await Promise.all((nativeAvailable() ? ['native', 'wasm'] as const : ['wasm'] as const).map((b) => createTrainingBackend(b, threads)));
       try {
-        const wren: Engine = {
+        const wren = backends.map((backend): Engine => ({
           name: `wren ${backend.name}`, on: ranOn(backend),
           once: async () => (c.B * c.T) / (median(timeTrainSteps(config, backend, c.B, c.T, steps).ms) / 1000),
           dispose() {},
-        };
-        await interleave({ case: name, bench: 'train', batch: `B${c.B}xT${c.T}`, steps }, [wren, pytorchEngine(python, name, threads, steps)], rounds, 'tokens_per_s', false); // each run warms up its own first step
+        }));
+        await interleave({ case: name, bench: 'train', batch: `B${c.B}xT${c.T}`, steps }, [...wren, pytorchEngine(python, name, threads, steps)], rounds, 'tokens_per_s', false); // each run warms up its own first step
       } finally {
-        backend.dispose();
+        for (const b of backends) b.dispose();
       }
     }
   }
