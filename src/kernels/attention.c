@@ -68,7 +68,9 @@ static inline void scale_add(float* acc, float alpha, const float* v, float p, i
 // R (1 or 2) query rows t0.. of the tile against the key block at s0 (n keys, transposed in kt):
 // their scores share each kt load, then each row's online-softmax step, then their p·v share
 // each v load. Every row's sums run in the order a row alone would use.
-static inline __attribute__((always_inline)) void tile_rows(float* out, const float* q, const float* kt, const float* vb,
+// A head narrower than a vector (D < VW) sums p·v over the block's keys instead, from vt (the
+// block's values transposed, D×TBK), one horizontal sum per element.
+static inline __attribute__((always_inline)) void tile_rows(float* out, const float* q, const float* kt, const float* vt, const float* vb,
     float* mx, float* sum, int R, int t0, int q0, int s0, int n, int b, int h, int Tq, int Tk, int H, int D, int64_t ks, vf vscale) {
   float p[2][TBK] __attribute__((aligned(64)));
   int64_t qs = (int64_t)H * D;
@@ -115,6 +117,15 @@ static inline __attribute__((always_inline)) void tile_rows(float* out, const fl
     for (int j = 0; j < visible[r]; j++) s += p[r][j];
     sum[t0 + r - q0] += s;
   }
+  if (D < VW) {
+    for (int r = 0; r < R; r++)
+      for (int e = 0; e < D; e++) {
+        vf a = vf_zero();
+        for (int jv = 0; jv < TBK / VW; jv++) a = vf_fma(a, vf_load(p[r] + jv * VW), vf_load(vt + e * TBK + jv * VW));
+        o[r][e] += vf_hsum(a);
+      }
+    return;
+  }
   n = n_max;
   int d = 0;
   for (; d + AV * VW <= D; d += AV * VW) PV_CHUNK(AV);
@@ -136,6 +147,7 @@ static inline __attribute__((always_inline)) void tile_rows(float* out, const fl
 static void attention_tile(float* out, float* lse, const float* q, const float* k, const float* v,
                            int b, int h, int kvh, int q0, int q1, int Tq, int Tk, int H, int Hkv, int D, float scale) {
   float kt[TDMAX * TBK] __attribute__((aligned(64)));
+  float vt[VW * TBK] __attribute__((aligned(64))); // only for D < VW
   float mx[TQB], sum[TQB];
   int64_t qs = (int64_t)H * D, ks = (int64_t)Hkv * D;
   const float* kb = k + (int64_t)b * Tk * ks + kvh * D;
@@ -152,9 +164,12 @@ static void attention_tile(float* out, float* lse, const float* q, const float* 
     int n = lastKey + 1 - s0 < TBK ? lastKey + 1 - s0 : TBK;
     for (int j = 0; j < TBK; j++)
       for (int d = 0; d < D; d++) kt[d * TBK + j] = j < n ? kb[(int64_t)(s0 + j) * ks + d] : 0.0f;
+    if (D < VW)
+      for (int j = 0; j < TBK; j++)
+        for (int d = 0; d < D; d++) vt[d * TBK + j] = j < n ? vb[(int64_t)(s0 + j) * ks + d] : 0.0f;
     int t = q0;
-    for (; t + 2 <= q1; t += 2) tile_rows(out, q, kt, vb, mx, sum, 2, t, q0, s0, n, b, h, Tq, Tk, H, D, ks, vscale);
-    if (t < q1) tile_rows(out, q, kt, vb, mx, sum, 1, t, q0, s0, n, b, h, Tq, Tk, H, D, ks, vscale);
+    for (; t + 2 <= q1; t += 2) tile_rows(out, q, kt, vt, vb, mx, sum, 2, t, q0, s0, n, b, h, Tq, Tk, H, D, ks, vscale);
+    if (t < q1) tile_rows(out, q, kt, vt, vb, mx, sum, 1, t, q0, s0, n, b, h, Tq, Tk, H, D, ks, vscale);
   }
   for (int t = q0; t < q1; t++) {
     float* o = out + ((int64_t)b * Tq + t) * qs + h * D;
@@ -257,7 +272,24 @@ void attention(float* out, float* lse, const float* q, const float* k, const flo
 #define DB_MAX 64
 #define QR (VW >= 16 ? 4 : 2)   // query rows at a time: QR·BKB/VW score accumulators
 #define DQV 4                   // dq vectors summed at a time (QR·DQV accumulators)
-#define KNS_MAX 64              // kn's row stride: D rounded up to DQV·VW (≤ 64 for VW ≤ 16)
+#define KNS_MAX 64              // kn's row stride: D rounded up to VW (≤ 64 for VW ≤ 16)
+
+// dqs_r[d0 + i·VW …] = Σ_{j<n} ds_r[j]·kn_j for NV vectors of d from d0: each kn load feeds QR
+// FMAs; masked keys (ds 0) add exact zeros.
+#define DQ_CHUNK(NV)                                                                             \
+  do {                                                                                           \
+    vf dqa[QR][NV];                                                                              \
+    for (int r = 0; r < QR; r++) for (int i = 0; i < NV; i++) dqa[r][i] = vf_zero();            \
+    for (int j = 0; j < n; j++) {                                                                \
+      vf kv[NV];                                                                                 \
+      for (int i = 0; i < NV; i++) kv[i] = vf_load(kn + j * kns + d0 + i * VW);                 \
+      for (int r = 0; r < QR; r++) {                                                             \
+        vf dsj = vf_splat(ds[r][j]);                                                             \
+        for (int i = 0; i < NV; i++) dqa[r][i] = vf_fma(dqa[r][i], dsj, kv[i]);                 \
+      }                                                                                          \
+    }                                                                                            \
+    for (int r = 0; r < QR; r++) for (int i = 0; i < NV; i++) vf_store(dqs[r] + d0 + i * VW, dqa[r][i]); \
+  } while (0)
 
 static void attention_backward_rows(float* dq, float* dk, float* dv, const float* dout, const float* out, const float* lse,
                                     const float* q, const float* k, const float* v, int b, int kvh,
@@ -299,7 +331,7 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
     return;
   }
   enum { JV = BKB / VW };
-  int kns = (D + DQV * VW - 1) / (DQV * VW) * (DQV * VW);
+  int kns = (D + VW - 1) / VW * VW;
   float kt[DB_MAX * BKB] __attribute__((aligned(64))), vt[DB_MAX * BKB] __attribute__((aligned(64)));
   float dkt[DB_MAX * BKB] __attribute__((aligned(64))), dvt[DB_MAX * BKB] __attribute__((aligned(64)));
   float kn[BKB * KNS_MAX] __attribute__((aligned(64)));
@@ -376,18 +408,13 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
             }
           }
           // dq_r += Σ_j ds_rj·k_j over the block's rows (masked keys add exact zeros)
-          for (int d0 = 0; d0 < kns; d0 += DQV * VW) {
-            vf dqa[QR][DQV];
-            for (int r = 0; r < QR; r++) for (int i = 0; i < DQV; i++) dqa[r][i] = vf_zero();
-            for (int j = 0; j < n; j++) {
-              vf kv[DQV];
-              for (int i = 0; i < DQV; i++) kv[i] = vf_load(kn + j * kns + d0 + i * VW);
-              for (int r = 0; r < QR; r++) {
-                vf dsj = vf_splat(ds[r][j]);
-                for (int i = 0; i < DQV; i++) dqa[r][i] = vf_fma(dqa[r][i], dsj, kv[i]);
-              }
-            }
-            for (int r = 0; r < QR; r++) for (int i = 0; i < DQV; i++) vf_store(dqs[r] + d0 + i * VW, dqa[r][i]);
+          int d0 = 0;
+          for (; d0 + DQV * VW <= kns; d0 += DQV * VW) DQ_CHUNK(DQV);
+          switch ((kns - d0) / VW) { // the vectors left, fewer than DQV, in one pass
+            case 3: DQ_CHUNK(3); break;
+            case 2: DQ_CHUNK(2); break;
+            case 1: DQ_CHUNK(1); break;
+            default: break;
           }
           for (int r = 0; r < QR && t0 + r < T; r++) {
             float* dqr = dq + ((int64_t)b * T + t0 + r) * qs + h * D;

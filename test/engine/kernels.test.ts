@@ -104,7 +104,9 @@ table('rope', [[1, 1, 1, 2, 0, 10000], [3, 3, 2, 8, 5, 10000], [17, 5, 3, 16, 10
 table('attention', [[1, 1, 1, 1, 1, 1], [1, 1, 17, 6, 6, 48], [2, 3, 3, 2, 1, 8], [1, 17, 17, 4, 2, 16],
   [1, 5, 133, 8, 4, 8], [2, 70, 70, 2, 2, 3], [1, 1, 257, 3, 1, 64],
   // the tiled prefill path (Tq ≥ 8): several query and key blocks, a cache longer than the queries, D at its limit
-  [1, 40, 100, 4, 2, 64], [1, 9, 9, 2, 2, 128], [1, 8, 300, 3, 3, 20], [1, 33, 33, 1, 1, 200]].flatMap(([B, Tq, Tk, H, Hkv, D]) => [0, 1].map((withLse): Case => ({
+  [1, 40, 100, 4, 2, 64], [1, 9, 9, 2, 2, 128], [1, 8, 300, 3, 3, 20], [1, 33, 33, 1, 1, 200],
+  // a head narrower than a 16-wide vector in the tiled path (stories260K's D 8), an odd query count
+  [2, 65, 90, 8, 4, 8]].flatMap(([B, Tq, Tk, H, Hkv, D]) => [0, 1].map((withLse): Case => ({
   name: `B${B} Tq${Tq} Tk${Tk} H${H} Hkv${Hkv} D${D}${withLse ? ' lse' : ''}`,
   inputs: { q: rand(B * Tq * H * D, 2), k: rand(B * Tk * Hkv * D, 2), v: rand(B * Tk * Hkv * D) },
   outputs: { out: new Float32Array(B * Tq * H * D), ...(withLse ? { lse: new Float32Array(B * H * Tq) } : {}) },
