@@ -8,6 +8,7 @@
 import type { Backend } from '../src/engine/backend.ts';
 import { estimateNs, FAN_OUT_NS, NATIVE_FAN_OUT_NS } from '../src/engine/fan-out.ts';
 import type { KernelArgs, KernelName } from '../src/engine/kernels.ts';
+import { TimedBackend } from './_timed-backend.ts';
 
 /** The split threshold each backend applies (fan-out.ts). */
 function splitThresholdNs(b: Backend): number {
@@ -21,11 +22,7 @@ export type OpTotal = { op: string; ns: number; calls: number; splitCalls: numbe
 /** One call site of the token's kernel sequence: its labels and what it has cost so far. */
 type Site = { kernel: KernelName; op: string; where: string; ms: number; calls: number; splitCalls: number };
 
-export class ProfilingBackend implements Backend {
-  readonly name: Backend['name'];
-  readonly arena: Backend['arena'];
-  readonly threads: number;
-  readonly description: string;
+export class ProfilingBackend extends TimedBackend {
   /** the model's layer count, set once the model is made on this backend (before timing) */
   nLayers = Infinity;
   private readonly splitNs: number;
@@ -36,22 +33,12 @@ export class ProfilingBackend implements Backend {
   private norms = 0;
   private matmuls = 0;
 
-  constructor(private readonly inner: Backend, splitNs?: number) {
-    this.name = inner.name;
-    this.arena = inner.arena;
-    this.threads = inner.threads;
-    this.description = inner.description;
+  constructor(inner: Backend, splitNs?: number) {
+    super(inner);
     this.splitNs = splitNs ?? splitThresholdNs(inner);
   }
 
-  supports(kernel: KernelName): boolean {
-    return this.inner.supports(kernel);
-  }
-
-  run<K extends KernelName>(kernel: K, ...args: KernelArgs[K]): void {
-    const t0 = performance.now();
-    this.inner.run(kernel, ...args);
-    const ms = performance.now() - t0;
+  protected record<K extends KernelName>(kernel: K, args: KernelArgs[K], ms: number): void {
     if (kernel === 'embedding') { this.pos = 0; this.norms = 0; this.matmuls = 0; }
     let site = this.sites[this.pos];
     if (site?.kernel !== kernel) site = this.sites[this.pos] = this.label(kernel);
@@ -93,9 +80,5 @@ export class ProfilingBackend implements Backend {
 
   reset(): void {
     this.sites = [];
-  }
-
-  dispose(): void {
-    this.inner.dispose();
   }
 }
