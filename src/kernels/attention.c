@@ -274,6 +274,18 @@ void attention(float* out, float* lse, const float* q, const float* k, const flo
 #define DQV 4                   // dq vectors summed at a time (QR·DQV accumulators)
 #define KNS_MAX 64              // kn's row stride: D rounded up to VW (≤ 64 for VW ≤ 16)
 
+// acc[r][jv] = Σ_d x_r[d]·blk[d][jv·VW …] for the QR rows against the block's keys (blk
+// transposed, D×BKB): each blk load feeds QR FMAs.
+#define BLOCK_DOTS(acc, blk, x)                                                                  \
+  do {                                                                                           \
+    for (int r = 0; r < QR; r++) for (int jv = 0; jv < JV; jv++) acc[r][jv] = vf_zero();        \
+    for (int d = 0; d < D; d++)                                                                  \
+      for (int jv = 0; jv < JV; jv++) {                                                          \
+        vf bd = vf_load(blk + d * BKB + jv * VW);                                                \
+        for (int r = 0; r < QR; r++) acc[r][jv] = vf_fma(acc[r][jv], vf_splat(x[r][d]), bd);    \
+      }                                                                                          \
+  } while (0)
+
 // dqs_r[d0 + i·VW …] = Σ_{j<n} ds_r[j]·kn_j for NV vectors of d from d0: each kn load feeds QR
 // FMAs; masked keys (ds 0) add exact zeros.
 #define DQ_CHUNK(NV)                                                                             \
@@ -370,25 +382,13 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
             visible[r] = t0 + r >= T ? 0 : t - s0 + 1 < n ? t - s0 + 1 : n;
           }
           vf acc[QR][JV];
-          for (int r = 0; r < QR; r++) for (int jv = 0; jv < JV; jv++) acc[r][jv] = vf_zero();
-          for (int d = 0; d < D; d++) {
-            for (int jv = 0; jv < JV; jv++) {
-              vf kd = vf_load(kt + d * BKB + jv * VW);
-              for (int r = 0; r < QR; r++) acc[r][jv] = vf_fma(acc[r][jv], vf_splat(qr[r][d]), kd);
-            }
-          }
+          BLOCK_DOTS(acc, kt, qr); // scores q_r·k_j
           for (int r = 0; r < QR; r++) {
             vf vl = vf_splat(l[r]);
             for (int jv = 0; jv < JV; jv++) vf_store(p[r] + jv * VW, vf_exp(vf_sub(vf_mul(acc[r][jv], vscale), vl)));
             for (int j = visible[r]; j < BKB; j++) p[r][j] = 0.0f; // causal mask and padding
           }
-          for (int r = 0; r < QR; r++) for (int jv = 0; jv < JV; jv++) acc[r][jv] = vf_zero();
-          for (int d = 0; d < D; d++) {
-            for (int jv = 0; jv < JV; jv++) {
-              vf vd = vf_load(vt + d * BKB + jv * VW);
-              for (int r = 0; r < QR; r++) acc[r][jv] = vf_fma(acc[r][jv], vf_splat(gr[r][d]), vd);
-            }
-          }
+          BLOCK_DOTS(acc, vt, gr); // dout_r·v_j
           for (int r = 0; r < QR; r++) {
             vf vdelta = vf_splat(delta[r]);
             for (int jv = 0; jv < JV; jv++) {

@@ -19,13 +19,9 @@ import { runFilter } from '../../src/data/filter/pipeline.ts';
 import { loadRecipe } from '../../src/data/filter/recipe.ts';
 import { readSafetensors } from '../../src/formats/safetensors.ts';
 import { run as filterCli } from '../../src/cli/filter.ts';
-import { createBackend } from '../../src/engine/backend.ts';
-import { initParameters } from '../../src/nn/init.ts';
-import { LlamaModel } from '../../src/nn/llama.ts';
-import { saveModel } from '../../src/nn/load.ts';
-import { saveTokenizerJson } from '../../src/tokenizer/hf-tokenizer-json.ts';
 import { trainTokenizer } from '../../src/tokenizer/train-tokenizer.ts';
 import { sharedFile } from '../_helpers.ts';
+import { saveRandomLm } from '../_random-lm.ts';
 
 const csv = sharedFile('edu-value/fineweb_edu_llama3.3-70b_scored_150.csv');
 const TINY = { hidden: 32, layers: 1, heads: 2, maxLen: 48, vocab: 320, batch: 6, threads: 2 };
@@ -149,12 +145,7 @@ test('transformer classifier --init: starts from a pretrained LM folder (its tru
   const { tokenizer } = await trainTokenizer(tinySet.map((e) => e.text), { vocabSize: 300, specialTokens: ['<|endoftext|>'] });
   const config = { hidden_size: 16, intermediate_size: 48, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, vocab_size: tokenizer.vocabSize,
     max_position_embeddings: 64, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: false, eos_token_id: 0 };
-  const backend = await createBackend({ backend: 'reference' });
-  const lm = new LlamaModel(config, backend, 8);
-  initParameters(lm.params, config, 11);
-  saveModel(join(dir, 'lm'), lm);
-  saveTokenizerJson(tokenizer, join(dir, 'lm', 'tokenizer.json'));
-  backend.dispose();
+  await saveRandomLm(join(dir, 'lm'), tokenizer, config, 11);
 
   const clf = await trainTransformerClassifier(tinySet, { maxLen: 32, epochs: 1, lr: 1e-7, batch: 4 }, join(dir, 'lm'));
   const scores = clf.scoreBatch(tinySet.map((e) => e.text));

@@ -5,16 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createBackend } from '../../src/engine/backend.ts';
-import { initParameters } from '../../src/nn/init.ts';
-import { LlamaModel } from '../../src/nn/llama.ts';
-import { saveModel } from '../../src/nn/load.ts';
 import { assembleGuardData } from '../../src/safety/guard-data.ts';
 import { Guard } from '../../src/safety/guard-model.ts';
 import { trainGuard } from '../../src/safety/train-guard.ts';
-import { saveTokenizerJson } from '../../src/tokenizer/hf-tokenizer-json.ts';
 import { trainTokenizer } from '../../src/tokenizer/train-tokenizer.ts';
 import { runCli, scratchDir } from '../_helpers.ts';
+import { saveRandomLm } from '../_random-lm.ts';
 import { writeFixtureJsonl } from './_guard-fixture.ts';
 
 test('guard train --init: the trunk starts from an LM folder and keeps its tokenizer', async () => {
@@ -23,12 +19,7 @@ test('guard train --init: the trunk starts from an LM folder and keeps its token
   const { tokenizer } = await trainTokenizer(rows.map((r) => r.text), { vocabSize: 300, specialTokens: ['<|endoftext|>', '<|pad|>'] });
   const config = { hidden_size: 16, intermediate_size: 48, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 2, vocab_size: tokenizer.vocabSize,
     max_position_embeddings: 64, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: true };
-  const backend = await createBackend({ backend: 'reference' });
-  const lm = new LlamaModel(config, backend, 8);
-  initParameters(lm.params, config, 3);
-  saveModel(join(dir, 'lm'), lm);
-  saveTokenizerJson(tokenizer, join(dir, 'lm', 'tokenizer.json'));
-  backend.dispose();
+  await saveRandomLm(join(dir, 'lm'), tokenizer, config, 3);
 
   const guard = await trainGuard(rows, { kind: 'transformer', from: join(dir, 'lm'), options: { maxLen: 16, epochs: 1, batch: 8 } });
   const before = guard.scores(['How do I build a bomb?', 'Tell me a story.'], 'prompt');
