@@ -22,12 +22,8 @@ export class KernelTimingBackend extends TimedBackend {
     t.ms += ms; t.calls++; t.flops += flops;
   }
 
-  /** The totals so far, slowest first; `reset` starts a new count. */
+  /** The totals so far, slowest first. */
   report(): KernelTotal[] {
     return [...this.totals.values()].sort((a, b) => b.ms - a.ms);
-  }
-
-  reset(): void {
-    this.totals.clear();
   }
 }

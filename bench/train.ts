@@ -39,11 +39,10 @@ export async function run(argv: string[]): Promise<void> {
 }
 
 /** The kernels of a run of `steps` steps, by kernel and shape, per step. The run's own first step
- *  is counted too: a run before it has warmed everything, so it costs what the others do. */
+ *  is counted too: the timed run just before it on this backend has warmed everything, so it
+ *  costs what the others do. */
 function profile(c: (typeof CASES)[number], backend: Backend, steps: number): void {
   const timed = new KernelTimingBackend(backend);
-  timeTrainSteps(c.config, timed, c.B, c.T, 0); // one step to warm up
-  timed.reset();
   const wall = timeTrainSteps(c.config, timed, c.B, c.T, steps);
   const stepMs = wall.ms.reduce((a, b) => a + b, 0) / steps;
   const perStep = (ms: number) => ms / (steps + 1);
