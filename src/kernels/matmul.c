@@ -1,7 +1,8 @@
 // matmul: out (M,N) = op(a)·op(b) (+ out when accumulate).
 //   a (M,K), or (K,M) when transA;  b (K,N), or (N,K) when transB (the forward linear: W (N,K)).
-// Blocked GEMM: op(b) is packed, KC×NR at a time, into a panel on the thread's stack; an MR×NR
-// register tile of accumulators (MR rows × NR columns) runs down that panel. M = 1 (decoding) is a
+// Blocked GEMM in BLIS's loop order: a KC-deep block of op(b), NC_PANELS panels of NR columns, is
+// packed once onto the thread's stack and swept by every row of the thread's slice; an MR×NR
+// register tile of accumulators (MR rows × NR columns) runs down one panel at a time. M = 1 (decoding) is a
 // matrix-vector product with its own loops: it is memory-bound and packing would only add traffic.
 // The forward linear (transB) with up to WREN_BATCH_INVARIANT_ROWS rows runs the same dot products
 // row by row, so each row's result is bitwise the one it gets alone (continuous batching relies on it).
@@ -9,8 +10,8 @@
 #include "wren.h"
 
 #if VW == 16
-#define NR 32            // AVX-512: 6×2 accumulators of 16 (32 registers)
-#define MR 6
+#define NR 48            // AVX-512: 8×3 accumulators of 16 (32 registers)
+#define MR 8
 #else
 #define NR 16            // columns per register tile and per packed panel
 #endif
@@ -23,11 +24,22 @@
 #else
 #define MR 2             // WASM SIMD128 (16 registers on x86 hosts): 2×4 accumulators of 4
 #endif
-#define KC 256           // depth of a packed panel: KC·NR·4 = 16 KiB (32 KiB for AVX-512), kept in L1
-#define MC 96            // rows per block: MC·KC·4 ≈ 96 KiB of a, kept in L2
-#ifndef NC_BYTES
-#define NC_BYTES (512 * 1024) // op(b) bytes per column block, swept by every row block from L2
+#define KC 256           // depth of a packed panel: KC·NR·4 = 16 KiB (48 KiB for AVX-512), swept from L1
+// How much of op(b) is packed at a time (NC_PANELS·KC·NR·4 bytes) and how many rows of a
+// transposed a (MC·KC·4 bytes), both on the thread's stack. WASM threads have 64 KiB stacks
+// (src/engine/arena.ts), so there 32 + 16 KiB; natively 384 + 96 KiB.
+#if defined(__wasm__)
+#define NC_PANELS 2
+#define MC 16
+#else
+#define NC_PANELS (384 / NR)
+#define MC 96
 #endif
+// A row-major b is read in place, not packed, when the slice has fewer rows than this: packing
+// is paid once per thread and only many rows repay it (the weight gradient xᵀ·dy has 144 rows a
+// thread in the 15M shape, and runs 10–25% faster unpacked; 4096-row slices 10% faster packed,
+// whose strides of 3 or 16 KiB would otherwise thrash L1).
+#define INPLACE_ROWS 512
 
 // panel[k·NR + j] = op(b)[k0 + k, n0 + j], zero past column N.
 static void pack_panel(float* panel, const float* b, int K, int N, int transB, int k0, int kc, int n0) {
@@ -78,77 +90,56 @@ static void pack_panel(float* panel, const float* b, int K, int N, int transB, i
 TILE(MR)
 TILE(1)
 
-// Rows [m0, m1) × columns [n0, n1) of the product.
+// Rows [m0, m1) × columns [n0, n1) of the product. Each element's k blocks are summed in order,
+// each block from zero in its tile and then added to out, so the result does not depend on the
+// slice, the block sizes other than KC, or the tile shape. A transposed a (the weight gradient:
+// a is (K, M), a row of op(a) strided by M) is packed, MC rows at a time, into MR-row strips laid
+// out k-major (the tile reads them as rs = 1, cs = MR); an untransposed a is read in place.
 static void gemm_block(float* out, const float* a, const float* b, int M, int K, int N,
                        int transA, int transB, int accumulate, int m0, int m1, int n0, int n1) {
-  float panel[KC * NR] __attribute__((aligned(64)));
-  int64_t rs = transA ? 1 : K, cs = transA ? M : 1;
-  // Columns in blocks whose op(b) slice (K × nc) stays in L2 while every row block sweeps it.
-  int ncb = (int)(NC_BYTES / ((int64_t)(K > 0 ? K : 1) * 4)) / NR * NR;
-  if (ncb < NR) ncb = NR;
-  for (int nc0 = n0; nc0 < n1; nc0 += ncb) {
-  int nc1 = nc0 + ncb < n1 ? nc0 + ncb : n1;
-  for (int mb = m0; mb < m1; mb += MC) {
-    int me = mb + MC < m1 ? mb + MC : m1;
-    for (int nb = nc0; nb < nc1; nb += NR) {
-      int nc = nc1 - nb < NR ? nc1 - nb : NR;
-      for (int k0 = 0; k0 < K; k0 += KC) {
-        int kc = K - k0 < KC ? K - k0 : KC;
-        int add = accumulate || k0 > 0;
-        // A full-width panel of a row-major b is already laid out with stride N: read it in place.
-        const float* p = panel;
-        int ldp = NR;
-        if (!transB && nc == NR) { p = b + (int64_t)k0 * N + nb; ldp = N; }
-        else pack_panel(panel, b, K, N, transB, k0, kc, nb);
-        const float* ak = a + k0 * cs;
-        int m = mb;
-        for (; m + MR <= me; m += MR) tile_MR(out + (int64_t)m * N + nb, N, ak + m * rs, rs, cs, p, ldp, kc, nc, add);
-        for (; m < me; m++) tile_1(out + (int64_t)m * N + nb, N, ak + m * rs, rs, cs, p, ldp, kc, nc, add);
-      }
-    }
-  }
-  }
-  if (K == 0 && !accumulate) for (int m = m0; m < m1; m++) for (int n = n0; n < n1; n++) out[(int64_t)m * N + n] = 0.0f;
-}
-
-#define MA (MR * 8)       // rows of a transposed a packed at a time: MA·KC·4 = 16 KiB in WASM
-#define TA_PACK_M 256     // below this a's row stride is short and reading it in place is faster
-
-// The weight gradient (transA: a is (K, M), so a row of op(a) is strided by M): its rows are packed,
-// MA at a time, into MR-row strips laid out k-major (the tile then reads them as rs = 1, cs = MR),
-// and every column panel of the row block reuses the strip from L1. k blocks outermost: the
-// KC × N slice of b is swept from L2 once per strip, and each element's k blocks are still summed
-// in order, so the result is the same as gemm_block's. (WASM 1 thread, K = 8192, N = 288:
-// M = 4096 22 → 55 GFLOP/s, M = 768 43 → 56.)
-static void gemm_block_ta(float* out, const float* a, const float* b, int M, int K, int N,
-                          int transB, int accumulate, int m0, int m1, int n0, int n1) {
-  float panel[KC * NR] __attribute__((aligned(64)));
-  float apack[MA * KC] __attribute__((aligned(64)));
-  for (int k0 = 0; k0 < K; k0 += KC) {
-    int kc = K - k0 < KC ? K - k0 : KC;
-    int add = accumulate || k0 > 0;
-    for (int ma = m0; ma < m1; ma += MA) {
-      int mc = m1 - ma < MA ? m1 - ma : MA, full = mc / MR * MR;
-      for (int t = 0; t < full; t += MR) {
-        float* dst = apack + t * kc;
-        for (int k = 0; k < kc; k++) {
-          const float* src = a + (int64_t)(k0 + k) * M + ma + t;
-          for (int r = 0; r < MR; r++) dst[k * MR + r] = src[r];
+  float bpack[NC_PANELS * KC * NR] __attribute__((aligned(64)));
+  float apack[MC * KC] __attribute__((aligned(64)));
+  const int inplace = !transB && m1 - m0 < INPLACE_ROWS;
+  for (int jc = n0; jc < n1; jc += NC_PANELS * NR) {
+    int nc = n1 - jc < NC_PANELS * NR ? n1 - jc : NC_PANELS * NR;
+    int panels = (nc + NR - 1) / NR;
+    for (int k0 = 0; k0 < K; k0 += KC) {
+      int kc = K - k0 < KC ? K - k0 : KC;
+      int add = accumulate || k0 > 0;
+      // (a short last panel is packed even in place: the tile reads all NR columns)
+      for (int p = 0; p < panels; p++)
+        if (!inplace || (p + 1) * NR > nc) pack_panel(bpack + p * KC * NR, b, K, N, transB, k0, kc, jc + p * NR);
+      for (int ic = m0; ic < m1; ic += MC) {
+        int mc = m1 - ic < MC ? m1 - ic : MC, full = mc / MR * MR;
+        if (transA) {
+          for (int t = 0; t < full; t += MR) {
+            float* dst = apack + t * kc;
+            for (int k = 0; k < kc; k++) {
+              const float* src = a + (int64_t)(k0 + k) * M + ic + t;
+              for (int r = 0; r < MR; r++) dst[k * MR + r] = src[r];
+            }
+          }
+          for (int r = full; r < mc; r++) {
+            float* dst = apack + r * kc;
+            for (int k = 0; k < kc; k++) dst[k] = a[(int64_t)(k0 + k) * M + ic + r];
+          }
         }
-      }
-      for (int r = full; r < mc; r++) {
-        float* dst = apack + r * kc;
-        for (int k = 0; k < kc; k++) dst[k] = a[(int64_t)(k0 + k) * M + ma + r];
-      }
-      for (int nb = n0; nb < n1; nb += NR) {
-        int nc = n1 - nb < NR ? n1 - nb : NR;
-        const float* p = panel;
-        int ldp = NR;
-        if (!transB && nc == NR) { p = b + (int64_t)k0 * N + nb; ldp = N; }
-        else pack_panel(panel, b, K, N, transB, k0, kc, nb);
-        int t = 0;
-        for (; t < full; t += MR) tile_MR(out + (int64_t)(ma + t) * N + nb, N, apack + t * kc, 1, MR, p, ldp, kc, nc, add);
-        for (; t < mc; t++) tile_1(out + (int64_t)(ma + t) * N + nb, N, apack + t * kc, 0, 1, p, ldp, kc, nc, add);
+        for (int p = 0; p < panels; p++) {
+          int nb = jc + p * NR, ncp = nc - p * NR < NR ? nc - p * NR : NR;
+          int packed = !inplace || ncp < NR;
+          const float* bp = packed ? bpack + p * KC * NR : b + (int64_t)k0 * N + nb;
+          int ldp = packed ? NR : N;
+          float* o = out + (int64_t)ic * N + nb;
+          int t = 0;
+          if (transA) {
+            for (; t < full; t += MR) tile_MR(o + (int64_t)t * N, N, apack + t * kc, 1, MR, bp, ldp, kc, ncp, add);
+            for (; t < mc; t++) tile_1(o + (int64_t)t * N, N, apack + t * kc, 0, 1, bp, ldp, kc, ncp, add);
+          } else {
+            const float* ak = a + (int64_t)ic * K + k0;
+            for (; t < full; t += MR) tile_MR(o + (int64_t)t * N, N, ak + (int64_t)t * K, K, 1, bp, ldp, kc, ncp, add);
+            for (; t < mc; t++) tile_1(o + (int64_t)t * N, N, ak + (int64_t)t * K, K, 1, bp, ldp, kc, ncp, add);
+          }
+        }
       }
     }
   }
@@ -282,11 +273,9 @@ void matmul(float* out, const float* a, const float* b, int M, int K, int N,
   }
   if (M >= 8 * MR * nth) { // enough rows: split them
     wren_slice(M, MR, tid, nth, &lo, &hi);
-    if (lo < hi && transA && M >= TA_PACK_M) gemm_block_ta(out, a, b, M, K, N, transB, accumulate, lo, hi, 0, N);
-    else if (lo < hi) gemm_block(out, a, b, M, K, N, transA, transB, accumulate, lo, hi, 0, N);
+    if (lo < hi) gemm_block(out, a, b, M, K, N, transA, transB, accumulate, lo, hi, 0, N);
   } else {
     wren_slice(N, NR, tid, nth, &lo, &hi);
-    if (lo < hi && transA && M >= TA_PACK_M) gemm_block_ta(out, a, b, M, K, N, transB, accumulate, 0, M, lo, hi);
-    else if (lo < hi) gemm_block(out, a, b, M, K, N, transA, transB, accumulate, 0, M, lo, hi);
+    if (lo < hi) gemm_block(out, a, b, M, K, N, transA, transB, accumulate, 0, M, lo, hi);
   }
 }
