@@ -20,7 +20,7 @@ CFLAGS="--target=wasm32 -O3 -msimd128 -nostdlib -mbulk-memory -mmutable-globals 
 # The memory is the engine's arena (imported, shared, up to 4 GiB). Each instance's C stack
 # pointer is exported so the engine can place every thread's stack in the arena's stack region.
 LDFLAGS="--no-entry --import-memory --shared-memory --max-memory=4294967296 --initial-memory=1114112
-  -z stack-size=65536 --strip-all --export=__stack_pointer"
+  -z stack-size=524288 --strip-all --export=__stack_pointer"
 for e in $EXPORTS; do LDFLAGS="$LDFLAGS --export=$e"; done
 
 build() { # build <output> <extra cflags>

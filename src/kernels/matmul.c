@@ -25,21 +25,22 @@
 #define MR 2             // WASM SIMD128 (16 registers on x86 hosts): 2×4 accumulators of 4
 #endif
 #define KC 256           // depth of a packed panel: KC·NR·4 = 16 KiB (48 KiB for AVX-512), swept from L1
-// How much of op(b) is packed at a time (NC_PANELS·KC·NR·4 bytes) and how many rows of a
-// transposed a (MC·KC·4 bytes), both on the thread's stack. WASM threads have 64 KiB stacks
-// (src/engine/arena.ts), so there 32 + 16 KiB; natively 384 + 96 KiB.
-#if defined(__wasm__)
-#define NC_PANELS 2
-#define MC 16
-#else
+// How much of op(b) is packed at a time (NC_PANELS·KC·NR·4 = 384 KiB) and how many rows of a
+// transposed a (MC·KC·4 = 96 KiB), both on the thread's stack (WASM threads: 512 KiB stacks,
+// src/engine/arena.ts).
 #define NC_PANELS (384 / NR)
 #define MC 96
-#endif
-// A row-major b is read in place, not packed, when the slice has fewer rows than this: packing
-// is paid once per thread and only many rows repay it (the weight gradient xᵀ·dy has 144 rows a
-// thread in the 15M shape, and runs 10–25% faster unpacked; 4096-row slices 10% faster packed,
-// whose strides of 3 or 16 KiB would otherwise thrash L1).
+
+// A row-major b is read in place, not packed, when the thread's slice has fewer rows than
+// INPLACE_ROWS: packing is paid once per thread, and only many rows repay it. That holds where a
+// panel row is three cache lines (AVX-512: the weight gradient xᵀ·dy, 144 rows a thread in the
+// 15M shape, runs 5–15% faster in place in training); a one-line panel row, read in place at
+// a stride of rows, is slower than packing in training even then (AVX2: ~3% on the whole step).
+#if VW == 16
 #define INPLACE_ROWS 512
+#else
+#define INPLACE_ROWS 0
+#endif
 
 // panel[k·NR + j] = op(b)[k0 + k, n0 + j], zero past column N.
 static void pack_panel(float* panel, const float* b, int K, int N, int transB, int k0, int kc, int n0) {
@@ -111,19 +112,13 @@ static void gemm_block(float* out, const float* a, const float* b, int M, int K,
         if (!inplace || (p + 1) * NR > nc) pack_panel(bpack + p * KC * NR, b, K, N, transB, k0, kc, jc + p * NR);
       for (int ic = m0; ic < m1; ic += MC) {
         int mc = m1 - ic < MC ? m1 - ic : MC, full = mc / MR * MR;
-        if (transA) {
-          for (int t = 0; t < full; t += MR) {
-            float* dst = apack + t * kc;
-            for (int k = 0; k < kc; k++) {
-              const float* src = a + (int64_t)(k0 + k) * M + ic + t;
-              for (int r = 0; r < MR; r++) dst[k * MR + r] = src[r];
-            }
+        if (transA) // a row of a at a time: its mc floats are contiguous, so a cold a streams in order
+          for (int k = 0; k < kc; k++) {
+            const float* src = a + (int64_t)(k0 + k) * M + ic;
+            for (int t = 0; t < full; t += MR)
+              for (int r = 0; r < MR; r++) apack[t * kc + k * MR + r] = src[t + r];
+            for (int r = full; r < mc; r++) apack[r * kc + k] = src[r];
           }
-          for (int r = full; r < mc; r++) {
-            float* dst = apack + r * kc;
-            for (int k = 0; k < kc; k++) dst[k] = a[(int64_t)(k0 + k) * M + ic + r];
-          }
-        }
         for (int p = 0; p < panels; p++) {
           int nb = jc + p * NR, ncp = nc - p * NR < NR ? nc - p * NR : NR;
           int packed = !inplace || ncp < NR;
