@@ -19,7 +19,8 @@
         "src/kernels/cross_entropy.c",
         "src/kernels/adamw.c",
         "src/kernels/sumsq.c",
-        "src/kernels/dropout.c"
+        "src/kernels/dropout.c",
+        "src/kernels/zero.c"
       ],
       "cflags": ["-O3", "-std=c11", "-fno-math-errno", "-pthread", "<!@(node src/kernels/native/cpu-flags.cjs)"],
       "cflags!": ["-O2", "-O0"],

@@ -37,6 +37,7 @@ export function estimateNs<K extends KernelName>(kernel: K, args: KernelArgs[K])
     case 'swiglu': return a[3] * 2;
     case 'add': return a[3] / 2;
     case 'dropout': return a[2];
+    case 'zero': return a[1] / 8;
     case 'embedding': return a[3] < 2 ? 0 : (a[3] * a[4]) / 2;
     default: return Infinity;
   }

@@ -65,6 +65,8 @@ export type KernelArgs = {
    *  mask, so the backward is this kernel on the gradients with accumulate = 1. out may alias x
    *  when accumulate is 0. */
   dropout: [out: Ptr, x: Ptr, n: number, threshold: number, scale: number, seed: number, accumulate: number];
+  /** x (n) = 0 */
+  zero: [x: Ptr, n: number];
 };
 
 export type KernelName = keyof KernelArgs;
@@ -72,5 +74,5 @@ export type KernelName = keyof KernelArgs;
 export const KERNEL_NAMES = [
   'matmul', 'rmsnorm', 'rope', 'attention', 'swiglu', 'add', 'embedding', 'softmax', 'argmax', 'matmul_q8_0', 'matmul_q4_0',
   'rmsnorm_backward', 'rope_backward', 'attention_backward', 'swiglu_backward', 'embedding_backward',
-  'softmax_cross_entropy', 'adamw', 'sumsq', 'dropout',
+  'softmax_cross_entropy', 'adamw', 'sumsq', 'dropout', 'zero',
 ] as const satisfies readonly KernelName[];

@@ -1,13 +1,13 @@
 // Plain TypeScript kernels for training: the backward of each forward op in reference-kernels.ts,
 // the fused softmax-cross-entropy, AdamW, the sum of squares used for gradient clipping and
-// dropout (its own backward).
+// dropout (its own backward), and zero (the tape clears activation gradients with it).
 // Slow and obviously right (float64 sums); the test oracle for the C versions. Gradient buffers
 // (d*) accumulate, as the contract says, except where the contract says in place.
 import type { ReferenceKernel } from './reference-kernels.ts';
 
 export type BackwardKernelName =
   | 'rmsnorm_backward' | 'rope_backward' | 'attention_backward' | 'swiglu_backward'
-  | 'embedding_backward' | 'softmax_cross_entropy' | 'adamw' | 'sumsq' | 'dropout';
+  | 'embedding_backward' | 'softmax_cross_entropy' | 'adamw' | 'sumsq' | 'dropout' | 'zero';
 
 export const referenceBackwardKernels: { [K in BackwardKernelName]: ReferenceKernel<K> } = {
   rmsnorm_backward({ f }, dx, dw, dout, x, w, M, C, eps) {
@@ -123,6 +123,10 @@ export const referenceBackwardKernels: { [K in BackwardKernelName]: ReferenceKer
     let s = 0;
     for (let j = 0; j < n; j++) s += f[(x >> 2) + j] ** 2;
     f[partials >> 2] = s;
+  },
+
+  zero({ f }, x, n) {
+    f.fill(0, x >> 2, (x >> 2) + n);
   },
 
   dropout({ f }, out, x, n, threshold, scale, seed, accumulate) {

@@ -3,7 +3,7 @@
 // in reverse. A training step's shapes never change, so activation memory is planned once: a dry
 // run of the forward (`plan`) hands out offsets without running kernels, then one block is
 // allocated for all values and one for all activation gradients, and every later step gets the
-// same addresses again. Zeroing the activation gradients is one fill.
+// same addresses again. Zeroing the activation gradients is one kernel call, split across threads.
 import type { Ptr } from './arena.ts';
 import type { Backend } from './backend.ts';
 import type { KernelArgs, KernelName } from './kernels.ts';
@@ -51,8 +51,7 @@ export class Tape {
     if (!this.planned) throw new Error('Tape.begin: call plan() first');
     this.valueTop = this.gradTop = 0;
     this.steps = [];
-    const g = this.gradBase >> 2;
-    this.backend.arena.f32.fill(0, g, g + this.planned.grads);
+    this.backend.run('zero', this.gradBase, this.planned.grads);
   }
 
   /** A new activation of `size` floats, with a gradient buffer unless `withGrad` is false. */

@@ -13,7 +13,7 @@ WASM_LD=${WASM_LD:-wasm-ld-16}
 # Every kernel in the contract (src/engine/kernels.ts); a new kernel adds its name here.
 EXPORTS="matmul rmsnorm rope attention swiglu add embedding softmax argmax matmul_q8_0 matmul_q4_0
   rmsnorm_backward rope_backward attention_backward swiglu_backward embedding_backward
-  softmax_cross_entropy adamw sumsq dropout"
+  softmax_cross_entropy adamw sumsq dropout zero"
 
 CFLAGS="--target=wasm32 -O3 -msimd128 -nostdlib -mbulk-memory -mmutable-globals -matomics
   -fno-builtin -ffreestanding -fvisibility=hidden -ffile-prefix-map=$PWD=. -Wall -Wextra -Werror -Wno-unused-parameter"

@@ -157,6 +157,14 @@ table('dropout', lengths.flatMap((n) => [0, 0.1, 0.5, 0.9].flatMap((prob) => [0,
   };
 }))));
 
+// zero: the whole range, and no float past it (the guard float after x keeps its value).
+table('zero', lengths.map((n): Case => ({
+  name: `${n}`,
+  inputs: {},
+  outputs: { x: rand(n + 1) },
+  run: (be, p) => be.run('zero', p.x, n),
+})));
+
 table('embedding', [[1, 1, 1], [3, 17, 5], [17, 255, 100], [4, 257, 3]].map(([M, C, V]): Case => ({
   name: `M${M} C${C} V${V}`,
   inputs: { table: rand(V * C), ids: Int32Array.from({ length: M }, (_, m) => (m * 7 + 3) % V) },

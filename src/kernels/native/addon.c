@@ -23,7 +23,7 @@
 
 #define KERNELS(X) X(matmul) X(rmsnorm) X(rope) X(attention) X(swiglu) X(add) X(embedding) X(softmax) X(argmax) X(matmul_q8_0) X(matmul_q4_0) \
   X(rmsnorm_backward) X(rope_backward) X(attention_backward) X(swiglu_backward) X(embedding_backward) \
-  X(softmax_cross_entropy) X(adamw) X(sumsq) X(dropout)
+  X(softmax_cross_entropy) X(adamw) X(sumsq) X(dropout) X(zero)
 
 // Kernel prototypes: the C files define them; the signatures are the contract in kernels.ts.
 void matmul(float* out, const float* a, const float* b, int M, int K, int N, int transA, int transB, int accumulate, int tid, int nth);
@@ -47,6 +47,7 @@ void softmax_cross_entropy(float* losses, float* dlogits, const float* logits, c
 void adamw(float* param, const float* grad, float* m, float* v, const float* decay, int n, float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2, float gradScale, int tid, int nth);
 void sumsq(float* partials, const float* x, int n, int tid, int nth);
 void dropout(float* out, const float* x, int n, int threshold, float scale, int seed, int accumulate, int tid, int nth);
+void zero(float* x, int n, int tid, int nth);
 
 #define ENUM(k) OP_##k,
 enum { KERNELS(ENUM) OP_COUNT };
@@ -79,6 +80,7 @@ static void call_kernel(void* ctx, int op, const double* a, int tid, int nth) {
     case OP_adamw:              adamw(F(0), F(1), F(2), F(3), F(4), I(5), (float)a[6], (float)a[7], (float)a[8], (float)a[9], (float)a[10], (float)a[11], (float)a[12], (float)a[13], tid, nth); break;
     case OP_sumsq:              sumsq(F(0), F(1), I(2), tid, nth); break;
     case OP_dropout:            dropout(F(0), F(1), I(2), I(3), (float)a[4], I(5), I(6), tid, nth); break;
+    case OP_zero:               zero(F(0), I(1), tid, nth); break;
     default: break;
   }
 #undef F
