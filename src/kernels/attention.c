@@ -46,12 +46,15 @@ static inline void scale_add(float* acc, float alpha, const float* v, float p, i
 #define TQB 64      // queries per block in the tiled path (each key block is transposed once per TQB queries)
 #define TDMAX 128   // largest head size for the tiled path (kt is TDMAX·TBK floats of stack)
 #define AV 4        // output vectors kept in registers while summing p·v
+// Query rows per tile step: each kt and v load feeds RMAX FMAs. Four fit AVX-512's 32 registers
+// (4 rows × 4 score chains); two fit 16.
+#define RMAX (VW >= 16 ? 4 : 2)
 
 // o_r += Σ_{j<n} p_r[j]·v_j for R rows and NV vectors of d from d: each v load feeds R FMAs, and
 // R·NV chains are in flight. p_r[j] is 0 past row r's last visible key, which adds exact zeros.
 #define PV_CHUNK(NV)                                                                             \
   do {                                                                                           \
-    vf acc[2][NV];                                                                               \
+    vf acc[RMAX][NV];                                                                               \
     for (int r = 0; r < R; r++) for (int i = 0; i < NV; i++) acc[r][i] = vf_load(o[r] + d + i * VW); \
     for (int j = 0; j < n; j++) {                                                                \
       const float* vr = vb + (int64_t)(s0 + j) * ks + d;                                         \
@@ -65,18 +68,18 @@ static inline void scale_add(float* acc, float alpha, const float* v, float p, i
     for (int r = 0; r < R; r++) for (int i = 0; i < NV; i++) vf_store(o[r] + d + i * VW, acc[r][i]); \
   } while (0)
 
-// R (1 or 2) query rows t0.. of the tile against the key block at s0 (n keys, transposed in kt):
+// R (1 to RMAX) query rows t0.. of the tile against the key block at s0 (n keys, transposed in kt):
 // their scores share each kt load, then each row's online-softmax step, then their p·v share
 // each v load. Every row's sums run in the order a row alone would use.
 // A head narrower than a vector (D < VW) sums p·v over the block's keys instead, from vt (the
 // block's values transposed, D×TBK), one horizontal sum per element.
 static inline __attribute__((always_inline)) void tile_rows(float* out, const float* q, const float* kt, const float* vt, const float* vb,
     float* mx, float* sum, int R, int t0, int q0, int s0, int n, int b, int h, int Tq, int Tk, int H, int D, int64_t ks, vf vscale) {
-  float p[2][TBK] __attribute__((aligned(64)));
+  float p[RMAX][TBK] __attribute__((aligned(64)));
   int64_t qs = (int64_t)H * D;
-  const float* qr[2];
-  float* o[2];
-  int visible[2], n_max = 0;
+  const float* qr[RMAX];
+  float* o[RMAX];
+  int visible[RMAX], n_max = 0;
   for (int r = 0; r < R; r++) {
     int last = Tk - Tq + t0 + r;
     visible[r] = last < s0 ? 0 : last + 1 - s0 < n ? last + 1 - s0 : n;
@@ -85,7 +88,7 @@ static inline __attribute__((always_inline)) void tile_rows(float* out, const fl
     o[r] = out + ((int64_t)b * Tq + t0 + r) * qs + h * D;
   }
   if (n_max == 0) return;
-  vf sc[2][TBK / VW]; // TBK/VW independent chains a row, so FMA latency overlaps
+  vf sc[RMAX][TBK / VW]; // TBK/VW independent chains a row, so FMA latency overlaps
   for (int r = 0; r < R; r++) for (int jv = 0; jv < TBK / VW; jv++) sc[r][jv] = vf_zero();
   for (int d = 0; d < D; d++) {
     for (int jv = 0; jv < TBK / VW; jv++) {
@@ -143,7 +146,7 @@ static inline __attribute__((always_inline)) void tile_rows(float* out, const fl
     }
 }
 
-// Queries [q0, q1) of head h in batch b, two rows at a time; out rows hold the running accumulators.
+// Queries [q0, q1) of head h in batch b, RMAX rows at a time; out rows hold the running accumulators.
 static void attention_tile(float* out, float* lse, const float* q, const float* k, const float* v,
                            int b, int h, int kvh, int q0, int q1, int Tq, int Tk, int H, int Hkv, int D, float scale) {
   float kt[TDMAX * TBK] __attribute__((aligned(64)));
@@ -168,8 +171,8 @@ static void attention_tile(float* out, float* lse, const float* q, const float* 
       for (int j = 0; j < TBK; j++)
         for (int d = 0; d < D; d++) vt[d * TBK + j] = j < n ? vb[(int64_t)(s0 + j) * ks + d] : 0.0f;
     int t = q0;
-    for (; t + 2 <= q1; t += 2) tile_rows(out, q, kt, vt, vb, mx, sum, 2, t, q0, s0, n, b, h, Tq, Tk, H, D, ks, vscale);
-    if (t < q1) tile_rows(out, q, kt, vt, vb, mx, sum, 1, t, q0, s0, n, b, h, Tq, Tk, H, D, ks, vscale);
+    for (; t + RMAX <= q1; t += RMAX) tile_rows(out, q, kt, vt, vb, mx, sum, RMAX, t, q0, s0, n, b, h, Tq, Tk, H, D, ks, vscale);
+    for (; t < q1; t++) tile_rows(out, q, kt, vt, vb, mx, sum, 1, t, q0, s0, n, b, h, Tq, Tk, H, D, ks, vscale);
   }
   for (int t = q0; t < q1; t++) {
     float* o = out + ((int64_t)b * Tq + t) * qs + h * D;
