@@ -11,7 +11,7 @@ export type Ptr = number; // byte offset into the arena, 64-byte aligned for ten
 
 const PAGE = 65536;
 export const MAX_THREADS = 16;
-export const STACK_BYTES_PER_THREAD = 512 * 1024; // matmul.c packs up to ~430 KiB of operands on it
+export const STACK_BYTES_PER_THREAD = 512 * 1024; // matmul.c packs up to 480 KiB of operands on it
 export const STACK_REGION = MAX_THREADS * STACK_BYTES_PER_THREAD;
 export const MAX_PAGES = 65536; // 4 GiB: the wasm32 limit, declared by the kernel modules too
 const ALIGN = 64;

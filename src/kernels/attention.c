@@ -54,7 +54,7 @@ static inline void scale_add(float* acc, float alpha, const float* v, float p, i
 // R·NV chains are in flight. p_r[j] is 0 past row r's last visible key, which adds exact zeros.
 #define PV_CHUNK(NV)                                                                             \
   do {                                                                                           \
-    vf acc[RMAX][NV];                                                                               \
+    vf acc[RMAX][NV];                                                                            \
     for (int r = 0; r < R; r++) for (int i = 0; i < NV; i++) acc[r][i] = vf_load(o[r] + d + i * VW); \
     for (int j = 0; j < n; j++) {                                                                \
       const float* vr = vb + (int64_t)(s0 + j) * ks + d;                                         \

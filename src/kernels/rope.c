@@ -8,23 +8,25 @@
 #define ROPE_PB 16     // positions per block of the cos/sin table
 #define ROPE_DMAX 256  // largest head size the table holds (ROPE_PB·ROPE_DMAX floats of stack)
 
-// cs[i], cs[i+1] = cos, sign·sin of position pos's angle for the pair at i (sign -1: the inverse).
-static void angles(float* cs, double pos, int D, double logTheta, float sign) {
-  for (int i = 0; i < D; i += 2) {
+// cs[i - i0], cs[i - i0 + 1] = cos, sign·sin of position pos's angle for the pair at i, for
+// i in [i0, i1) (sign -1: the inverse).
+static void angles(float* cs, double pos, int i0, int i1, int D, double logTheta, float sign) {
+  for (int i = i0; i < i1; i += 2) {
     double s, c;
     wren_sincos(pos * wren_exp(-logTheta * (double)i / (double)D), &s, &c);
-    cs[i] = (float)c;
-    cs[i + 1] = sign * (float)s;
+    cs[i - i0] = (float)c;
+    cs[i - i0 + 1] = sign * (float)s;
   }
 }
 
-static void rotate(float* xm, int H, int D, const float* cs) {
+// Rotates the pairs in columns [i0, i1) of every head of row xm by cs (as angles() laid it out).
+static void rotate(float* xm, int H, int D, int i0, int i1, const float* cs) {
   for (int h = 0; h < H; h++) {
     float* p = xm + h * D;
-    for (int i = 0; i < D; i += 2) {
-      float v0 = p[i], v1 = p[i + 1];
-      p[i] = v0 * cs[i] - v1 * cs[i + 1];
-      p[i + 1] = v0 * cs[i + 1] + v1 * cs[i];
+    for (int i = i0; i < i1; i += 2) {
+      float v0 = p[i], v1 = p[i + 1], c = cs[i - i0], sn = cs[i - i0 + 1];
+      p[i] = v0 * c - v1 * sn;
+      p[i + 1] = v0 * sn + v1 * c;
     }
   }
 }
@@ -39,19 +41,21 @@ static void rope_rows(float* x, int M, int T, int H, int D, int pos0, float thet
   float cs[ROPE_PB * ROPE_DMAX];
   int64_t rowStride = (int64_t)H * D;
   if (hi - lo < 2 * T || D > ROPE_DMAX) { // each position at most twice: its angles where it is used
-    for (int m = lo; m < hi; m++) {
-      angles(cs, (double)(pos0 + m % T), D, logTheta, sign);
-      rotate(x + m * rowStride, H, D, cs);
-    }
+    for (int m = lo; m < hi; m++)
+      for (int i0 = 0; i0 < D; i0 += ROPE_PB * ROPE_DMAX) { // (any head size: the table in pieces)
+        int i1 = i0 + ROPE_PB * ROPE_DMAX < D ? i0 + ROPE_PB * ROPE_DMAX : D;
+        angles(cs, (double)(pos0 + m % T), i0, i1, D, logTheta, sign);
+        rotate(x + m * rowStride, H, D, i0, i1, cs);
+      }
     return;
   }
   for (int pb = 0; pb < T; pb += ROPE_PB) {
     int pe = pb + ROPE_PB < T ? pb + ROPE_PB : T;
-    for (int p = pb; p < pe; p++) angles(cs + (p - pb) * D, (double)(pos0 + p), D, logTheta, sign);
+    for (int p = pb; p < pe; p++) angles(cs + (p - pb) * D, (double)(pos0 + p), 0, D, D, logTheta, sign);
     for (int base = lo - lo % T; base < hi; base += T)
       for (int p = pb; p < pe; p++) {
         int m = base + p;
-        if (m >= lo && m < hi) rotate(x + m * rowStride, H, D, cs + (p - pb) * D);
+        if (m >= lo && m < hi) rotate(x + m * rowStride, H, D, 0, D, cs + (p - pb) * D);
       }
   }
 }
