@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   int threads = argc > 1 ? atoi(argv[1]) : 1;
   double min_ms = argc > 2 ? atof(argv[2]) : 400;
   openblas_set_num_threads(threads);
+  // DYNAMIC_ARCH builds pick their kernels at load time (OPENBLAS_CORETYPE overrides): say which
+  printf("{\"openblas\":\"%s\",\"core\":\"%s\",\"threads\":%d}\n", openblas_get_config(), openblas_get_corename(), threads);
   int shapes[][3] = { {4096, 256, 768}, {4096, 256, 256}, {4096, 768, 256}, {8192, 512, 2048}, {1, 288, 768} };
   for (int s = 0; s < 5; s++) {
     int M = shapes[s][0], K = shapes[s][1], N = shapes[s][2];
@@ -57,7 +59,7 @@ int main(int argc, char** argv) {
       if (M == 1) cblas_sgemv(CblasRowMajor, CblasNoTrans, N, K, 1.0f, w, K, x, 1, 0.0f, out, 1);
       else cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1.0f, x, K, w, K, 0.0f, out, N);
       double t1 = now_ms();
-      wren_pool_run(pool, 0, args, 3, M == 1 ? 1 : threads); // as the backend: a matvec is too small to split
+      wren_pool_run(pool, 0, args, 3, M == 1 ? 1 : threads, 4); // as the backend: a matvec is too small to split
       double t2 = now_ms();
       if (rep >= 0) { tb[n] = t1 - t0; tw[n] = t2 - t1; n++; } // rep -1 warms up
     }

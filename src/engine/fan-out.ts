@@ -15,6 +15,22 @@ export const FAN_OUT_NS = 30_000;
  *  in a decode. */
 export const NATIVE_FAN_OUT_NS = 16_000;
 
+/** Chunks per thread when a call is split: enough to rebalance around a slow thread, few enough
+ *  to stay cheap. At most 16 chunks in all (MAX_THREADS): some kernels index per-thread slots. */
+export const CHUNKS_PER_THREAD = 4;
+
+/**
+ * How many chunks per thread a split call is cut into (both pools claim them one at a time).
+ * The weight gradient (matmul with transA and rows) is one a thread: K is the batch's tokens,
+ * and every chunk packs its own K-deep copy of the operand the rows share, so four a thread
+ * pack it four times over (15M shape, M768×K8192×N288 at 2 threads, AVX2: 81–129 → 160–183
+ * GFLOP/s; M288×K8192×N288: 85–91 → 148–165).
+ */
+export function chunksPerThread<K extends KernelName>(kernel: K, args: KernelArgs[K]): number {
+  const a: readonly number[] = args;
+  return kernel === 'matmul' && a[6] === 1 && a[3] > 1 ? 1 : CHUNKS_PER_THREAD;
+}
+
 /**
  * Rough single-thread nanoseconds for a call, from its sizes; only compared with FAN_OUT_NS.
  * Zero when the kernel's split would leave threads idle (a row-split kernel with one row).

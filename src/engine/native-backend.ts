@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import type { Arena } from './arena.ts';
 import type { Backend } from './backend.ts';
 import type { KernelArgs, KernelName } from './kernels.ts';
-import { estimateNs, NATIVE_FAN_OUT_NS } from './fan-out.ts';
+import { chunksPerThread, estimateNs, NATIVE_FAN_OUT_NS } from './fan-out.ts';
 
 type PoolHandle = object;
 type Addon = {
@@ -16,7 +16,7 @@ type Addon = {
   simd(): string;
   createPool(threads: number, args: Float64Array): PoolHandle;
   setMemory(pool: PoolHandle, bytes: Uint8Array): void;
-  run(pool: PoolHandle, op: number, nargs: number, nth: number): void;
+  run(pool: PoolHandle, op: number, nargs: number, nth: number, chunksPerThread: number): void;
   destroyPool(pool: PoolHandle): void;
 };
 
@@ -86,7 +86,7 @@ export class NativeBackend implements Backend {
     const nums: readonly number[] = args;
     for (let i = 0; i < nums.length; i++) this.args[i] = nums[i];
     const nth = this.threads > 1 && estimateNs(kernel, args) >= this.fanOutNs ? this.threads : 1;
-    this.addon.run(this.pool, op, nums.length, nth);
+    this.addon.run(this.pool, op, nums.length, nth, chunksPerThread(kernel, args));
   }
 
   dispose(): void {

@@ -8,7 +8,7 @@ import { STACK_BYTES_PER_THREAD, MAX_THREADS, type Arena } from './arena.ts';
 import type { Backend } from './backend.ts';
 import type { KernelArgs, KernelName } from './kernels.ts';
 import { KernelPool, SPIN_ITERATIONS } from './wasm-pool.ts';
-import { estimateNs, FAN_OUT_NS } from './fan-out.ts';
+import { chunksPerThread, estimateNs, FAN_OUT_NS } from './fan-out.ts';
 import { isNodeRuntime, type KernelHost, type SimdLevel } from './wasm-host.ts';
 
 /** Stack top of thread `tid`: stacks sit at the bottom of the arena and grow down. */
@@ -48,7 +48,7 @@ export class WasmBackend implements Backend {
       fn(...nums, 0, 1);
       return;
     }
-    this.pool.run(this.ops.get(kernel) ?? -1, nums, (c, chunks) => fn(...nums, c, chunks));
+    this.pool.run(this.ops.get(kernel) ?? -1, nums, (c, chunks) => fn(...nums, c, chunks), chunksPerThread(kernel, args));
   }
 
   dispose(): void {

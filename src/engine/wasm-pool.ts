@@ -14,9 +14,7 @@ const SEQ = 0, OP = 1, NARGS = 2, CHUNKS = 3, DONE = 4, ERR = 5, CLAIM = 6;
 const MAX_ARGS = 32;
 /** Spin iterations before a waiting thread sleeps (~50–100 µs of polling). */
 export const SPIN_ITERATIONS = 20000;
-/** Chunks per thread: enough to rebalance around a slow thread, few enough to stay cheap. At most
- *  16 chunks in all (MAX_THREADS): some kernels index per-thread slots by their tid. */
-const CHUNKS_PER_THREAD = 4;
+import { CHUNKS_PER_THREAD } from './fan-out.ts';
 
 export class KernelPool {
   readonly control = new SharedArrayBuffer(64 + MAX_ARGS * 8);
@@ -36,11 +34,13 @@ export class KernelPool {
     return this.threads.length;
   }
 
-  /** Run `op` on the threads and the caller; `runChunk(c, chunks)` runs one chunk on the caller. */
-  run(op: number, args: readonly number[], runChunk: (c: number, chunks: number) => void): void {
+  /** Run `op` on the threads and the caller, cut into `perThread` chunks a thread (fan-out.ts);
+   *  `runChunk(c, chunks)` runs one chunk on the caller. */
+  run(op: number, args: readonly number[], runChunk: (c: number, chunks: number) => void,
+      perThread = CHUNKS_PER_THREAD): void {
     const { ctl } = this;
     if (args.length > MAX_ARGS) throw new RangeError(`kernel has ${args.length} arguments, the pool carries ${MAX_ARGS}`);
-    const chunks = Math.min(16, (this.threads.length + 1) * CHUNKS_PER_THREAD);
+    const chunks = Math.min(16, (this.threads.length + 1) * Math.max(1, perThread));
     for (let i = 0; i < args.length; i++) this.args[i] = args[i];
     ctl[OP] = op;
     ctl[NARGS] = args.length;

@@ -27,7 +27,12 @@
 #define KC 256           // depth of a packed panel: KC·NR·4 = 16 KiB (48 KiB for AVX-512), swept from L1
 // How much of op(b) is packed at a time (NC_PANELS·KC·NR·4 = 384 KiB) and how many rows of a
 // transposed a (MC·KC·4 = 96 KiB), both on the thread's stack (WASM threads: 512 KiB stacks,
-// src/engine/arena.ts).
+// src/engine/arena.ts). A K up to DEEP_KC is one block, as deep as K, with fewer panels and rows
+// in the same space: the 15M shape's K = 288 would otherwise leave a 32-deep block that costs a
+// full pass over out (AVX2: training +6–10%), and K = 512 (8192×512×2048) a second pass over a
+// 64 MiB out (AVX2, 1 thread: 0.93–0.97 → 0.99–1.03× OpenBLAS). Only while such a panel fits a
+// 32 KiB L1: AVX-512's 48-wide panel is 48 KiB at KC already.
+#define DEEP_KC (32768 / (NR * 4) > KC ? 32768 / (NR * 4) : KC)
 #define NC_PANELS (384 / NR)
 #define MC 96
 
@@ -42,21 +47,35 @@
 #define INPLACE_ROWS 0
 #endif
 
-// panel[k·NR + j] = op(b)[k0 + k, n0 + j], zero past column N.
-static void pack_panel(float* panel, const float* b, int K, int N, int transB, int k0, int kc, int n0) {
-  int nc = N - n0 < NR ? N - n0 : NR;
+// panel p of bpack: panel[k·NR + j] = op(b)[k0 + k, jc + p·NR + j], zero past column N, for the
+// panels [p0, p1) of a block nc columns wide. A row-major b is copied a row at a time across all
+// the panels, so it streams in order (a panel at a time reads one line per row, at a stride of N:
+// packing the activations for a 15M weight gradient, half of M768×K8192×N288 from cold memory,
+// took 14–18 M cycles of a ~25 ms product that way, 7.5–8 M a row at a time; AVX2). A
+// transposed b (N, K) is a panel's rows, already contiguous.
+static void pack_panels(float* bpack, const float* b, int K, int N, int transB, int k0, int kc, int jc, int nc,
+                        int p0, int p1) {
   if (transB) {
-    for (int j = 0; j < nc; j++) {
-      const float* src = b + (int64_t)(n0 + j) * K + k0;
-      for (int k = 0; k < kc; k++) panel[k * NR + j] = src[k];
+    for (int p = p0; p < p1; p++) {
+      float* panel = bpack + (int64_t)p * kc * NR;
+      int w = nc - p * NR < NR ? nc - p * NR : NR;
+      for (int j = 0; j < w; j++) {
+        const float* src = b + (int64_t)(jc + p * NR + j) * K + k0;
+        for (int k = 0; k < kc; k++) panel[k * NR + j] = src[k];
+      }
+      if (w < NR) for (int k = 0; k < kc; k++) for (int j = w; j < NR; j++) panel[k * NR + j] = 0.0f;
     }
-  } else {
-    for (int k = 0; k < kc; k++) {
-      const float* src = b + (int64_t)(k0 + k) * N + n0;
-      for (int j = 0; j < nc; j++) panel[k * NR + j] = src[j];
+    return;
+  }
+  for (int k = 0; k < kc; k++) {
+    const float* src = b + (int64_t)(k0 + k) * N + jc;
+    for (int p = p0; p < p1; p++) {
+      float* dst = bpack + (int64_t)p * kc * NR + k * NR;
+      int w = nc - p * NR < NR ? nc - p * NR : NR;
+      for (int j = 0; j < w; j++) dst[j] = src[p * NR + j];
+      for (int j = w; j < NR; j++) dst[j] = 0.0f;
     }
   }
-  if (nc < NR) for (int k = 0; k < kc; k++) for (int j = nc; j < NR; j++) panel[k * NR + j] = 0.0f;
 }
 
 // out[r, 0..nc) (+)= Σ_k A(r, k) · panel[k, :] for R rows r; A(r,k) = a[r·rs + k·cs].
@@ -93,7 +112,7 @@ TILE(1)
 
 // Rows [m0, m1) × columns [n0, n1) of the product. Each element's k blocks are summed in order,
 // each block from zero in its tile and then added to out, so the result does not depend on the
-// slice, the block sizes other than KC, or the tile shape. A transposed a (the weight gradient:
+// slice, the block sizes other than the depth, or the tile shape. A transposed a (the weight gradient:
 // a is (K, M), a row of op(a) strided by M) is packed, MC rows at a time, into MR-row strips laid
 // out k-major (the tile reads them as rs = 1, cs = MR); an untransposed a is read in place.
 static void gemm_block(float* out, const float* a, const float* b, int M, int K, int N,
@@ -101,17 +120,19 @@ static void gemm_block(float* out, const float* a, const float* b, int M, int K,
   float bpack[NC_PANELS * KC * NR] __attribute__((aligned(64)));
   float apack[MC * KC] __attribute__((aligned(64)));
   const int inplace = !transB && m1 - m0 < INPLACE_ROWS;
-  for (int jc = n0; jc < n1; jc += NC_PANELS * NR) {
-    int nc = n1 - jc < NC_PANELS * NR ? n1 - jc : NC_PANELS * NR;
+  const int kb = K <= DEEP_KC ? K : KC;                   // block depth
+  const int npanels = NC_PANELS * KC / (kb > KC ? kb : KC); // panels packed at a time
+  const int mcb = MC * KC / (kb > KC ? kb : KC) / MR * MR;  // rows of a packed at a time
+  for (int jc = n0; jc < n1; jc += npanels * NR) {
+    int nc = n1 - jc < npanels * NR ? n1 - jc : npanels * NR;
     int panels = (nc + NR - 1) / NR;
-    for (int k0 = 0; k0 < K; k0 += KC) {
-      int kc = K - k0 < KC ? K - k0 : KC;
+    for (int k0 = 0; k0 < K; k0 += kb) {
+      int kc = K - k0 < kb ? K - k0 : kb;
       int add = accumulate || k0 > 0;
       // (a short last panel is packed even in place: the tile reads all NR columns)
-      for (int p = 0; p < panels; p++)
-        if (!inplace || (p + 1) * NR > nc) pack_panel(bpack + p * KC * NR, b, K, N, transB, k0, kc, jc + p * NR);
-      for (int ic = m0; ic < m1; ic += MC) {
-        int mc = m1 - ic < MC ? m1 - ic : MC, full = mc / MR * MR;
+      pack_panels(bpack, b, K, N, transB, k0, kc, jc, nc, inplace ? nc / NR : 0, panels);
+      for (int ic = m0; ic < m1; ic += mcb) {
+        int mc = m1 - ic < mcb ? m1 - ic : mcb, full = mc / MR * MR;
         if (transA) // a row of a at a time: its mc floats are contiguous, so a cold a streams in order
           for (int k = 0; k < kc; k++) {
             const float* src = a + (int64_t)(k0 + k) * M + ic;
@@ -122,7 +143,7 @@ static void gemm_block(float* out, const float* a, const float* b, int M, int K,
         for (int p = 0; p < panels; p++) {
           int nb = jc + p * NR, ncp = nc - p * NR < NR ? nc - p * NR : NR;
           int packed = !inplace || ncp < NR;
-          const float* bp = packed ? bpack + p * KC * NR : b + (int64_t)k0 * N + nb;
+          const float* bp = packed ? bpack + p * kc * NR : b + (int64_t)k0 * N + nb;
           int ldp = packed ? NR : N;
           float* o = out + (int64_t)ic * N + nb;
           int t = 0;
@@ -266,7 +287,11 @@ void matmul(float* out, const float* a, const float* b, int M, int K, int N,
     matvec_rows_batch(out, a, b, M, K, N, lo, hi, accumulate);
     return;
   }
-  if (M >= 8 * MR * nth) { // enough rows: split them
+  // Split the rows when there are enough, except for a transposed a (the weight gradient, K the
+  // batch's tokens) wider than it is tall: every slice packs its own K-deep copy of what the
+  // slices share, all of b for a row slice and all of a for a column slice, so the smaller of the
+  // two is the one to copy (M288×K8192×N768 at 2 threads, AVX2: 116 → 155 GFLOP/s in training).
+  if (M >= 8 * MR * nth && !(transA && N > M)) {
     wren_slice(M, MR, tid, nth, &lo, &hi);
     if (lo < hi) gemm_block(out, a, b, M, K, N, transA, transB, accumulate, lo, hi, 0, N);
   } else {

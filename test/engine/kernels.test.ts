@@ -71,9 +71,10 @@ function table(kernel: Parameters<Backend['supports']>[0], cases: Case[]) {
 let seed = 1;
 const rand = (n: number, scale = 1) => seededFloats(seed++, n, scale);
 
-// matmul (M,K,N): matrix-vector (M = 1), odd sizes, K past the 256-deep panel, rows enough to split.
+// matmul (M,K,N): matrix-vector (M = 1), odd sizes, K past the 256-deep panel, rows enough to split,
+// a K of one deeper block (≤ 512) over more columns and rows than such a block packs at a time.
 const matmulShapes = [[1, 1, 1], [1, 3, 17], [1, 257, 255], [1, 288, 768], [2, 1, 3], [3, 17, 5],
-  [17, 255, 257], [64, 64, 64], [255, 3, 33], [130, 300, 40], [33, 513, 17]];
+  [17, 255, 257], [64, 64, 64], [255, 3, 33], [130, 300, 40], [33, 513, 17], [100, 400, 420]];
 table('matmul', matmulShapes.flatMap(([M, K, N]) => [0, 1, 2, 3].flatMap((t) => [0, 1].map((acc): Case => {
   const transA = t & 1, transB = t >> 1;
   return {

@@ -186,17 +186,18 @@ static napi_value js_set_memory(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_run(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  int32_t op, nargs, nth;
+  size_t argc = 5;
+  napi_value argv[5];
+  int32_t op, nargs, nth, per_thread;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   handle* h = get_handle(env, argv[0]);
   if (!h) return NULL;
   CHECK(napi_get_value_int32(env, argv[1], &op));
   CHECK(napi_get_value_int32(env, argv[2], &nargs));
   CHECK(napi_get_value_int32(env, argv[3], &nth));
+  CHECK(napi_get_value_int32(env, argv[4], &per_thread));
   if (op < 0 || op >= OP_COUNT) { napi_throw_range_error(env, NULL, "run: unknown kernel"); return NULL; }
-  wren_pool_run(h->pool, op, h->args, nargs, nth);
+  wren_pool_run(h->pool, op, h->args, nargs, nth, per_thread);
   return NULL;
 }
 

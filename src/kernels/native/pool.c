@@ -21,7 +21,6 @@
 #endif
 
 #define SPIN 20000 // pauses before sleeping: ~0.1–0.5 ms, longer than the gaps between kernels
-#define CHUNKS_PER_THREAD 4 // at most WREN_POOL_MAX chunks in all: some kernels index per-thread slots
 
 typedef struct { wren_pool* pool; int tid; } worker_start;
 
@@ -107,11 +106,12 @@ static void publish(wren_pool* p) {
   }
 }
 
-void wren_pool_run(wren_pool* p, int op, const double* args, int nargs, int nth) {
+void wren_pool_run(wren_pool* p, int op, const double* args, int nargs, int nth, int per_thread) {
   (void)nargs;
   if (nth > p->workers + 1) nth = p->workers + 1;
   if (nth <= 1) { p->task(p->ctx, op, args, 0, 1); return; }
-  int chunks = nth * CHUNKS_PER_THREAD < WREN_POOL_MAX ? nth * CHUNKS_PER_THREAD : WREN_POOL_MAX;
+  if (per_thread < 1) per_thread = 1;
+  int chunks = nth * per_thread < WREN_POOL_MAX ? nth * per_thread : WREN_POOL_MAX; // some kernels index per-thread slots
   unsigned seq = atomic_load(&p->seq) + 1;
   p->op = op;
   p->args = args;

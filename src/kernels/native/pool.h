@@ -12,8 +12,10 @@ typedef struct wren_pool wren_pool;
 
 wren_pool* wren_pool_create(int workers, wren_task task);
 void wren_pool_set_context(wren_pool* p, void* ctx);
-/** Run task(ctx, op, args, tid, nth) for tid 0..nth-1 (nth ≤ workers + 1); returns when all are done. */
-void wren_pool_run(wren_pool* p, int op, const double* args, int nargs, int nth);
+/** Run the job on `nth` threads (≤ workers + 1) as task(ctx, op, args, c, chunks) for chunks
+ *  c = 0..chunks-1, chunks = nth · per_thread (at most WREN_POOL_MAX), claimed one at a time;
+ *  returns when all are done. */
+void wren_pool_run(wren_pool* p, int op, const double* args, int nargs, int nth, int per_thread);
 void wren_pool_destroy(wren_pool* p);
 
 #endif
