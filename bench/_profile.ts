@@ -1,7 +1,7 @@
 // Where a decode token's time goes: a Backend that forwards every kernel call to the real one and
 // times it, labelled by what the call is in LlamaModel.forward's order (embedding; per layer
-// rmsnorm, wq, wk, wv, rope, attention, wo, add, rmsnorm, w1, w3, swiglu, w2, add; final rmsnorm,
-// classifier), with the layer it belongs to and whether the backend split it across threads (a
+// rmsnorm, wq+wk+wv, rope, attention, wo, add, rmsnorm, w1+w3, swiglu, w2, add — or wq, wk, wv
+// and w1, w3 one by one where the weights are quantized; final rmsnorm, classifier), with the layer it belongs to and whether the backend split it across threads (a
 // hand-off: wake the pool, wait for the last chunk). The time outside kernels (JS in forward(),
 // the sampler) is the token's wall time minus the kernels'; the profiler's own bookkeeping (two
 // clock reads a call, ~0.1 µs) falls there too, which matters only for stories260K.
@@ -16,6 +16,7 @@ function splitThresholdNs(b: Backend): number {
 }
 
 const LAYER_MATMULS = ['wq', 'wk', 'wv', 'wo', 'w1', 'w3', 'w2'];
+const LAYER_MATMULS_FUSED = ['wq+wk+wv', 'wo', 'w1+w3', 'w2']; // matmul3 for the shared inputs
 
 export type OpTotal = { op: string; ns: number; calls: number; splitCalls: number };
 
@@ -32,6 +33,7 @@ export class ProfilingBackend extends TimedBackend {
   private pos = 0;
   private norms = 0;
   private matmuls = 0;
+  private fused = false;
 
   constructor(inner: Backend, splitNs?: number) {
     super(inner);
@@ -55,7 +57,9 @@ export class ProfilingBackend extends TimedBackend {
     const layer = Math.floor((this.norms - 1) / 2);
     const final = layer >= this.nLayers;
     let op: string = kernel;
-    if (kernel.startsWith('matmul')) op = `${kernel} ${final ? 'classifier' : LAYER_MATMULS[this.matmuls % LAYER_MATMULS.length]}`;
+    if (kernel === 'matmul3') this.fused = true;
+    const names = this.fused ? LAYER_MATMULS_FUSED : LAYER_MATMULS;
+    if (kernel.startsWith('matmul')) op = `${kernel} ${final ? 'classifier' : names[this.matmuls % names.length]}`;
     else if (kernel === 'rmsnorm' && final) op = 'rmsnorm final';
     if (kernel.startsWith('matmul')) this.matmuls++;
     const where = kernel === 'embedding' ? 'embedding' : final ? 'final' : `layer ${layer}`;

@@ -42,6 +42,7 @@ export function estimateNs<K extends KernelName>(kernel: K, args: KernelArgs[K])
     // instead: its K·N weights stream from memory at ~10 GB/s per core (0.4 ns a float32 weight,
     // measured on a 288×288 product: 37 µs), and two cores stream twice as fast.
     case 'matmul': return a[3] === 1 ? a[4] * a[5] * 0.4 : (a[3] * a[4] * a[5]) / 10;
+    case 'matmul3': { const N = a[9] + a[10] + a[11]; return a[7] === 1 ? a[8] * N * 0.4 : (a[7] * a[8] * N) / 10; }
     // The quantized matmuls dequantize as they go (~8 weights/ns), decoding included.
     case 'matmul_q8_0': case 'matmul_q4_0': return (a[3] * a[4] * a[5]) / 8;
     // B·Tq·Tk·H·D; a few query rows (decoding) read the whole key/value cache from memory for them:

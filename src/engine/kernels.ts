@@ -13,6 +13,10 @@ import type { Ptr } from './arena.ts';
 export type KernelArgs = {
   /** out (M,N) = op(a)·op(b) (+ out if accumulate). a: (M,K), or (K,M) when transA; b: (K,N), or (N,K) when transB. */
   matmul: [out: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, transA: number, transB: number, accumulate: number];
+  /** up to three forward linears of one input in one call (a decode's q/k/v, gate/up):
+   *  out_i (M,N_i) = x (M,K) · w_iᵀ for the w_i (N_i,K) with N_i > 0; every element is the bits
+   *  matmul (transB) gives it. Split as one range of N0+N1+N2 rows, so it is one hand-off. */
+  matmul3: [out0: Ptr, out1: Ptr, out2: Ptr, x: Ptr, w0: Ptr, w1: Ptr, w2: Ptr, M: number, K: number, N0: number, N1: number, N2: number];
   /** out (M,C) = x / sqrt(mean(x²) + eps) * w; w (C) */
   rmsnorm: [out: Ptr, x: Ptr, w: Ptr, M: number, C: number, eps: number];
   /** in place on x (M, H*D): row m is at position pos0 + (m % T); pairs (2i, 2i+1) rotate by pos·theta^(-2i/D) */
@@ -72,7 +76,7 @@ export type KernelArgs = {
 export type KernelName = keyof KernelArgs;
 
 export const KERNEL_NAMES = [
-  'matmul', 'rmsnorm', 'rope', 'attention', 'swiglu', 'add', 'embedding', 'softmax', 'argmax', 'matmul_q8_0', 'matmul_q4_0',
+  'matmul', 'matmul3', 'rmsnorm', 'rope', 'attention', 'swiglu', 'add', 'embedding', 'softmax', 'argmax', 'matmul_q8_0', 'matmul_q4_0',
   'rmsnorm_backward', 'rope_backward', 'attention_backward', 'swiglu_backward', 'embedding_backward',
   'softmax_cross_entropy', 'adamw', 'sumsq', 'dropout', 'zero',
 ] as const satisfies readonly KernelName[];

@@ -141,6 +141,10 @@ export const referenceKernels: ReferenceKernels = {
       i[(idx >> 2) + m] = best;
     }
   },
+  matmul3(mem, out0, out1, out2, x, w0, w1, w2, M, K, N0, N1, N2) {
+    const parts: [number, number, number][] = [[out0, w0, N0], [out1, w1, N1], [out2, w2, N2]];
+    for (const [out, w, N] of parts) if (N > 0) referenceKernels.matmul(mem, out, x, w, M, K, N, 0, 1, 0);
+  },
   matmul_q8_0({ f }, out, x, w, M, K, N) {
     quantizedMatmul(f, out, x, w, M, K, N, 34, (q, b, j) => (q[b + 2 + j] << 24) >> 24);
   },

@@ -11,7 +11,7 @@ OUT=${WREN_WASM_OUT:-$PWD/wasm}   # the reproducibility test builds elsewhere an
 CLANG=${CLANG:-clang-16}
 WASM_LD=${WASM_LD:-wasm-ld-16}
 # Every kernel in the contract (src/engine/kernels.ts); a new kernel adds its name here.
-EXPORTS="matmul rmsnorm rope attention swiglu add embedding softmax argmax matmul_q8_0 matmul_q4_0
+EXPORTS="matmul matmul3 rmsnorm rope attention swiglu add embedding softmax argmax matmul_q8_0 matmul_q4_0
   rmsnorm_backward rope_backward attention_backward swiglu_backward embedding_backward
   softmax_cross_entropy adamw sumsq dropout zero"
 

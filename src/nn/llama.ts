@@ -110,9 +110,7 @@ export class LlamaModel {
     k.run('embedding', s.x, p.ptr('embed'), s.ids, R, C);                      // x (R, C)
     for (let l = 0; l < c.num_hidden_layers; l++) {
       k.run('rmsnorm', s.xb, s.x, p.ptr('attnNorm', l), R, C, eps);             // xb (R, C)
-      this.linear(s.q, s.xb, 'wq', l, R, C, H * D);                              // q (R, H*D)
-      this.linear(s.k, s.xb, 'wk', l, R, C, kvDim);                              // k (R, Hkv*D)
-      this.linear(s.v, s.xb, 'wv', l, R, C, kvDim);                              // v (R, Hkv*D)
+      this.linears(s.xb, l, R, C, [s.q, 'wq', H * D], [s.k, 'wk', kvDim], [s.v, 'wv', kvDim]); // q (R, H*D), k, v (R, Hkv*D)
       let row = 0;
       for (const seg of segments) {                                              // per sequence: its positions, its cache
         const T = seg.tokens.length, pos0 = seg.cache.pos;
@@ -128,8 +126,7 @@ export class LlamaModel {
       k.run('add', s.x, s.x, s.xb2, R * C);                                      // residual
 
       k.run('rmsnorm', s.xb, s.x, p.ptr('ffnNorm', l), R, C, eps);              // xb (R, C)
-      this.linear(s.hb, s.xb, 'w1', l, R, C, F);                                 // gate (R, F)
-      this.linear(s.hb2, s.xb, 'w3', l, R, C, F);                                // up (R, F)
+      this.linears(s.xb, l, R, C, [s.hb, 'w1', F], [s.hb2, 'w3', F]);           // gate, up (R, F)
       k.run('swiglu', s.hb, s.hb, s.hb2, R * F);                                // silu(gate) * up
       this.linear(s.xb2, s.hb, 'w2', l, R, F, C);                                // xb2 (R, C)
       k.run('add', s.x, s.x, s.xb2, R * C);                                      // residual
@@ -152,6 +149,19 @@ export class LlamaModel {
     const q = this.quantized?.get(name);
     if (q) this.backend.run(q.kernel, out, x, q.ptr + (layer ?? 0) * q.layerBytes, R, K, N);
     else this.backend.run('matmul', out, x, this.params.ptr(name, layer), R, K, N, 0, 1, 0);
+  }
+
+  /** The linears of one input x (R, K) in `layer`, each [out (R, N), weight, N]: float weights in one
+   *  matmul3 call (one hand-off to the threads instead of one each; the same bits), quantized ones
+   *  one at a time. */
+  private linears(x: Ptr, layer: number, R: number, K: number, ...parts: [Ptr, ParamName, number][]): void {
+    if (parts.some(([, name]) => this.quantized?.get(name)) || !this.backend.supports('matmul3')) {
+      for (const [out, name, N] of parts) this.linear(out, x, name, layer, R, K, N);
+      return;
+    }
+    const [o0, w0, n0] = parts[0], [o1, w1, n1] = parts[1] ?? [0, w0, 0], [o2, w2, n2] = parts[2] ?? [0, w0, 0];
+    const p = this.params;
+    this.backend.run('matmul3', o0, o1, o2, x, p.ptr(w0, layer), n1 ? p.ptr(w1, layer) : 0, n2 ? p.ptr(w2, layer) : 0, R, K, n0, n1, n2);
   }
 
   /** A float32 view of the first logits row of the last forward (valid until the next forward). */

@@ -210,6 +210,39 @@ test('matmul, the forward linear: a row batched with others gives the bits it gi
   }
 });
 
+// matmul3 (M, K, [N0, N1, N2]): a decode's q/k/v, gate/up with one weight left out, a small
+// batch, and a prefill past the batch-invariant rows.
+const matmul3Shapes: [number, number, number[]][] = [[1, 288, [288, 96, 96]], [1, 45, [7, 13, 0]], [5, 104, [9, 0, 12]],
+  [64, 33, [5, 6, 7]], [70, 40, [17, 3, 20]]];
+table('matmul3', matmul3Shapes.map(([M, K, Ns]) => ({
+  name: `${M}x${K}x${Ns.join('+')}`,
+  inputs: { x: rand(M * K), w0: rand(Ns[0] * K, 0.1), w1: rand(Math.max(1, Ns[1]) * K, 0.1), w2: rand(Math.max(1, Ns[2]) * K, 0.1) },
+  outputs: { o0: rand(M * Ns[0]), o1: rand(M * Math.max(1, Ns[1])), o2: rand(M * Math.max(1, Ns[2])) },
+  run: (be, p) => be.run('matmul3', p.o0, p.o1, p.o2, p.x, p.w0, p.w1, p.w2, M, K, Ns[0], Ns[1], Ns[2]),
+})));
+
+test('matmul3 gives each product the bits of its own matmul call, and leaves a product of N = 0 alone', () => {
+  for (const [M, K, Ns] of matmul3Shapes) {
+    const x = seededFloats(M + K, M * K), ws = Ns.map((N, i) => seededFloats(10 * i + N + K, Math.max(1, N) * K, 0.1));
+    for (const { label, backend } of backends) {
+      const mark = arena.mark();
+      const px = place(x), pw = ws.map(place);
+      const fused = Ns.map((N) => place(new Float32Array(M * Math.max(1, N)).fill(7)));
+      const alone = Ns.map((N) => arena.allocF32(M * Math.max(1, N)));
+      backend.run('matmul3', fused[0], fused[1], fused[2], px, pw[0], pw[1], pw[2], M, K, Ns[0], Ns[1], Ns[2]);
+      Ns.forEach((N, i) => {
+        if (N === 0) {
+          assert.ok(arena.f32At(fused[i], M).every((v) => v === 7), `${M}x${K}x${Ns} on ${label}: product ${i} of N = 0 was written`);
+          return;
+        }
+        backend.run('matmul', alone[i], px, pw[i], M, K, N, 0, 1, 0);
+        assert.deepEqual(arena.f32At(fused[i], M * N), arena.f32At(alone[i], M * N), `${M}x${K}x${Ns} product ${i} on ${label}`);
+      });
+      arena.release(mark);
+    }
+  }
+});
+
 test('argmax ties: first index wins on the reference', () => {
   const got = runCase({ name: 'ties', inputs: { x: tied }, outputs: { idx: new Int32Array(3) },
     run: (be, p) => be.run('argmax', p.idx, p.x, 3, 3) }, backends[0].backend, 'argmax');

@@ -21,12 +21,14 @@
 #include <sys/mman.h>
 #endif
 
-#define KERNELS(X) X(matmul) X(rmsnorm) X(rope) X(attention) X(swiglu) X(add) X(embedding) X(softmax) X(argmax) X(matmul_q8_0) X(matmul_q4_0) \
+#define KERNELS(X) X(matmul) X(matmul3) X(rmsnorm) X(rope) X(attention) X(swiglu) X(add) X(embedding) X(softmax) X(argmax) X(matmul_q8_0) X(matmul_q4_0) \
   X(rmsnorm_backward) X(rope_backward) X(attention_backward) X(swiglu_backward) X(embedding_backward) \
   X(softmax_cross_entropy) X(adamw) X(sumsq) X(dropout) X(zero)
 
 // Kernel prototypes: the C files define them; the signatures are the contract in kernels.ts.
 void matmul(float* out, const float* a, const float* b, int M, int K, int N, int transA, int transB, int accumulate, int tid, int nth);
+void matmul3(float* out0, float* out1, float* out2, const float* x, const float* w0, const float* w1, const float* w2,
+             int M, int K, int N0, int N1, int N2, int tid, int nth);
 void rmsnorm(float* out, const float* x, const float* w, int M, int C, float eps, int tid, int nth);
 void rope(float* x, int M, int T, int H, int D, int pos0, float theta, int tid, int nth);
 void attention(float* out, float* lse, const float* q, const float* k, const float* v, int B, int Tq, int Tk, int H, int Hkv, int D, int tid, int nth);
@@ -61,6 +63,7 @@ static void call_kernel(void* ctx, int op, const double* a, int tid, int nth) {
 #define I(i) ((int)a[i])
   switch (op) {
     case OP_matmul:    matmul(F(0), F(1), F(2), I(3), I(4), I(5), I(6), I(7), I(8), tid, nth); break;
+    case OP_matmul3:   matmul3(F(0), F(1), F(2), F(3), F(4), F(5), F(6), I(7), I(8), I(9), I(10), I(11), tid, nth); break;
     case OP_rmsnorm:   rmsnorm(F(0), F(1), F(2), I(3), I(4), (float)a[5], tid, nth); break;
     case OP_rope:      rope(F(0), I(1), I(2), I(3), I(4), I(5), (float)a[6], tid, nth); break;
     case OP_attention: attention(F(0), F(1), F(2), F(3), F(4), I(5), I(6), I(7), I(8), I(9), I(10), tid, nth); break;
