@@ -75,11 +75,13 @@ test('generate --profile: per-op, per-layer and total lines, with the calls a to
   for (const threads of [1, 2]) {
     const mine = out.filter((l) => l.threads === threads);
     const ops = mine.filter((l) => l.profile === 'op').map((l) => l.op);
-    for (const op of ['matmul wq', 'matmul w2', 'matmul classifier', 'attention', 'rope', 'embedding']) assert.ok(ops.includes(op), `${op} in ${ops}`);
+    for (const op of ['matmul3 wq+wk+wv', 'matmul wo', 'matmul3 w1+w3', 'matmul w2', 'matmul classifier', 'attention', 'rope', 'embedding']) {
+      assert.ok(ops.includes(op), `${op} in ${ops}`);
+    }
     const layers = mine.filter((l) => l.profile === 'layer').map((l) => l.layer);
     assert.deepEqual(layers, ['embedding', 'layer 0', 'layer 1', 'layer 2', 'layer 3', 'layer 4', 'final']);
     const total = mine.find((l) => l.profile === 'total')!;
-    assert.equal(total.calls_per_token, 1 + 5 * 15 + 2); // embedding, 15 kernels a layer, final norm + classifier
+    assert.equal(total.calls_per_token, 1 + 5 * 12 + 2); // embedding, 12 kernels a layer (q/k/v and gate/up fused), final norm + classifier
     assert.equal(typeof total.load1m, 'number');
   }
 });
