@@ -59,7 +59,9 @@ int main(int argc, char** argv) {
       if (M == 1) cblas_sgemv(CblasRowMajor, CblasNoTrans, N, K, 1.0f, w, K, x, 1, 0.0f, out, 1);
       else cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1.0f, x, K, w, K, 0.0f, out, N);
       double t1 = now_ms();
-      wren_pool_run(pool, 0, args, 3, M == 1 ? 1 : threads, 4); // as the backend: a matvec is too small to split
+      // The matvec runs on one thread: split, between OpenBLAS calls whose threads spin on the
+      // same two cores, it times wake-ups (17–40 GFLOP/s, against ~40 alone), not the kernel.
+      wren_pool_run(pool, 0, args, 3, M == 1 ? 1 : threads, 4);
       double t2 = now_ms();
       if (rep >= 0) { tb[n] = t1 - t0; tw[n] = t2 - t1; n++; } // rep -1 warms up
     }
