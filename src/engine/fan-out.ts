@@ -26,15 +26,17 @@ export const CHUNKS_PER_THREAD = 4;
  *   packs its own K-deep copy of the operand the rows share, so four a thread pack it four times
  *   over (15M shape, M768×K8192×N288 at 2 threads, AVX2: 81–129 → 160–183 GFLOP/s;
  *   M288×K8192×N288: 85–91 → 148–165);
- * - a decode's matrix-vector products (M = 1): microseconds each, where every chunk's claim and
- *   call is overhead, most of all on WASM (15M decode at 2 threads, AVX2 Zen 5, interleaved with
- *   run.c: WASM / native 0.71 → 0.81 with vocab 4096, 0.79 → 0.91 with vocab 32000; native the
- *   same).
+ * - a decode's matrix-vector products (M = 1) and attention rows (Tq < 8): microseconds each,
+ *   where every chunk's claim and call is overhead, most of all on WASM (15M decode at 2 threads,
+ *   AVX2 Zen 5, interleaved with run.c, the matvecs: WASM / native 0.71 → 0.81 with vocab 4096,
+ *   0.79 → 0.91 with vocab 32000, native the same; then attention, alternating runs: WASM
+ *   1,272–1,598 → 1,090–1,715 tokens/s, native 1,672–2,053 → 1,761–2,384).
  */
 export function chunksPerThread<K extends KernelName>(kernel: K, args: KernelArgs[K]): number {
   const a: readonly number[] = args;
   if (kernel === 'matmul') return a[3] === 1 || (a[6] === 1 && a[3] > 1) ? 1 : CHUNKS_PER_THREAD;
   if (kernel === 'matmul3') return a[7] === 1 ? 1 : CHUNKS_PER_THREAD;
+  if (kernel === 'attention') return a[6] < 8 ? 1 : CHUNKS_PER_THREAD;
   return CHUNKS_PER_THREAD;
 }
 
