@@ -1,8 +1,9 @@
 // Where a decode token's time goes: a Backend that forwards every kernel call to the real one and
 // times it, labelled by what the call is in LlamaModel.forward's order (embedding; per layer
 // rmsnorm, wq+wk+wv, rope, attention, wo, add, rmsnorm, w1+w3, swiglu, w2, add — or wq, wk, wv
-// and w1, w3 one by one where the weights are quantized; final rmsnorm, classifier), with the layer it belongs to and whether the backend split it across threads (a
-// hand-off: wake the pool, wait for the last chunk). The time outside kernels (JS in forward(),
+// and w1, w3 one by one where the weights are quantized; final rmsnorm, classifier), with the
+// layer it belongs to and whether the backend split it across threads (a hand-off: wake the pool,
+// wait for the last chunk). The time outside kernels (JS in forward(),
 // the sampler) is the token's wall time minus the kernels'; the profiler's own bookkeeping (two
 // clock reads a call, ~0.1 µs) falls there too, which matters only for stories260K.
 import type { Backend } from '../src/engine/backend.ts';

@@ -34,10 +34,14 @@ export const CHUNKS_PER_THREAD = 4;
  */
 export function chunksPerThread<K extends KernelName>(kernel: K, args: KernelArgs[K]): number {
   const a: readonly number[] = args;
-  if (kernel === 'matmul') return a[3] === 1 || (a[6] === 1 && a[3] > 1) ? 1 : CHUNKS_PER_THREAD;
+  if (kernel === 'matmul') return a[3] === 1 || a[6] === 1 ? 1 : CHUNKS_PER_THREAD;
   if (kernel === 'matmul3') return a[7] === 1 ? 1 : CHUNKS_PER_THREAD;
   if (kernel === 'attention') return a[6] < 8 ? 1 : CHUNKS_PER_THREAD;
   return CHUNKS_PER_THREAD;
+}
+
+function matmulNs(M: number, K: number, N: number): number {
+  return M === 1 ? K * N * 0.4 : (M * K * N) / 10;
 }
 
 /**
@@ -50,8 +54,8 @@ export function estimateNs<K extends KernelName>(kernel: K, args: KernelArgs[K])
     // M·K·N multiply-adds at ~10/ns. A matrix-vector product (M = 1, decoding) is memory-bound
     // instead: its K·N weights stream from memory at ~10 GB/s per core (0.4 ns a float32 weight,
     // measured on a 288×288 product: 37 µs), and two cores stream twice as fast.
-    case 'matmul': return a[3] === 1 ? a[4] * a[5] * 0.4 : (a[3] * a[4] * a[5]) / 10;
-    case 'matmul3': { const N = a[9] + a[10] + a[11]; return a[7] === 1 ? a[8] * N * 0.4 : (a[7] * a[8] * N) / 10; }
+    case 'matmul': return matmulNs(a[3], a[4], a[5]);
+    case 'matmul3': return matmulNs(a[7], a[8], a[9] + a[10] + a[11]);
     // The quantized matmuls dequantize as they go (~8 weights/ns), decoding included.
     case 'matmul_q8_0': case 'matmul_q4_0': return (a[3] * a[4] * a[5]) / 8;
     // B·Tq·Tk·H·D; a few query rows (decoding) read the whole key/value cache from memory for them:

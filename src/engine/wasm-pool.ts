@@ -9,12 +9,12 @@
 //         [5] error flag  [6] claim word: (seq & 0xffffff) << 8 | next chunk
 //   Float64 from byte 64: up to 32 arguments.
 import type { KernelThread, WorkerInit } from './wasm-host.ts';
+import { CHUNKS_PER_THREAD } from './fan-out.ts';
 
 const SEQ = 0, OP = 1, NARGS = 2, CHUNKS = 3, DONE = 4, ERR = 5, CLAIM = 6;
 const MAX_ARGS = 32;
 /** Spin iterations before a waiting thread sleeps (~50–100 µs of polling). */
 export const SPIN_ITERATIONS = 20000;
-import { CHUNKS_PER_THREAD } from './fan-out.ts';
 
 export class KernelPool {
   readonly control = new SharedArrayBuffer(64 + MAX_ARGS * 8);

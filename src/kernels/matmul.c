@@ -274,33 +274,6 @@ static void vecmat_cols(float* out, const float* x, const float* b, int K, int N
 }
 
 void matmul(float* out, const float* a, const float* b, int M, int K, int N,
-            int transA, int transB, int accumulate, int tid, int nth);
-
-// Up to three forward linears of one x, as one job: the rows of w0, w1, w2 are one range, cut
-// into slices as matmul cuts one weight's rows, and each row is summed by the same path matmul
-// (transB) takes for these M, so every element has the bits of a separate call. A decode makes
-// four hand-offs a layer instead of seven (15M shape, q/k/v from DRAM at 2 threads, AVX2, a C
-// harness: 27–38 → 23–30 µs; gate and up 47 → 42–43 µs).
-void matmul3(float* out0, float* out1, float* out2, const float* x, const float* w0, const float* w1, const float* w2,
-             int M, int K, int N0, int N1, int N2, int tid, int nth) {
-  float* outs[3] = { out0, out1, out2 };
-  const float* ws[3] = { w0, w1, w2 };
-  const int ns[3] = { N0, N1, N2 };
-  if (M > WREN_BATCH_INVARIANT_ROWS) { // a long prefill: matmul's own split of each product
-    for (int i = 0; i < 3; i++) if (ns[i] > 0) matmul(outs[i], x, ws[i], M, K, ns[i], 0, 1, 0, tid, nth);
-    return;
-  }
-  int lo, hi, base = 0;
-  wren_slice(N0 + N1 + N2, 4, tid, nth, &lo, &hi);
-  for (int i = 0; i < 3; base += ns[i], i++) {
-    int a = lo > base ? lo - base : 0, b = hi - base < ns[i] ? hi - base : ns[i];
-    if (a >= b) continue;
-    if (M == 1) matvec_rows(outs[i], x, ws[i], K, a, b, 0);
-    else matvec_rows_batch(outs[i], x, ws[i], M, K, ns[i], a, b, 0);
-  }
-}
-
-void matmul(float* out, const float* a, const float* b, int M, int K, int N,
             int transA, int transB, int accumulate, int tid, int nth) {
   int lo, hi;
   if (M == 1) { // a single row: op(a) is the vector a[0..K) whatever transA says
@@ -324,5 +297,29 @@ void matmul(float* out, const float* a, const float* b, int M, int K, int N,
   } else {
     wren_slice(N, NR, tid, nth, &lo, &hi);
     if (lo < hi) gemm_block(out, a, b, M, K, N, transA, transB, accumulate, 0, M, lo, hi);
+  }
+}
+
+// Up to three forward linears of one x, as one job: the rows of w0, w1, w2 are one range, cut
+// into slices as matmul cuts one weight's rows, and each row is summed by the same path matmul
+// (transB) takes for these M, so every element has the bits of a separate call. A decode makes
+// four hand-offs a layer instead of seven (15M shape, q/k/v from DRAM at 2 threads, AVX2, a C
+// harness: 27–38 → 23–30 µs; gate and up 47 → 42–43 µs).
+void matmul3(float* out0, float* out1, float* out2, const float* x, const float* w0, const float* w1, const float* w2,
+             int M, int K, int N0, int N1, int N2, int tid, int nth) {
+  float* outs[3] = { out0, out1, out2 };
+  const float* ws[3] = { w0, w1, w2 };
+  const int ns[3] = { N0, N1, N2 };
+  if (M > WREN_BATCH_INVARIANT_ROWS) { // a long prefill: matmul's own split of each product
+    for (int i = 0; i < 3; i++) if (ns[i] > 0) matmul(outs[i], x, ws[i], M, K, ns[i], 0, 1, 0, tid, nth);
+    return;
+  }
+  int lo, hi, base = 0;
+  wren_slice(N0 + N1 + N2, 4, tid, nth, &lo, &hi);
+  for (int i = 0; i < 3; base += ns[i], i++) {
+    int a = lo > base ? lo - base : 0, b = hi - base < ns[i] ? hi - base : ns[i];
+    if (a >= b) continue;
+    if (M == 1) matvec_rows(outs[i], x, ws[i], K, a, b, 0);
+    else matvec_rows_batch(outs[i], x, ws[i], M, K, ns[i], a, b, 0);
   }
 }
