@@ -11,7 +11,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { intFlag, parseFlags } from '../src/cli/args.ts';
@@ -128,10 +128,10 @@ async function prepareRunc(path: string | undefined, dir: string): Promise<{ bin
 }
 
 /** run.c's greedy decode of `tokens` steps on `threads` OpenMP threads: its own "achieved tok/s" (which leaves out the first token). */
-function runcEngine(bin: string, f: DecodeFiles, threads: number, tokens: number): Engine {
+function runcEngine(bin: string, built: string, f: DecodeFiles, threads: number, tokens: number): Engine {
   const args = [f.checkpoint, '-z', f.tokenizer, '-n', String(tokens), '-t', '0.0', ...(f.runcPrompt ? ['-i', f.runcPrompt] : [])];
   return {
-    name: 'run.c -Ofast', on: { isa: 'run.c -Ofast -march=native', threads },
+    name: 'run.c -Ofast', on: { isa: built === 'given binary' ? `run.c (${basename(bin)}, as given)` : 'run.c -Ofast -march=native', threads },
     async once() {
       const { stderr } = await run$(bin, args, { env: { ...process.env, OMP_NUM_THREADS: String(threads) }, maxBuffer: 16 << 20 });
       const m = /achieved tok\/s: ([\d.]+)/.exec(stderr);
@@ -196,7 +196,7 @@ async function compareDecode(cases: string[], threadCounts: number[], tokensWant
             console.log(JSON.stringify({ case: name, threads, engine: `wren ${backend}`, skipped: (err as Error).message.split('\n')[0] }));
           }
         }
-        if (typeof runc !== 'string') engines.push(runcEngine(runc.bin, f, threads, tokens));
+        if (typeof runc !== 'string') engines.push(runcEngine(runc.bin, runc.built, f, threads, tokens));
         if (typeof lc !== 'string' && f.gguf) {
           try {
             const d = await openLlamaCppDecoder(lc, f.gguf, threads, f.context);
