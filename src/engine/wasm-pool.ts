@@ -60,6 +60,10 @@ export class KernelPool {
     for (let done = Atomics.load(ctl, DONE); done !== chunks; done = Atomics.load(ctl, DONE)) {
       if (++spins > SPIN_ITERATIONS) { Atomics.wait(ctl, DONE, done, 1); spins = 0; }
     }
+    // Close the job before the next one's chunk count is written: a thread that read this job's
+    // seq but is slow to claim could otherwise pair it with the next job's larger count and
+    // claim chunks this job never had, counting them into the next job's done.
+    Atomics.store(ctl, CLAIM, ((this.seq & 0xffffff) << 8) | 0xff);
     if (error) throw error;
     if (Atomics.load(ctl, ERR)) throw new Error('a kernel thread trapped (out-of-bounds pointer or size?)');
   }

@@ -124,6 +124,10 @@ void wren_pool_run(wren_pool* p, int op, const double* args, int nargs, int nth,
     atomic_fetch_add(&p->done, 1);
   }
   while (atomic_load(&p->done) < chunks) cpu_relax();
+  // Close the job before the next one's chunk count is written: a worker that read this job's
+  // seq but is slow to claim could otherwise pair it with the next job's larger count, claim
+  // chunks this job never had and count them into the next job's done (which then ends early).
+  atomic_store(&p->claim, (seq & 0xffffffu) << 8 | 0xffu);
 }
 
 void wren_pool_destroy(wren_pool* p) {
