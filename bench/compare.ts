@@ -34,7 +34,7 @@ import { figureLine, machineLine, median, ranOn, type RanOn } from './_machine.t
 const run$ = promisify(execFile);
 const data = fileURLToPath(new URL('../../shared/data/', import.meta.url));
 const trainPytorch = fileURLToPath(new URL('./train-pytorch.py', import.meta.url));
-const HELP = 'usage: wren bench compare [--runc PATH] [--python PATH] [--cases NAME,…] [--threads 1,2] [--tokens N] [--rounds R] [--train-steps N] [--no-decode]';
+const HELP = 'usage: wren bench compare [--runc PATH] [--python PATH] [--cases NAME,…] [--threads 1,2] [--tokens N] [--rounds R] [--train-steps N] [--no-decode] [--no-train]';
 const DECODE_CASES = ['stories260K', 'random-stories15M-v4096', 'random-stories15M'];
 const TRAIN_CASES: Record<string, { preset: string; B: number; T: number }> = {
   'stories260K': { preset: 'stories260K', B: 16, T: 512 },
@@ -257,7 +257,7 @@ async function compareTraining(python: string | undefined, threadCounts: number[
 export async function run(argv: string[]): Promise<void> {
   const { values: v } = parseFlags(argv, {
     runc: { type: 'string' }, python: { type: 'string' }, cases: { type: 'string' }, threads: { type: 'string' }, tokens: { type: 'string' },
-    rounds: { type: 'string' }, 'train-steps': { type: 'string' }, 'no-decode': { type: 'boolean' },
+    rounds: { type: 'string' }, 'train-steps': { type: 'string' }, 'no-decode': { type: 'boolean' }, 'no-train': { type: 'boolean' },
   }, HELP);
   const threadCounts = ((v.threads as string | undefined) ?? '1,2').split(',').map((t) => intFlag(t, 'threads', 1, 1, 16));
   const tokens = intFlag(v.tokens, 'tokens', 256, 2, 4096);
@@ -267,7 +267,7 @@ export async function run(argv: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'wren-bench-compare-'));
   try {
     if (v['no-decode'] !== true) await compareDecode(cases, threadCounts, tokens, rounds, v.runc as string | undefined, dir);
-    await compareTraining(v.python as string | undefined, threadCounts, intFlag(v['train-steps'], 'train-steps', 2, 1, 100), Math.min(rounds, 3));
+    if (v['no-train'] !== true) await compareTraining(v.python as string | undefined, threadCounts, intFlag(v['train-steps'], 'train-steps', 2, 1, 100), Math.min(rounds, 3));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

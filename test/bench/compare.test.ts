@@ -28,6 +28,7 @@ test('compare: one interleaved run prints each engine with ISA, threads and load
     const engines = out.filter((l) => l.case === 'stories260K' && typeof l.engine === 'string');
     assert.ok(engines.some((l) => l.engine === 'wren wasm'));
     assert.equal(engines.find((l) => l.engine === 'run.c -Ofast')?.tokens_per_s, 1000);
+    assert.equal(engines.find((l) => l.engine === 'run.c -Ofast')?.isa, 'run.c (run, as given)', 'a given binary is not labelled with flags it may not have');
     for (const l of engines) {
       assert.equal(typeof l.isa, 'string');
       assert.equal(l.threads, 1);
@@ -56,10 +57,11 @@ test('compare: a run.c binary that fails is skipped with what it said, and the r
     const broken = join(dir, 'run');
     writeFileSync(broken, '#!/bin/sh\necho "cannot open checkpoint" >&2\nexit 1\n');
     chmodSync(broken, 0o755);
-    const r = runCli(['bench', 'compare', '--cases', 'stories260K', '--threads', '1', '--tokens', '4', '--rounds', '1', '--runc', broken],
+    const r = runCli(['bench', 'compare', '--cases', 'stories260K', '--threads', '1', '--tokens', '4', '--rounds', '1', '--runc', broken, '--no-train'],
       { env: { WREN_NODE_LLAMA_CPP: '/nonexistent' }, timeoutMs: 60_000 });
     assert.equal(r.status, 0, r.stderr);
     const out = lines(r.stdout);
+    assert.ok(!out.some((l) => l.anchor === 'pytorch' || l.bench === 'train'), '--no-train runs no training comparison');
     assert.match(String(out.find((l) => l.engine === 'run.c -Ofast')?.skipped), /Command failed/);
     const ratios = out.find((l) => l.ratios)?.ratios as Record<string, number>;
     assert.ok(ratios && !Object.keys(ratios).some((k) => k.includes('run.c')), JSON.stringify(ratios));
