@@ -109,13 +109,14 @@ async function decodeFiles(name: string, dir: string, withGguf: boolean): Promis
   }
 }
 
-/** A runnable run.c: PATH itself when it is an executable, else PATH (run.c source) built -Ofast with OpenMP into `dir`. */
-async function prepareRunc(path: string | undefined, dir: string): Promise<{ bin: string; built: string } | string> {
+/** A runnable run.c: PATH itself when it is an executable, else PATH (run.c source) built -Ofast with OpenMP into `dir`;
+ *  `isa` says which, for the figure lines. */
+async function prepareRunc(path: string | undefined, dir: string): Promise<{ bin: string; built: string; isa: string } | string> {
   if (!path) return 'give --runc PATH (llama2.c run.c, or a binary built from it)';
   if (!existsSync(path)) return `not found: ${path}`;
   if (!path.endsWith('.c')) {
     try { accessSync(path, constants.X_OK); } catch { return `${path}: not executable (give run.c or a binary)`; }
-    return { bin: path, built: 'given binary' };
+    return { bin: path, built: 'given binary', isa: `run.c (${basename(path)}, as given)` };
   }
   const bin = join(dir, 'run_ofast');
   const args = ['-Ofast', '-march=native', '-fopenmp', '-o', bin, path, '-lm'];
@@ -124,14 +125,14 @@ async function prepareRunc(path: string | undefined, dir: string): Promise<{ bin
   } catch (err) {
     return `cc ${args.join(' ')} failed: ${((err as { stderr?: string }).stderr ?? (err as Error).message).trim().split('\n')[0]}`;
   }
-  return { bin, built: `cc ${args.join(' ')}` };
+  return { bin, built: `cc ${args.join(' ')}`, isa: 'run.c -Ofast -march=native' };
 }
 
 /** run.c's greedy decode of `tokens` steps on `threads` OpenMP threads: its own "achieved tok/s" (which leaves out the first token). */
-function runcEngine(bin: string, built: string, f: DecodeFiles, threads: number, tokens: number): Engine {
+function runcEngine(bin: string, isa: string, f: DecodeFiles, threads: number, tokens: number): Engine {
   const args = [f.checkpoint, '-z', f.tokenizer, '-n', String(tokens), '-t', '0.0', ...(f.runcPrompt ? ['-i', f.runcPrompt] : [])];
   return {
-    name: 'run.c -Ofast', on: { isa: built === 'given binary' ? `run.c (${basename(bin)}, as given)` : 'run.c -Ofast -march=native', threads },
+    name: 'run.c -Ofast', on: { isa, threads },
     async once() {
       const { stderr } = await run$(bin, args, { env: { ...process.env, OMP_NUM_THREADS: String(threads) }, maxBuffer: 16 << 20 });
       const m = /achieved tok\/s: ([\d.]+)/.exec(stderr);
@@ -196,7 +197,7 @@ async function compareDecode(cases: string[], threadCounts: number[], tokensWant
             console.log(JSON.stringify({ case: name, threads, engine: `wren ${backend}`, skipped: (err as Error).message.split('\n')[0] }));
           }
         }
-        if (typeof runc !== 'string') engines.push(runcEngine(runc.bin, runc.built, f, threads, tokens));
+        if (typeof runc !== 'string') engines.push(runcEngine(runc.bin, runc.isa, f, threads, tokens));
         if (typeof lc !== 'string' && f.gguf) {
           try {
             const d = await openLlamaCppDecoder(lc, f.gguf, threads, f.context);
