@@ -36,6 +36,8 @@ export function kernelThreadMain(init, ready) {
       case 6: fn(a[0], a[1], a[2], a[3], a[4], a[5], c, chunks); break;
       case 7: fn(a[0], a[1], a[2], a[3], a[4], a[5], a[6], c, chunks); break;
       case 9: fn(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], c, chunks); break;
+      case 11: fn(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], c, chunks); break; // attention
+      case 12: fn(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], c, chunks); break; // matmul3
       default: fn(...Array.from(a.subarray(0, ctl[NARGS])), c, chunks);
     }
   };
