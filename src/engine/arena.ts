@@ -19,7 +19,11 @@ const ALIGN = 64;
 export class Arena {
   readonly memory: WebAssembly.Memory;
   private top: Ptr = STACK_REGION;
+  // Whole-memory views, rebuilt after a growth. Only alloc() grows the memory (the kernels never
+  // do), so the views stay current without reading `memory.buffer`, whose getter on a shared
+  // memory costs ~30 ns: a decode read it ~100 times a token.
   private views: { buffer: ArrayBufferLike; f32: Float32Array; i32: Int32Array; u8: Uint8Array } | null = null;
+  private grows = 0;
 
   constructor(initialBytes = 16 << 20) {
     const pages = Math.ceil(Math.max(initialBytes, STACK_REGION + PAGE) / PAGE);
@@ -38,6 +42,8 @@ export class Arena {
         throw new WrenError(`out of memory: the model needs ${(end / 2 ** 30).toFixed(2)} GiB, over the 4 GiB WebAssembly limit`);
       }
       this.memory.grow(need);
+      this.views = null;
+      this.grows++;
     }
     this.top = end;
     return start;
@@ -62,11 +68,22 @@ export class Arena {
   }
 
   private refresh() {
-    const buffer = this.memory.buffer;
-    if (!this.views || this.views.buffer !== buffer) {
+    if (!this.views) {
+      const buffer = this.memory.buffer;
       this.views = { buffer, f32: new Float32Array(buffer), i32: new Int32Array(buffer), u8: new Uint8Array(buffer) };
     }
     return this.views;
+  }
+
+  /** How many times the memory has grown (each growth replaces its buffer): a cheap check for
+   *  whoever keeps a view or a pointer to the buffer (the native addon does). */
+  get generation(): number {
+    return this.grows;
+  }
+
+  /** The current buffer of the memory. */
+  get buffer(): ArrayBufferLike {
+    return this.refresh().buffer;
   }
 
   /** Whole-arena views; re-fetch after any alloc (growth replaces the buffer). */
@@ -76,10 +93,15 @@ export class Arena {
 
   /** A float32 view of `count` elements at `ptr` (valid until the next growth). */
   f32At(ptr: Ptr, count: number): Float32Array {
-    return new Float32Array(this.memory.buffer, ptr, count);
+    return new Float32Array(this.refresh().buffer, ptr, count);
   }
 
   i32At(ptr: Ptr, count: number): Int32Array {
-    return new Int32Array(this.memory.buffer, ptr, count);
+    return new Int32Array(this.refresh().buffer, ptr, count);
+  }
+
+  /** Copy `count` float32s from `src` to `dst` (the regions may overlap), with no views made. */
+  copyF32(dst: Ptr, src: Ptr, count: number): void {
+    this.refresh().f32.copyWithin(dst >> 2, src >> 2, (src >> 2) + count);
   }
 }

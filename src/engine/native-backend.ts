@@ -61,7 +61,7 @@ export class NativeBackend implements Backend {
   private readonly args = new Float64Array(32);
   private readonly ops: Map<string, number>;
   private readonly pool: PoolHandle;
-  private buffer: ArrayBufferLike | null = null;
+  private generation = -1; // the arena generation the addon last saw
   private disposed = false;
 
   constructor(readonly arena: Arena, readonly threads: number, private readonly addon: Addon, private readonly fanOutNs = NATIVE_FAN_OUT_NS) {
@@ -78,10 +78,9 @@ export class NativeBackend implements Backend {
     const op = this.ops.get(kernel);
     if (op === undefined) throw new Error(`native backend: kernel '${kernel}' is not in the addon`);
     if (this.disposed) throw new Error('native backend: used after dispose()');
-    const buffer = this.arena.memory.buffer;
-    if (buffer !== this.buffer) { // first call, or the arena grew
-      this.addon.setMemory(this.pool, new Uint8Array(buffer));
-      this.buffer = buffer;
+    if (this.generation !== this.arena.generation) { // first call, or the arena grew
+      this.addon.setMemory(this.pool, new Uint8Array(this.arena.buffer));
+      this.generation = this.arena.generation;
     }
     const nums: readonly number[] = args;
     for (let i = 0; i < nums.length; i++) this.args[i] = nums[i];

@@ -47,12 +47,14 @@ export class LlamaModel {
   readonly maxRows: number;
   private act?: Activations;   // allocated on first use: exporting or converting needs none
   private own?: KvCache;       // the cache behind forward()/reset()/pos
+  private readonly fused: boolean; // the backend runs a layer's linears of one input as one matmul3
 
   /** `quantized`: matrices held as Q8_0/Q4_0 blocks (quantized-weights.ts); the float block lacks them. */
   constructor(readonly config: LlamaConfig, readonly backend: Backend, maxRows = MAX_BATCH_ROWS, readonly quantized?: QuantizedWeights) {
     const table = parameterTable(config);
     this.params = new ParameterBlock(backend.arena, quantized ? quantized.floatTable(table) : table);
     this.maxRows = Math.max(1, Math.min(maxRows, config.max_position_embeddings));
+    this.fused = backend.supports('matmul3');
   }
 
   get contextLength(): number {
@@ -78,6 +80,7 @@ export class LlamaModel {
     if (tokens.length === 0) throw new WrenError('forward: no tokens');
     const cache = (this.own ??= this.newCache());
     this.checkSegment(cache, tokens);
+    if (tokens.length <= this.maxRows) return this.forwardBatch([{ cache, tokens, logits: true }]);
     let logits = 0;
     for (let start = 0; start < tokens.length; start += this.maxRows) {
       const chunk = Array.prototype.slice.call(tokens, start, start + this.maxRows) as number[];
@@ -98,27 +101,31 @@ export class LlamaModel {
       R += seg.tokens.length;
     }
     if (R > this.maxRows) throw new WrenError(`forward: ${R} rows exceed the ${this.maxRows} this model holds per call`);
-    if (new Set(segments.map((s) => s.cache)).size !== segments.length) throw new WrenError('forward: a cache appears twice in one batch');
+    for (let i = 1; i < segments.length; i++) {
+      for (let j = 0; j < i; j++) if (segments[i].cache === segments[j].cache) throw new WrenError('forward: a cache appears twice in one batch');
+    }
+    // No views or arrays are made per layer below: at stories260K's size a token's JavaScript was
+    // a quarter of its time (native, 1 thread), much of it views, tuples and their collection.
     const c = this.config, s = (this.act ??= allocActivations(c, this.backend, this.maxRows)), p = this.params, k = this.backend;
     const C = c.hidden_size, F = c.intermediate_size, H = c.num_attention_heads, V = c.vocab_size;
     const Hkv = c.num_key_value_heads, D = headSize(c), kvDim = Hkv * D, S = c.max_position_embeddings;
     const eps = c.rms_norm_eps, theta = c.rope_theta, arena = this.backend.arena;
-    const ids = arena.i32At(s.ids, R);
+    const ids = arena.i32;
     let r0 = 0;
-    for (const seg of segments) { ids.set(seg.tokens, r0); r0 += seg.tokens.length; }
+    for (const seg of segments) { ids.set(seg.tokens, (s.ids >> 2) + r0); r0 += seg.tokens.length; }
 
     k.run('embedding', s.x, p.ptr('embed'), s.ids, R, C);                      // x (R, C)
     for (let l = 0; l < c.num_hidden_layers; l++) {
       k.run('rmsnorm', s.xb, s.x, p.ptr('attnNorm', l), R, C, eps);             // xb (R, C)
-      this.linears(s.xb, l, R, C, [s.q, 'wq', H * D], [s.k, 'wk', kvDim], [s.v, 'wv', kvDim]); // q (R, H*D), k, v (R, Hkv*D)
+      this.linears(s.xb, l, R, C, s.q, 'wq', H * D, s.k, 'wk', kvDim, s.v, 'wv', kvDim); // q (R, H*D), k, v (R, Hkv*D)
       let row = 0;
       for (const seg of segments) {                                              // per sequence: its positions, its cache
         const T = seg.tokens.length, pos0 = seg.cache.pos;
         const layerK = seg.cache.keys + l * S * kvDim * 4, layerV = seg.cache.values + l * S * kvDim * 4;
         k.run('rope', s.q + row * H * D * 4, T, T, H, D, pos0, theta);
         k.run('rope', s.k + row * kvDim * 4, T, T, Hkv, D, pos0, theta);
-        arena.f32At(layerK + pos0 * kvDim * 4, T * kvDim).set(arena.f32At(s.k + row * kvDim * 4, T * kvDim));
-        arena.f32At(layerV + pos0 * kvDim * 4, T * kvDim).set(arena.f32At(s.v + row * kvDim * 4, T * kvDim));
+        arena.copyF32(layerK + pos0 * kvDim * 4, s.k + row * kvDim * 4, T * kvDim);
+        arena.copyF32(layerV + pos0 * kvDim * 4, s.v + row * kvDim * 4, T * kvDim);
         k.run('attention', s.att + row * H * D * 4, 0, s.q + row * H * D * 4, layerK, layerV, 1, T, pos0 + T, H, Hkv, D);
         row += T;
       }
@@ -126,7 +133,7 @@ export class LlamaModel {
       k.run('add', s.x, s.x, s.xb2, R * C);                                      // residual
 
       k.run('rmsnorm', s.xb, s.x, p.ptr('ffnNorm', l), R, C, eps);              // xb (R, C)
-      this.linears(s.xb, l, R, C, [s.hb, 'w1', F], [s.hb2, 'w3', F]);           // gate, up (R, F)
+      this.linears(s.xb, l, R, C, s.hb, 'w1', F, s.hb2, 'w3', F);               // gate, up (R, F)
       k.run('swiglu', s.hb, s.hb, s.hb2, R * F);                                // silu(gate) * up
       this.linear(s.xb2, s.hb, 'w2', l, R, F, C);                                // xb2 (R, C)
       k.run('add', s.x, s.x, s.xb2, R * C);                                      // residual
@@ -151,17 +158,20 @@ export class LlamaModel {
     else this.backend.run('matmul', out, x, this.params.ptr(name, layer), R, K, N, 0, 1, 0);
   }
 
-  /** The linears of one input x (R, K) in `layer`, each [out (R, N), weight, N]: float weights in one
-   *  matmul3 call (one hand-off to the threads instead of one each; the same bits), quantized ones
-   *  one at a time. */
-  private linears(x: Ptr, layer: number, R: number, K: number, ...parts: [Ptr, ParamName, number][]): void {
-    if (parts.some(([, name]) => this.quantized?.get(name)) || !this.backend.supports('matmul3')) {
-      for (const [out, name, N] of parts) this.linear(out, x, name, layer, R, K, N);
+  /** Two or three linears of one input x (R, K) in `layer`, out_i (R, n_i) = x · w_iᵀ: float
+   *  weights in one matmul3 call (one hand-off to the threads instead of one each; the same bits),
+   *  quantized ones one at a time. */
+  private linears(x: Ptr, layer: number, R: number, K: number, o0: Ptr, w0: ParamName, n0: number,
+                  o1: Ptr, w1: ParamName, n1: number, o2: Ptr = 0, w2: ParamName = w0, n2 = 0): void {
+    const q = this.quantized;
+    if (!this.fused || (q && (q.get(w0) || q.get(w1) || (n2 > 0 && q.get(w2))))) {
+      this.linear(o0, x, w0, layer, R, K, n0);
+      this.linear(o1, x, w1, layer, R, K, n1);
+      if (n2 > 0) this.linear(o2, x, w2, layer, R, K, n2);
       return;
     }
-    const [o0, w0, n0] = parts[0], [o1, w1, n1] = parts[1] ?? [0, w0, 0], [o2, w2, n2] = parts[2] ?? [0, w0, 0];
     const p = this.params;
-    this.backend.run('matmul3', o0, o1, o2, x, p.ptr(w0, layer), n1 ? p.ptr(w1, layer) : 0, n2 ? p.ptr(w2, layer) : 0, R, K, n0, n1, n2);
+    this.backend.run('matmul3', o0, o1, o2, x, p.ptr(w0, layer), p.ptr(w1, layer), n2 > 0 ? p.ptr(w2, layer) : 0, R, K, n0, n1, n2);
   }
 
   /** A float32 view of the first logits row of the last forward (valid until the next forward). */
