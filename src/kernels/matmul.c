@@ -172,7 +172,7 @@ static void gemm_block(float* out, const float* a, const float* b, int M, int K,
 // 1.02) and streamed from memory at the same speed. WebAssembly takes three: V8 compiles the
 // paired loop below with 4 chains (8 accumulators) into code that ran 288×768 from L2 in 22 µs
 // against 12.5 with 3 (a one-thread harness); a 15M decode, alternating in one process, ran
-// 10–14% faster with 3 than with 4 (2 with 3: 5–11%).
+// 10–14% faster with 3 than with 4 (with 2: 5–11%).
 #if defined(__wasm_simd128__)
 #define CHAINS 3
 #else

@@ -105,7 +105,8 @@ export class LlamaModel {
       for (let j = 0; j < i; j++) if (segments[i].cache === segments[j].cache) throw new WrenError('forward: a cache appears twice in one batch');
     }
     // No views or arrays are made per layer below: at stories260K's size a token's JavaScript was
-    // a quarter of its time (native, 1 thread), much of it views, tuples and their collection.
+    // a tenth to a quarter of its time (native, 1 thread), much of it views, tuples and the
+    // garbage collection they cost.
     const c = this.config, s = (this.act ??= allocActivations(c, this.backend, this.maxRows)), p = this.params, k = this.backend;
     const C = c.hidden_size, F = c.intermediate_size, H = c.num_attention_heads, V = c.vocab_size;
     const Hkv = c.num_key_value_heads, D = headSize(c), kvDim = Hkv * D, S = c.max_position_embeddings;
