@@ -102,6 +102,12 @@ export class Arena {
 
   /** Copy `count` float32s from `src` to `dst` (the regions may overlap), with no views made. */
   copyF32(dst: Ptr, src: Ptr, count: number): void {
-    this.refresh().f32.copyWithin(dst >> 2, src >> 2, (src >> 2) + count);
+    const f32 = this.refresh().f32;
+    // >>> not >>: pointers reach 4 GiB, and copyWithin would read a negative index from the end
+    const d = dst >>> 2, s = src >>> 2;
+    if (count < 0 || d + count > f32.length || s + count > f32.length) {
+      throw new RangeError(`Arena.copyF32: ${count} floats from ${src} to ${dst} pass the arena's ${f32.byteLength} bytes`);
+    }
+    f32.copyWithin(d, s, s + count);
   }
 }

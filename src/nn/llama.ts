@@ -104,16 +104,16 @@ export class LlamaModel {
     for (let i = 1; i < segments.length; i++) {
       for (let j = 0; j < i; j++) if (segments[i].cache === segments[j].cache) throw new WrenError('forward: a cache appears twice in one batch');
     }
-    // No views or arrays are made per layer below: at stories260K's size a token's JavaScript was
-    // a tenth to a quarter of its time (native, 1 thread), much of it views, tuples and the
-    // garbage collection they cost.
+    // No views or tuples are made per layer below (each run() still gathers its arguments): at
+    // stories260K's size a token's JavaScript was a tenth to a quarter of its time (native, 1
+    // thread), much of it views, tuples and the garbage collection they cost.
     const c = this.config, s = (this.act ??= allocActivations(c, this.backend, this.maxRows)), p = this.params, k = this.backend;
     const C = c.hidden_size, F = c.intermediate_size, H = c.num_attention_heads, V = c.vocab_size;
     const Hkv = c.num_key_value_heads, D = headSize(c), kvDim = Hkv * D, S = c.max_position_embeddings;
     const eps = c.rms_norm_eps, theta = c.rope_theta, arena = this.backend.arena;
     const ids = arena.i32;
     let r0 = 0;
-    for (const seg of segments) { ids.set(seg.tokens, (s.ids >> 2) + r0); r0 += seg.tokens.length; }
+    for (const seg of segments) { ids.set(seg.tokens, (s.ids >>> 2) + r0); r0 += seg.tokens.length; }
 
     k.run('embedding', s.x, p.ptr('embed'), s.ids, R, C);                      // x (R, C)
     for (let l = 0; l < c.num_hidden_layers; l++) {
