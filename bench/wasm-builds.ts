@@ -1,7 +1,7 @@
 // `wren bench wasm-builds`: two or more builds of the WebAssembly kernels side by side in one
-// process, with the native addon beside them when it is built. Each round runs every engine once
-// in the same order (decode: --tokens greedy tokens from BOS; with --prefill N, one N-token prompt
-// instead), so the machine's drift between rounds falls on all of them alike; prints each engine's
+// process, with the native addon beside them when it is built. Each round runs every engine once,
+// the order rotating from round to round (decode: --tokens greedy tokens from BOS; with --prefill N,
+// one N-token prompt instead), so the machine's drift falls on all of them alike; prints each engine's
 // median tokens/s and the median over rounds of each round's ratio to the first build and to native.
 // On a noisy machine this is what tells a kernel change from the weather: separate processes
 // minutes apart differ by more than most changes do.
@@ -44,17 +44,15 @@ function makeModel(kase: string, backend: Backend, rows: number): LlamaModel {
   return model;
 }
 
-async function wasmBackend(path: string, threads: number): Promise<Backend> {
+/** A build compiled, or a clear error naming it. The level only names the backend; a figure's
+ *  line says 'wasm (given build)' and the path. */
+function compileBuild(path: string): { module: WebAssembly.Module; simd: SimdLevel } {
   if (!existsSync(path)) throw new CliError(`--build: not found: ${path}`);
-  let module: WebAssembly.Module;
   try {
-    module = new WebAssembly.Module(readFileSync(path));
+    return { module: new WebAssembly.Module(readFileSync(path)), simd: 'relaxed-simd' };
   } catch (err) {
     throw new CliError(`--build ${path}: not a WebAssembly module this runtime compiles (${(err as Error).message})`);
   }
-  // The level only names the backend; a figure's line says 'wasm (given build)' and the path.
-  const simd: SimdLevel = 'relaxed-simd';
-  return createWasmBackend(new Arena(), threads, { host: { ...nodeKernelHost, loadKernelModule: async () => ({ module, simd }) } });
 }
 
 export async function run(argv: string[]): Promise<void> {
@@ -70,6 +68,7 @@ export async function run(argv: string[]): Promise<void> {
   const tokens = intFlag(v.tokens, 'tokens', 128, 1, 100_000);
   const prefill = v.prefill === undefined ? 0 : intFlag(v.prefill, 'prefill', 64, 1, 100_000);
   loadKernelModule(); // switches relaxed SIMD on in this V8 where it needs a flag, before any build compiles
+  const modules = builds.map(compileBuild); // every path checked before any model is made
   console.log(machineLine());
 
   const rows = prefill ? 64 : 1;
@@ -78,14 +77,15 @@ export async function run(argv: string[]): Promise<void> {
     const backend = await createNativeBackend(new Arena(), threads);
     engines.push({ name: 'native', backend, model: makeModel(kase, backend, rows) });
   }
-  for (const path of builds) {
-    const backend = await wasmBackend(path, threads);
+  for (const [i, path] of builds.entries()) {
+    const backend = await createWasmBackend(new Arena(), threads, { host: { ...nodeKernelHost, loadKernelModule: async () => modules[i] } });
     engines.push({ name: path, backend, model: makeModel(kase, backend, rows) });
   }
+  const context = engines[0].model.contextLength, decodeTokens = Math.min(tokens, context);
   const prompt = Array.from({ length: prefill }, (_, i) => 1 + (i * 7919) % (engines[0].model.config.vocab_size - 1));
-  if (prefill > engines[0].model.contextLength) throw new CliError(`--prefill ${prefill} exceeds the model's context length ${engines[0].model.contextLength}`);
+  if (prefill > context) throw new CliError(`--prefill ${prefill} exceeds the model's context length ${context}`);
   const once = (e: Engine): number => {
-    if (!prefill) return timeDecode(e.model, Math.min(tokens, e.model.contextLength));
+    if (!prefill) return timeDecode(e.model, decodeTokens);
     e.model.reset();
     const t0 = performance.now();
     e.model.forward(prompt);
@@ -93,14 +93,19 @@ export async function run(argv: string[]): Promise<void> {
   };
   for (const e of engines) once(e); // warm-up
   const rates = engines.map(() => [] as number[]);
-  for (let r = 0; r < rounds; r++) engines.forEach((e, i) => rates[i].push(once(e)));
+  for (let r = 0; r < rounds; r++) { // the order rotates each round, so no engine always goes first
+    for (let j = 0; j < engines.length; j++) {
+      const i = (j + r) % engines.length;
+      rates[i].push(once(engines[i]));
+    }
+  }
 
   const firstBuild = engines.findIndex((e) => e.name !== 'native');
   const native = engines.findIndex((e) => e.name === 'native');
   const ratio = (i: number, j: number) => +median(rates[i].map((x, r) => x / rates[j][r])).toFixed(3);
   for (const [i, e] of engines.entries()) {
     console.log(figureLine({
-      case: kase, bench: prefill ? `prefill ${prefill}` : `decode ${tokens}`, engine: e.name, rounds,
+      case: kase, bench: prefill ? `prefill ${prefill}` : `decode ${decodeTokens}`, engine: e.name, rounds,
       tokens_per_s: Math.round(median(rates[i])),
       ...(e.name !== 'native' && i !== firstBuild ? { vs_first_build: ratio(i, firstBuild) } : {}),
       ...(e.name !== 'native' && native >= 0 ? { vs_native: ratio(i, native) } : {}),

@@ -22,7 +22,7 @@
 #elif defined(__ARM_NEON)
 #define MR 4             // NEON: 4×4 accumulators of 4 (32 registers)
 #else
-#define MR 2             // WASM SIMD128 (16 registers on x86 hosts): 2×4 accumulators of 4
+#define MR 2             // WASM SIMD128 (16 registers on x86 hosts, ~15 of them V8 allocates): 2×4 accumulators of 4
 #endif
 #define KC 256           // depth of a packed panel: KC·NR·4 = 16 KiB (48 KiB for AVX-512), swept from L1
 // How much of op(b) is packed at a time (NC_PANELS·KC·NR·4 = 384 KiB) and how many rows of a
@@ -171,8 +171,9 @@ static void gemm_block(float* out, const float* a, const float* b, int M, int K,
 // L2 10% faster (1 thread against OpenBLAS, alternating runs on a Zen 5 EPYC: medians 0.91 →
 // 1.02) and streamed from memory at the same speed. WebAssembly takes three: V8 compiles the
 // paired loop below with 4 chains (8 accumulators) into code that ran 288×768 from L2 in 22 µs
-// against 12.5 with 3 (a one-thread harness); a 15M decode, alternating in one process, ran
-// 10–14% faster with 3 than with 4 (with 2: 5–11%).
+// against 12.5 with 3 (a one-thread harness); a 15M decode with vocab 4096 at 2 threads,
+// alternating in one process, ran 1.02–1.23× (median 1.12×) as fast with 3 as with 4, and with
+// vocab 32000, whose weights stream from DRAM, the same.
 #if defined(__wasm_simd128__)
 #define CHAINS 3
 #else
@@ -237,8 +238,8 @@ static void matvec_rows(float* out, const float* x, const float* w, int K, int n
 
 // Rows [0, M) of out (M, N) = a·wᵀ for columns [n0, n1), each element summed exactly as
 // dot_row sums it, so a row's result never depends on which other rows share the call: a
-// server's batched decode gives every request the logits it gets alone. A tile of R ≤ 3 rows of
-// a × 4 rows of w (R·4 accumulators; each weight load feeds R FMAs) runs dot_row's chains one
+// server's batched decode gives every request the logits it gets alone. A tile of R ≤
+// BATCH_TILE_ROWS rows of a × 4 rows of w (R·4 accumulators; each weight load feeds R FMAs) runs dot_row's chains one
 // after the other while the tile stays in L1, adding each into `sum` in dot_row's order.
 // (Compute-bound, a 64-row prefill chunk, this runs at ~0.8× the four-row, one-chain tile it
 // replaced; decoding, which is memory-bound, is what the order is chosen for.)
