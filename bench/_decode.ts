@@ -20,6 +20,14 @@ export function timeDecode(model: LlamaModel, tokens: number): number {
   return tokens / ((performance.now() - t0) / 1000);
 }
 
+/** One prompt through an empty cache, in chunks of the model's rows; tokens/s. */
+export function timePrefill(model: LlamaModel, prompt: number[]): number {
+  model.reset();
+  const t0 = performance.now();
+  model.forward(prompt);
+  return prompt.length / ((performance.now() - t0) / 1000);
+}
+
 export function medianOf(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -28,11 +36,12 @@ export function medianOf(xs: number[]): number {
 
 export type DecodeCase = { name: string; preset?: string; threads: number; tokens: number; runs: number; bytes?: Uint8Array };
 
-/** The case's model on `backend`: stories260K from its bytes, or a preset shape with seeded random weights. */
-export function decodeModel(c: DecodeCase, backend: Backend): LlamaModel {
-  if (c.bytes) return loadModelFromBytes({ kind: 'llama2c', weights: c.bytes }, backend, { maxRows: 1 });
+/** The case's model on `backend`: stories260K from its bytes, or a preset shape with seeded random
+ *  weights; `rows` a forward holds (1 for a decode, up to 64 for a prefill). */
+export function decodeModel(c: DecodeCase, backend: Backend, rows = 1): LlamaModel {
+  if (c.bytes) return loadModelFromBytes({ kind: 'llama2c', weights: c.bytes }, backend, { maxRows: rows });
   const config = parseLlamaConfig(PRESETS[c.preset ?? c.name], c.name);
-  const model = new LlamaModel(config, backend, 1);
+  const model = new LlamaModel(config, backend, rows);
   initParameters(model.params, config, 1);
   return model;
 }

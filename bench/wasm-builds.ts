@@ -17,31 +17,27 @@ import { createNativeBackend, nativeAvailable } from '../src/engine/native-backe
 import { createWasmBackend } from '../src/engine/wasm-backend.ts';
 import { loadKernelModule, nodeKernelHost } from '../src/engine/wasm-node.ts';
 import type { SimdLevel } from '../src/engine/wasm-host.ts';
-import { parseLlamaConfig } from '../src/nn/config.ts';
-import { initParameters } from '../src/nn/init.ts';
-import { LlamaModel } from '../src/nn/llama.ts';
-import { loadModel } from '../src/nn/load.ts';
+import type { LlamaModel } from '../src/nn/llama.ts';
 import { PRESETS } from '../src/nn/presets.ts';
 import { CliError, intFlag, parseFlags } from '../src/cli/args.ts';
 import { figureLine, machineLine, median, ranOn } from './_machine.ts';
-import { timeDecode } from './_decode.ts';
+import { decodeModel, timeDecode, timePrefill, type DecodeCase } from './_decode.ts';
 
 const stories260K = fileURLToPath(new URL('../../shared/data/llama2c-stories260K/stories260K.bin', import.meta.url));
 const HELP = 'usage: wren bench wasm-builds --build A.wasm --build B.wasm … [--case stories260K|random-stories15M-v4096|random-stories15M] [--threads N] [--rounds R] [--tokens N] [--prefill N]';
 
 type Engine = { name: string; backend: Backend; model: LlamaModel };
 
-function makeModel(kase: string, backend: Backend, rows: number): LlamaModel {
+/** The case as bench/_decode.ts takes it: stories260K's bytes, or a preset with random weights. */
+function decodeCase(kase: string): DecodeCase {
+  const base = { name: kase, threads: 1, tokens: 0, runs: 0 };
   if (kase === 'stories260K') {
     if (!existsSync(stories260K)) throw new CliError(`stories260K: not found: ${stories260K}`);
-    return loadModel(stories260K, backend, { maxRows: rows }).model;
+    return { ...base, bytes: readFileSync(stories260K) };
   }
   const preset = kase.replace(/^random-/, '');
   if (!kase.startsWith('random-') || !PRESETS[preset]) throw new CliError(`--case: unknown case '${kase}' (stories260K, random-stories15M-v4096, random-stories15M)`);
-  const config = parseLlamaConfig(PRESETS[preset], preset);
-  const model = new LlamaModel(config, backend, rows);
-  initParameters(model.params, config, 1);
-  return model;
+  return { ...base, preset };
 }
 
 /** A build compiled, or a clear error naming it. The level only names the backend; a figure's
@@ -68,29 +64,23 @@ export async function run(argv: string[]): Promise<void> {
   const tokens = intFlag(v.tokens, 'tokens', 128, 1, 100_000);
   const prefill = v.prefill === undefined ? 0 : intFlag(v.prefill, 'prefill', 64, 1, 100_000);
   loadKernelModule(); // switches relaxed SIMD on in this V8 where it needs a flag, before any build compiles
-  const modules = builds.map(compileBuild); // every path checked before any model is made
+  const modules = builds.map(compileBuild), c = decodeCase(kase); // every path and the case checked before any model is made
   console.log(machineLine());
 
   const rows = prefill ? 64 : 1;
   const engines: Engine[] = [];
   if (nativeAvailable()) {
     const backend = await createNativeBackend(new Arena(), threads);
-    engines.push({ name: 'native', backend, model: makeModel(kase, backend, rows) });
+    engines.push({ name: 'native', backend, model: decodeModel(c, backend, rows) });
   }
   for (const [i, path] of builds.entries()) {
     const backend = await createWasmBackend(new Arena(), threads, { host: { ...nodeKernelHost, loadKernelModule: async () => modules[i] } });
-    engines.push({ name: path, backend, model: makeModel(kase, backend, rows) });
+    engines.push({ name: path, backend, model: decodeModel(c, backend, rows) });
   }
   const context = engines[0].model.contextLength, decodeTokens = Math.min(tokens, context);
   const prompt = Array.from({ length: prefill }, (_, i) => 1 + (i * 7919) % (engines[0].model.config.vocab_size - 1));
   if (prefill > context) throw new CliError(`--prefill ${prefill} exceeds the model's context length ${context}`);
-  const once = (e: Engine): number => {
-    if (!prefill) return timeDecode(e.model, decodeTokens);
-    e.model.reset();
-    const t0 = performance.now();
-    e.model.forward(prompt);
-    return prefill / ((performance.now() - t0) / 1000);
-  };
+  const once = (e: Engine): number => (prefill ? timePrefill(e.model, prompt) : timeDecode(e.model, decodeTokens));
   for (const e of engines) once(e); // warm-up
   const rates = engines.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) { // the order rotates each round, so no engine always goes first
