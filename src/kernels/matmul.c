@@ -72,6 +72,10 @@ static void pack_panels(float* bpack, const float* b, int K, int N, int transB, 
     for (int p = p0; p < p1; p++) {
       float* dst = bpack + (int64_t)p * kc * NR + k * NR;
       int w = nc - p * NR < NR ? nc - p * NR : NR;
+      if (w == NR) { // whole vectors: a plain copy loop here became `rep movsq`, whose start-up
+        for (int v = 0; v < NV; v++) vf_store(dst + v * VW, vf_load(src + p * NR + v * VW));
+        continue;
+      }
       for (int j = 0; j < w; j++) dst[j] = src[p * NR + j];
       for (int j = w; j < NR; j++) dst[j] = 0.0f;
     }
