@@ -42,13 +42,19 @@ static inline void scale_add(float* acc, float alpha, const float* v, float p, i
   for (; d < D; d++) acc[d] = acc[d] * alpha + p * v[d];
 }
 
-#define TBK (VW >= 16 ? 64 : 32) // keys per block in the tiled path: TBK/VW independent FMA chains
 #define TQB 64      // queries per block in the tiled path (each key block is transposed once per TQB queries)
 #define TDMAX 128   // largest head size for the tiled path (kt is TDMAX·TBK floats of stack)
-#define AV 4        // output vectors kept in registers while summing p·v
-// Query rows per tile step: each kt and v load feeds RMAX FMAs. Four fit AVX-512's 32 registers
-// (4 rows × 4 score chains); two fit 16.
-#define RMAX (VW >= 16 ? 4 : 2)
+#define AV 4        // output vectors kept in registers while summing p·v (the row path)
+// The tile: RMAX query rows at a time against TBK keys, so each kt and v load feeds RMAX FMAs;
+// the scores take RMAX·TBK/VW accumulators and p·v RMAX·TAV. AVX-512 (32 registers): 4 rows ×
+// 64 keys (16 score chains) and 4 × 4. AVX2 (16 registers): 4 rows × 16 keys (8 chains) and
+// 4 × 3 output vectors, which ran the 15M shape's forward (T 256, 6 heads of 48) 25% faster than
+// 2 rows × 32 keys and 2 × 4 (whose last two vectors of 48 ran as 4 chains: half the FMA rate;
+// a one-thread harness on a Zen 5 EPYC, 55–58 → 70–71 GFLOP/s). WebAssembly and NEON (VW 4):
+// 2 rows × 32 keys, 2 × 4.
+#define TBK (VW >= 16 ? 64 : VW == 8 ? 16 : 32)
+#define RMAX (VW == 4 ? 2 : 4)
+#define TAV (VW == 8 ? 3 : 4)
 
 // o_r += Σ_{j<n} p_r[j]·v_j for R rows and NV vectors of d from d: each v load feeds R FMAs, and
 // R·NV chains are in flight. p_r[j] is 0 past row r's last visible key, which adds exact zeros.
@@ -104,10 +110,11 @@ static inline __attribute__((always_inline)) void tile_rows(float* out, const fl
     vf vmax = vf_load(p[r]);
     for (int j = VW; j < TBK; j += VW) vmax = vf_max(vmax, vf_load(p[r] + j));
     float bmax = vf_hmax(vmax);
+    float* vs = sum + (t0 + r - q0) * VW;
     if (bmax > *m) {
       float alpha = wren_expf(*m - bmax);
-      sum[t0 + r - q0] *= alpha;
       vf av = vf_splat(alpha);
+      vf_store(vs, vf_mul(vf_load(vs), av));
       int d = 0;
       for (; d + VW <= D; d += VW) vf_store(o[r] + d, vf_mul(vf_load(o[r] + d), av));
       for (; d < D; d++) o[r][d] *= alpha;
@@ -116,9 +123,9 @@ static inline __attribute__((always_inline)) void tile_rows(float* out, const fl
     vf vm = vf_splat(*m);
     for (int j = 0; j < TBK; j += VW) vf_store(p[r] + j, vf_exp(vf_sub(vf_load(p[r] + j), vm)));
     for (int j = visible[r]; j < TBK; j++) p[r][j] = 0.0f; // causal mask and padding
-    float s = 0.0f;
-    for (int j = 0; j < visible[r]; j++) s += p[r][j];
-    sum[t0 + r - q0] += s;
+    vf sv = vf_load(vs);
+    for (int j = 0; j < TBK; j += VW) sv = vf_add(sv, vf_load(p[r] + j));
+    vf_store(vs, sv);
   }
   if (D < VW) {
     for (int r = 0; r < R; r++)
@@ -131,9 +138,11 @@ static inline __attribute__((always_inline)) void tile_rows(float* out, const fl
   }
   n = n_max;
   int d = 0;
-  for (; d + AV * VW <= D; d += AV * VW) PV_CHUNK(AV);
-  switch ((D - d) / VW) { // the vectors left, fewer than AV, also in one pass
+  for (; d + TAV * VW <= D; d += TAV * VW) PV_CHUNK(TAV);
+  switch ((D - d) / VW) { // the vectors left, fewer than TAV, also in one pass
+#if TAV > 3
     case 3: PV_CHUNK(3); d += 3 * VW; break;
+#endif
     case 2: PV_CHUNK(2); d += 2 * VW; break;
     case 1: PV_CHUNK(1); d += VW; break;
     default: break;
@@ -151,7 +160,7 @@ static void attention_tile(float* out, float* lse, const float* q, const float* 
                            int b, int h, int kvh, int q0, int q1, int Tq, int Tk, int H, int Hkv, int D, float scale) {
   float kt[TDMAX * TBK] __attribute__((aligned(64)));
   float vt[VW * TBK] __attribute__((aligned(64))); // only for D < VW
-  float mx[TQB], sum[TQB];
+  float mx[TQB], sum[TQB * VW] __attribute__((aligned(64)));
   int64_t qs = (int64_t)H * D, ks = (int64_t)Hkv * D;
   const float* kb = k + (int64_t)b * Tk * ks + kvh * D;
   const float* vb = v + (int64_t)b * Tk * ks + kvh * D;
@@ -159,7 +168,7 @@ static void attention_tile(float* out, float* lse, const float* q, const float* 
     float* o = out + ((int64_t)b * Tq + t) * qs + h * D;
     for (int d = 0; d < D; d++) o[d] = 0.0f;
     mx[t - q0] = -3.4028235e38f;
-    sum[t - q0] = 0.0f;
+    vf_store(sum + (t - q0) * VW, vf_zero());
   }
   int lastKey = Tk - Tq + q1 - 1; // the last key the block's last query sees
   vf vscale = vf_splat(scale);
@@ -176,9 +185,10 @@ static void attention_tile(float* out, float* lse, const float* q, const float* 
   }
   for (int t = q0; t < q1; t++) {
     float* o = out + ((int64_t)b * Tq + t) * qs + h * D;
-    float inv = 1.0f / sum[t - q0];
+    float total = vf_hsum(vf_load(sum + (t - q0) * VW));
+    float inv = 1.0f / total;
     for (int d = 0; d < D; d++) o[d] *= inv;
-    if (lse) lse[((int64_t)b * H + h) * Tq + t] = (float)((double)mx[t - q0] + wren_log((double)sum[t - q0]));
+    if (lse) lse[((int64_t)b * H + h) * Tq + t] = (float)((double)mx[t - q0] + wren_log((double)total));
   }
 }
 
@@ -271,10 +281,14 @@ void attention(float* out, float* lse, const float* q, const float* k, const flo
 // block's dk, dv accumulate transposed (dkt, dvt) until all queries have seen it. Queries go QR
 // rows at a time, so each load of kt, vt, kn, dkt and dvt serves QR rows. Head sizes above
 // DB_MAX take the plain row-by-row loop.
-#define BKB 32
+// AVX2 takes 4 rows × 16 keys (8 score accumulators) and dq 3 vectors at a time (12): against
+// 2 × 32 and 4, whose last two dq vectors of a 48-wide head ran as 4 chains, the 15M shape's
+// backward ran 65 → 84 GFLOP/s (a one-thread harness on a Zen 5 EPYC). AVX-512: 4 × 32 and 4;
+// VW 4: 2 × 32 and 4.
+#define BKB (VW == 8 ? 16 : 32)
 #define DB_MAX 64
-#define QR (VW >= 16 ? 4 : 2)   // query rows at a time: QR·BKB/VW score accumulators
-#define DQV 4                   // dq vectors summed at a time (QR·DQV accumulators)
+#define QR (VW == 4 ? 2 : 4)    // query rows at a time: QR·BKB/VW score accumulators
+#define DQV (VW == 8 ? 3 : 4)   // dq vectors summed at a time (QR·DQV accumulators)
 #define KNS_MAX 64              // kn's row stride: D rounded up to VW (≤ 64 for VW ≤ 16)
 
 // acc[r][jv] = Σ_d x_r[d]·blk[d][jv·VW …] for the QR rows against the block's keys (blk
@@ -414,7 +428,9 @@ void attention_backward(float* dq, float* dk, float* dv, const float* dout, cons
           int d0 = 0;
           for (; d0 + DQV * VW <= kns; d0 += DQV * VW) DQ_CHUNK(DQV);
           switch ((kns - d0) / VW) { // the vectors left, fewer than DQV, in one pass
+#if DQV > 3
             case 3: DQ_CHUNK(3); break;
+#endif
             case 2: DQ_CHUNK(2); break;
             case 1: DQ_CHUNK(1); break;
             default: break;
