@@ -50,9 +50,16 @@ static inline void scale_add(float* acc, float alpha, const float* v, float p, i
 // 64 keys (16 score chains) and 4 × 4. AVX2 (16 registers): 4 rows × 16 keys (8 chains) and
 // 4 × 3 output vectors, which ran the 15M shape's forward (T 256, 6 heads of 48) 25% faster than
 // 2 rows × 32 keys and 2 × 4 (whose last two vectors of 48 ran as 4 chains: half the FMA rate;
-// a one-thread harness on a Zen 5 EPYC, 55–58 → 70–71 GFLOP/s). WebAssembly and NEON (VW 4):
-// 2 rows × 32 keys, 2 × 4.
-#define TBK (VW >= 16 ? 64 : VW == 8 ? 16 : 32)
+// a one-thread harness on a Zen 5 EPYC, 55–58 → 70–71 GFLOP/s). WebAssembly: 2 rows × 16 keys
+// and 2 × 4 (V8 spills the 16 score accumulators of 32 keys: 27.7 → 31.4 GFLOP/s, the same
+// harness). NEON (32 registers): 2 rows × 32 keys, 2 × 4.
+#if VW >= 16
+#define TBK 64
+#elif VW == 8 || defined(__wasm_simd128__)
+#define TBK 16
+#else
+#define TBK 32
+#endif
 #define RMAX (VW == 4 ? 2 : 4)
 #define TAV (VW == 8 ? 3 : 4)
 
@@ -283,9 +290,14 @@ void attention(float* out, float* lse, const float* q, const float* k, const flo
 // DB_MAX take the plain row-by-row loop.
 // AVX2 takes 4 rows × 16 keys (8 score accumulators) and dq 3 vectors at a time (12): against
 // 2 × 32 and 4, whose last two dq vectors of a 48-wide head ran as 4 chains, the 15M shape's
-// backward ran 65 → 84 GFLOP/s (a one-thread harness on a Zen 5 EPYC). AVX-512: 4 × 32 and 4;
-// VW 4: 2 × 32 and 4.
-#define BKB (VW == 8 ? 16 : 32)
+// backward ran 65 → 84 GFLOP/s (a one-thread harness on a Zen 5 EPYC). AVX-512: 4 × 32 and 4.
+// WebAssembly: 2 × 16 and 4 (2 × 32 is 16 score accumulators, which V8 spills: 30 → 37
+// GFLOP/s). NEON: 2 × 32 and 4.
+#if VW == 8 || defined(__wasm_simd128__)
+#define BKB 16
+#else
+#define BKB 32
+#endif
 #define DB_MAX 64
 #define QR (VW == 4 ? 2 : 4)    // query rows at a time: QR·BKB/VW score accumulators
 #define DQV (VW == 8 ? 3 : 4)   // dq vectors summed at a time (QR·DQV accumulators)

@@ -47,6 +47,18 @@
 #define INPLACE_ROWS 0
 #endif
 
+// WebAssembly reads a transposed a of up to IN_PLACE_A_MAX columns in place (the tile's rs = 1,
+// cs = M): its packing loop, two floats a strip, took a fifth of a weight gradient
+// (M288×K8192×N288, one thread: 47 → 59 GFLOP/s in place; in training 90 → 110–115 at 2
+// threads). A wider a is packed: at M = 4096 each k is 16 KiB further on, the lines collide in
+// the cache, and the lm head's gradient ran at 55 GFLOP/s in place against 92 packed. Natively,
+// packing wins in training, where a arrives cold (AVX2: in place lost 2–3% of the 15M step).
+#if defined(__wasm_simd128__)
+#define IN_PLACE_A_MAX 1024
+#else
+#define IN_PLACE_A_MAX 0
+#endif
+
 // panel p of bpack: panel[k·NR + j] = op(b)[k0 + k, jc + p·NR + j], zero past column N, for the
 // panels [p0, p1) of a block nc columns wide. A row-major b is copied a row at a time across all
 // the panels, so it streams in order (a panel at a time reads one line per row, at a stride of N:
@@ -124,6 +136,7 @@ static void gemm_block(float* out, const float* a, const float* b, int M, int K,
   float bpack[NC_PANELS * KC * NR] __attribute__((aligned(64)));
   float apack[MC * KC] __attribute__((aligned(64)));
   const int inplace = !transB && m1 - m0 < INPLACE_ROWS;
+  const int packA = transA && M > IN_PLACE_A_MAX;
   const int kb = K <= DEEP_KC ? K : KC;                   // block depth
   const int npanels = NC_PANELS * KC / (kb > KC ? kb : KC); // panels packed at a time
   const int mcb = MC * KC / (kb > KC ? kb : KC) / MR * MR;  // rows of a packed at a time
@@ -137,7 +150,7 @@ static void gemm_block(float* out, const float* a, const float* b, int M, int K,
       pack_panels(bpack, b, K, N, transB, k0, kc, jc, nc, inplace ? nc / NR : 0, panels);
       for (int ic = m0; ic < m1; ic += mcb) {
         int mc = m1 - ic < mcb ? m1 - ic : mcb, full = mc / MR * MR;
-        if (transA) // a row of a at a time: its mc floats are contiguous, so a cold a streams in order
+        if (packA) // a row of a at a time: its mc floats are contiguous, so a cold a streams in order
           for (int k = 0; k < kc; k++) {
             const float* src = a + (int64_t)(k0 + k) * M + ic;
             for (int t = 0; t < full; t += MR)
@@ -151,9 +164,13 @@ static void gemm_block(float* out, const float* a, const float* b, int M, int K,
           int ldp = packed ? NR : N;
           float* o = out + (int64_t)ic * N + nb;
           int t = 0;
-          if (transA) {
+          if (packA) {
             for (; t < full; t += MR) tile_MR(o + (int64_t)t * N, N, apack + t * kc, 1, MR, bp, ldp, kc, ncp, add);
             for (; t < mc; t++) tile_1(o + (int64_t)t * N, N, apack + t * kc, 0, 1, bp, ldp, kc, ncp, add);
+          } else if (transA) { // in place: row t of op(a) is column t of a, MR neighbours a line
+            const float* ak = a + (int64_t)k0 * M + ic;
+            for (; t < full; t += MR) tile_MR(o + (int64_t)t * N, N, ak + t, 1, M, bp, ldp, kc, ncp, add);
+            for (; t < mc; t++) tile_1(o + (int64_t)t * N, N, ak + t, 0, M, bp, ldp, kc, ncp, add);
           } else {
             const float* ak = a + (int64_t)ic * K + k0;
             for (; t < full; t += MR) tile_MR(o + (int64_t)t * N, N, ak + (int64_t)t * K, K, 1, bp, ldp, kc, ncp, add);
