@@ -60,7 +60,7 @@ static inline void scale_add(float* acc, float alpha, const float* v, float p, i
 #else
 #define TBK 32
 #endif
-#define RMAX (VW == 4 ? 2 : 4)
+#define RMAX (VW >= 8 ? 4 : 2)
 #define TAV (VW == 8 ? 3 : 4)
 
 // o_r += Σ_{j<n} p_r[j]·v_j for R rows and NV vectors of d from d: each v load feeds R FMAs, and
@@ -299,7 +299,7 @@ void attention(float* out, float* lse, const float* q, const float* k, const flo
 #define BKB 32
 #endif
 #define DB_MAX 64
-#define QR (VW == 4 ? 2 : 4)    // query rows at a time: QR·BKB/VW score accumulators
+#define QR (VW >= 8 ? 4 : 2)    // query rows at a time: QR·BKB/VW score accumulators
 #define DQV (VW == 8 ? 3 : 4)   // dq vectors summed at a time (QR·DQV accumulators)
 #define KNS_MAX 64              // kn's row stride: D rounded up to VW (≤ 64 for VW ≤ 16)
 

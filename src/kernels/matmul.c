@@ -84,7 +84,7 @@ static void pack_panels(float* bpack, const float* b, int K, int N, int transB, 
     for (int p = p0; p < p1; p++) {
       float* dst = bpack + (int64_t)p * kc * NR + k * NR;
       int w = nc - p * NR < NR ? nc - p * NR : NR;
-      if (w == NR) { // whole vectors: a plain copy loop here became `rep movsq`, whose start-up
+      if (w == NR) { // whole vectors (gcc made the plain loop a `rep movsq`, slower to start than the copy)
         for (int v = 0; v < NV; v++) vf_store(dst + v * VW, vf_load(src + p * NR + v * VW));
         continue;
       }
@@ -130,7 +130,8 @@ TILE(1)
 // each block from zero in its tile and then added to out, so the result does not depend on the
 // slice, the block sizes other than the depth, or the tile shape. A transposed a (the weight gradient:
 // a is (K, M), a row of op(a) strided by M) is packed, MC rows at a time, into MR-row strips laid
-// out k-major (the tile reads them as rs = 1, cs = MR); an untransposed a is read in place.
+// out k-major (the tile reads them as rs = 1, cs = MR), except on WebAssembly up to
+// IN_PLACE_A_MAX columns; an untransposed a is read in place.
 static void gemm_block(float* out, const float* a, const float* b, int M, int K, int N,
                        int transA, int transB, int accumulate, int m0, int m1, int n0, int n1) {
   float bpack[NC_PANELS * KC * NR] __attribute__((aligned(64)));

@@ -74,7 +74,8 @@ const rand = (n: number, scale = 1) => seededFloats(seed++, n, scale);
 // matmul (M,K,N): matrix-vector (M = 1), odd sizes, K past the 256-deep panel, rows enough to split,
 // a K of one deeper block (≤ 512) over more columns and rows than such a block packs at a time.
 const matmulShapes = [[1, 1, 1], [1, 3, 17], [1, 257, 255], [1, 288, 768], [2, 1, 3], [3, 17, 5],
-  [17, 255, 257], [64, 64, 64], [255, 3, 33], [130, 300, 40], [33, 513, 17], [100, 400, 420]];
+  [17, 255, 257], [64, 64, 64], [255, 3, 33], [130, 300, 40], [33, 513, 17], [100, 400, 420],
+  [1030, 20, 24]]; // a transposed a over 1,024 columns: packed on WebAssembly too (matmul.c, IN_PLACE_A_MAX)
 table('matmul', matmulShapes.flatMap(([M, K, N]) => [0, 1, 2, 3].flatMap((t) => [0, 1].map((acc): Case => {
   const transA = t & 1, transB = t >> 1;
   return {
@@ -105,7 +106,7 @@ table('rope', [[1, 1, 1, 2, 0, 10000], [3, 3, 2, 8, 5, 10000], [17, 5, 3, 16, 10
 table('attention', [[1, 1, 1, 1, 1, 1], [1, 1, 17, 6, 6, 48], [2, 3, 3, 2, 1, 8], [1, 17, 17, 4, 2, 16],
   [1, 5, 133, 8, 4, 8], [2, 70, 70, 2, 2, 3], [1, 1, 257, 3, 1, 64],
   // the tiled prefill path (Tq ≥ 8): several query and key blocks, a cache longer than the queries, D at its limit
-  [1, 40, 100, 4, 2, 64], [1, 9, 9, 2, 2, 128], [1, 8, 300, 3, 3, 20], [1, 33, 33, 1, 1, 200],
+  [1, 40, 100, 4, 2, 64], [1, 9, 9, 2, 2, 128], [1, 8, 300, 3, 3, 20], [1, 33, 33, 1, 1, 200], [1, 20, 20, 6, 6, 48],
   // a head narrower than a 16-wide vector in the tiled path (stories260K's D 8), an odd query count
   [2, 65, 90, 8, 4, 8]].flatMap(([B, Tq, Tk, H, Hkv, D]) => [0, 1].map((withLse): Case => ({
   name: `B${B} Tq${Tq} Tk${Tk} H${H} Hkv${Hkv} D${D}${withLse ? ' lse' : ''}`,
@@ -114,8 +115,8 @@ table('attention', [[1, 1, 1, 1, 1, 1], [1, 1, 17, 6, 6, 48], [2, 3, 3, 2, 1, 8]
   run: (be, p) => be.run('attention', p.out, withLse ? p.lse : 0, p.q, p.k, p.v, B, Tq, Tk, H, Hkv, D),
 }))));
 
-// attention_backward (B,T,H,Hkv,D): one key, GQA groups, several 32-key blocks with a partial
-// last one, row counts that do not fill a block of queries, D below and at a vector, D at the
+// attention_backward (B,T,H,Hkv,D): one key, GQA groups, several key blocks (16 or 32 keys, by
+// ISA) with a partial last one, row counts that do not fill a block of queries, D below and at a vector, D at the
 // blocked path's limit (64) and above it (the row-by-row loop). out and lse need not come from
 // a forward pass: the kernel's formulas are checked as they are.
 table('attention_backward', [[1, 1, 1, 1, 8], [2, 5, 4, 2, 6], [1, 70, 6, 6, 48], [2, 33, 2, 1, 8], [1, 40, 4, 2, 64],
