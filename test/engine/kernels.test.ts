@@ -116,8 +116,8 @@ table('attention', [[1, 1, 1, 1, 1, 1], [1, 1, 17, 6, 6, 48], [2, 3, 3, 2, 1, 8]
 }))));
 
 // attention_backward (B,T,H,Hkv,D): one key, GQA groups, several key blocks (16 or 32 keys, by
-// ISA) with a partial last one, row counts that do not fill a block of queries, D below and at a vector, D at the
-// blocked path's limit (64) and above it (the row-by-row loop). out and lse need not come from
+// ISA) with a partial last one, row counts that do not fill a block of queries, D below and at a
+// vector, D at the blocked path's limit (64) and above it (the row-by-row loop). out and lse need not come from
 // a forward pass: the kernel's formulas are checked as they are.
 table('attention_backward', [[1, 1, 1, 1, 8], [2, 5, 4, 2, 6], [1, 70, 6, 6, 48], [2, 33, 2, 1, 8], [1, 40, 4, 2, 64],
   [1, 9, 2, 2, 66], [1, 37, 3, 3, 20], [1, 100, 2, 1, 16], [1, 67, 1, 1, 2]].map(([B, T, H, Hkv, D]): Case => ({
