@@ -9,6 +9,7 @@ import { writeScorecard, scorecardMarkdown } from '../redteam/scorecard.ts';
 import { guardScorer, judgeScorer } from '../redteam/scorers.ts';
 import { loadSuite, BUILTIN_SUITES } from '../redteam/suites.ts';
 import { HttpTarget } from '../redteam/target.ts';
+import { MULTI_TURN_ATTACKS } from '../redteam/multi-turn.ts';
 import { TRANSFORMS } from '../redteam/transforms.ts';
 import { Guard } from '../safety/guard-model.ts';
 import { loadModeration } from '../serve/guard-load.ts';
@@ -31,7 +32,9 @@ scorecard.json and scorecard.svg.
   --suite NAME          ${Object.keys(BUILTIN_SUITES).join(', ')}, or a .jsonl/.csv of prompts; repeatable
   --safety-data DIR     folder of the built-in suites (default ../shared/data/safety)
   --transforms LIST     comma-separated, each a transform or a+b composition (default none);
-                        known: ${Object.keys(TRANSFORMS).join(', ')}
+                        known: ${Object.keys(TRANSFORMS).join(', ')};
+                        multi-turn (at most one in a chain): ${Object.keys(MULTI_TURN_ATTACKS).join(', ')},
+                        crescendo@SPEC (a model as the attacker, SPEC as for --judge)
   --limit N             first N prompts of each suite (default all)
   --scorer-guard DIR    also score answers with this guard (success needs it to flag the answer)
   --judge SPEC          also score with an LLM judge, HarmBench's yes/no rubric (builtin, openai:MODEL, …)
