@@ -9,7 +9,7 @@ import { ensureWritableDir, writeFileAtomic } from '../formats/atomic.ts';
 import { GUARD_ROLES, type GuardRole } from '../safety/categories.ts';
 import { assembleGuardData, type GuardExample } from '../safety/guard-data.ts';
 import { evaluateGuard, formatGuardReport, type GuardEvalReport } from '../safety/guard-metrics.ts';
-import { Guard, type GuardScores } from '../safety/guard-model.ts';
+import { Guard, GUARD_INPUTS, type GuardInput, type GuardScores } from '../safety/guard-model.ts';
 import { trainGuard } from '../safety/train-guard.ts';
 import { readLines } from '../util/read-lines.ts';
 import { CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
@@ -35,6 +35,8 @@ train:
   --threshold P        flag when P(unsafe) ≥ P (default 0.5)
   --max-per-source N   training rows per source (default 800; held-out rows are never capped)
   --no-look-alikes     leave out the safe look-alike / unsafe contrast pairs (src/safety/look-alikes.ts)
+  --input I            text+noun-classes (default: the text, then its nouns as WordNet classes;
+                       src/safety/noun-senses.ts) or text
   --init DIR           transformer: start the trunk from this LM (a 'wren train' checkpoint folder),
                        keeping its sizes and tokenizer; only the head starts fresh
   --force              replace an existing guard folder
@@ -60,7 +62,7 @@ async function train(argv: string[]): Promise<void> {
   const { values: v } = parseFlags(argv, {
     data: { type: 'string', multiple: true }, out: { type: 'string' }, kind: { type: 'string' }, seed: { type: 'string' },
     epochs: { type: 'string' }, threshold: { type: 'string' }, 'max-per-source': { type: 'string' }, force: { type: 'boolean' }, 'no-look-alikes': { type: 'boolean' },
-    init: { type: 'string' },
+    init: { type: 'string' }, input: { type: 'string' },
   }, HELP);
   const data = (v.data as string[] | undefined) ?? [];
   if (data.length === 0) throw new CliError('--data is required');
@@ -68,6 +70,8 @@ async function train(argv: string[]): Promise<void> {
   const kind = (v.kind as string | undefined) ?? 'transformer';
   if (kind !== 'linear' && kind !== 'transformer') throw new CliError(`--kind must be linear or transformer, got '${kind}'`);
   const from = v.init as string | undefined;
+  const input = (v.input as string | undefined) ?? 'text+noun-classes';
+  if (!GUARD_INPUTS.includes(input as GuardInput)) throw new CliError(`--input must be ${GUARD_INPUTS.join(' or ')}, got '${input}'`);
   if (from !== undefined && kind !== 'transformer') throw new CliError('--init needs --kind transformer');
   if (existsSync(out) && readdirSync(out).length > 0 && !v.force) throw new CliError(`--out ${out} exists and is not empty; pass --force to replace the guard there`);
   ensureWritableDir(out);
@@ -79,7 +83,7 @@ async function train(argv: string[]): Promise<void> {
   const count = (s: string) => rows.filter((r) => r.split === s).length;
   console.error(`guard train: ${rows.length} rows (train ${count('train')}, calibration ${count('calibration')}, held out ${count('test')}), kind ${kind}`);
   const guard = await trainGuard(rows, {
-    kind, seed, threshold, options, from,
+    kind, input: input as GuardInput, seed, threshold, options, from,
     onEpoch: (p) => console.error(`  epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  ${p.seconds.toFixed(0)} s`),
   });
   try {

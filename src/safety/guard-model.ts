@@ -3,10 +3,12 @@
 // are calibrated probabilities), and a flagging threshold.
 //
 // Folder: guard.json {"format": "wren-guard", "version": 1, "kind": "linear"|"transformer",
-// "labels", "temperature", "threshold", "linear"?: {bits, ngrams}, "training": {...}} plus
-// weights.f32 (linear) or classifier/ (a TextClassifier folder).
+// "labels", "temperature", "threshold", "input"?, "linear"?: {bits, ngrams}, "training": {...}}
+// plus weights.f32 (linear) or classifier/ (a TextClassifier folder).
 //
-// The scorer reads a text with its role in front ("[prompt] …" / "[response] …"). A verdict's
+// The scorer reads a text with its role in front ("[prompt] …" / "[response] …") and, when
+// `input` is "text+noun-classes" (the default since 2026-12-04; absent = "text"), the text's
+// WordNet noun-class stream after it (noun-senses.ts). A verdict's
 // score is P(not safe); category c's severity comes from P(c) / (P(c) + P(safe)), the odds of c
 // against safe, so harm split between two near categories still shows in both.
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,12 +18,21 @@ import { WrenError } from '../errors.ts';
 import { makeDir, writeFileAtomic } from '../formats/atomic.ts';
 import { GUARD_CATEGORIES, GUARD_LABELS, severityOf, type GuardCategory, type GuardRole, type GuardVerdict, type Severity } from './categories.ts';
 import { LinearGuard } from './linear-guard.ts';
+import { nounClassStream } from './noun-senses.ts';
 
 export const GUARD_FORMAT = 'wren-guard';
 export type GuardKind = 'linear' | 'transformer';
 
 export function roleText(role: GuardRole, text: string): string {
   return `[${role}] ${text}`;
+}
+
+/** What a guard's scorer reads: the role-prefixed text, optionally followed by its noun classes. */
+export const GUARD_INPUTS = ['text', 'text+noun-classes'] as const;
+export type GuardInput = typeof GUARD_INPUTS[number];
+
+export function guardInputText(input: GuardInput, role: GuardRole, text: string): string {
+  return input === 'text' ? roleText(role, text) : `${roleText(role, text)} | ${nounClassStream(text)}`;
 }
 
 /** What produces logits (K,) for role-prefixed texts. */
@@ -79,13 +90,13 @@ export type GuardScores = { score: number; categories: Record<GuardCategory, num
 
 export class Guard {
   constructor(readonly scorer: GuardScorer, readonly temperature: number, readonly threshold: number,
-              readonly training: Record<string, unknown> = {}) {}
+              readonly training: Record<string, unknown> = {}, readonly input: GuardInput = 'text') {}
 
   get kind(): GuardKind { return this.scorer.kind; }
 
   /** Calibrated P(not safe) and, per category, P(c)/(P(c)+P(safe)). */
   scores(texts: string[], role: GuardRole): GuardScores[] {
-    return this.scorer.logits(texts.map((t) => roleText(role, t))).map((z) => {
+    return this.scorer.logits(texts.map((t) => guardInputText(this.input, role, t))).map((z) => {
       const p = softmaxT(z, this.temperature);
       const categories = {} as Record<GuardCategory, number>;
       GUARD_CATEGORIES.forEach((c, i) => { categories[c] = p[i + 1] / (p[i + 1] + p[0]); });
@@ -102,7 +113,7 @@ export class Guard {
     const own = this.scorer.save(dir);
     writeFileAtomic(join(dir, 'guard.json'), JSON.stringify({
       format: GUARD_FORMAT, version: 1, kind: this.kind, labels: GUARD_LABELS, temperature: this.temperature,
-      threshold: this.threshold, ...own, training: this.training,
+      threshold: this.threshold, input: this.input, ...own, training: this.training,
     }, null, 2) + '\n');
   }
 
@@ -118,12 +129,14 @@ export class Guard {
     if (typeof T !== 'number' || !(T > 0)) throw new WrenError(`${file}: 'temperature' must be a positive number`);
     if (typeof th !== 'number' || !(th > 0 && th < 1)) throw new WrenError(`${file}: 'threshold' must be a number in (0, 1)`);
     const training = (m.training ?? {}) as Record<string, unknown>;
+    const input = (m.input ?? 'text') as GuardInput;
+    if (!GUARD_INPUTS.includes(input)) throw new WrenError(`${file}: 'input' must be ${GUARD_INPUTS.map((x) => `'${x}'`).join(' or ')}, got ${JSON.stringify(m.input)}`);
     if (m.kind === 'linear') {
       const l = m.linear as { bits?: unknown; ngrams?: unknown } | undefined;
       if (!l || !Number.isInteger(l.bits) || (l.bits as number) < 4 || (l.bits as number) > 24 || !Number.isInteger(l.ngrams)) {
         throw new WrenError(`${file}: a linear guard needs 'linear': {"bits": 4…24, "ngrams": integer}`);
       }
-      return new Guard(new LinearScorer(LinearGuard.load(dir, GUARD_LABELS.length, l.bits as number, l.ngrams as number)), T, th, training);
+      return new Guard(new LinearScorer(LinearGuard.load(dir, GUARD_LABELS.length, l.bits as number, l.ngrams as number)), T, th, training, input);
     }
     if (m.kind === 'transformer') {
       const clf = await TextClassifier.load(join(dir, 'classifier'));
@@ -131,7 +144,7 @@ export class Guard {
         clf.close();
         throw new WrenError(`${join(dir, 'classifier')}: its labels ${JSON.stringify(clf.labels)} are not the guard's ${JSON.stringify(GUARD_LABELS)}`);
       }
-      return new Guard(new TransformerScorer(clf), T, th, training);
+      return new Guard(new TransformerScorer(clf), T, th, training, input);
     }
     throw new WrenError(`${file}: 'kind' must be 'linear' or 'transformer', got ${JSON.stringify(m.kind)}`);
   }

@@ -5,7 +5,7 @@ import { trainTextClassifier, type EpochProgress } from '../classify/train-text-
 import { WrenError } from '../errors.ts';
 import { GUARD_LABELS } from './categories.ts';
 import type { GuardExample } from './guard-data.ts';
-import { fitTemperature, Guard, LinearScorer, roleText, TransformerScorer, type GuardKind, type GuardScorer } from './guard-model.ts';
+import { fitTemperature, Guard, guardInputText, LinearScorer, TransformerScorer, type GuardInput, type GuardKind, type GuardScorer } from './guard-model.ts';
 import { trainLinearGuard } from './linear-guard.ts';
 
 /** Transformer defaults sized for a 2-core machine: a few minutes on ~6k rows. */
@@ -13,6 +13,7 @@ export const transformerGuardDefaults = { vocab: 2048, maxLen: 64, hidden: 64, l
 
 export type TrainGuardOptions = {
   kind: GuardKind;
+  input?: GuardInput; // default 'text+noun-classes'
   seed?: number;
   threshold?: number;
   options?: Record<string, number>; // kind-specific (linear: bits, ngrams, epochs, lr, l2; transformer: TextClassifier options)
@@ -29,19 +30,20 @@ export async function trainGuard(rows: GuardExample[], o: TrainGuardOptions): Pr
   const label = (r: GuardExample) => GUARD_LABELS.indexOf(r.label);
   const missing = GUARD_LABELS.filter((_, k) => !train.some((r) => label(r) === k));
   if (missing.length > 0) throw new WrenError(`guard train: no training rows labelled ${missing.join(', ')}; every label needs examples`);
-  const seed = o.seed ?? 1;
+  const seed = o.seed ?? 1, input = o.input ?? 'text+noun-classes';
+  const inputText = (r: GuardExample) => guardInputText(input, r.role, r.text);
   let scorer: GuardScorer;
   if (o.kind === 'linear') {
-    scorer = new LinearScorer(trainLinearGuard(train.map((r) => roleText(r.role, r.text)), train.map(label), GUARD_LABELS.length, { ...o.options, seed }));
+    scorer = new LinearScorer(trainLinearGuard(train.map(inputText), train.map(label), GUARD_LABELS.length, { ...o.options, seed }));
   } else {
-    const clf = await trainTextClassifier(train.map((r) => ({ text: roleText(r.role, r.text), label: label(r) })), [...GUARD_LABELS],
+    const clf = await trainTextClassifier(train.map((r) => ({ text: inputText(r), label: label(r) })), [...GUARD_LABELS],
       { ...transformerGuardDefaults, ...o.options, seed }, { from: o.from, onEpoch: o.onEpoch, runDir: o.runDir, resume: o.runDir !== undefined });
     scorer = new TransformerScorer(clf);
   }
-  const temperature = cal.length > 0 ? fitTemperature(scorer.logits(cal.map((r) => roleText(r.role, r.text))), cal.map(label)) : 1;
+  const temperature = cal.length > 0 ? fitTemperature(scorer.logits(cal.map(inputText)), cal.map(label)) : 1;
   const count = (split: string) => rows.filter((r) => r.split === split).length;
   return new Guard(scorer, temperature, o.threshold ?? 0.5, {
     seed, options: o.kind === 'transformer' ? { ...transformerGuardDefaults, ...o.options } : o.options ?? {}, ...(o.from !== undefined ? { init: o.from } : {}),
     rows: { train: train.length, calibration: cal.length, test: count('test') }, seconds: Math.round((performance.now() - t0) / 100) / 10,
-  });
+  }, input);
 }
