@@ -6,11 +6,11 @@
 // gives the student's bits per byte on a held-out slice of the teacher's stories (and on real text
 // with --held-out), both models' seed-word use and distinct-n. Everything lands in one run folder.
 import { setMaxListeners } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from './engine/backend.ts';
 import { WrenError } from './errors.ts';
-import { writeFileAtomic } from './formats/atomic.ts';
+import { makeDir, writeFileAtomic } from './formats/atomic.ts';
 import { loadRecipe } from './data/recipes/recipe.ts';
 import { loadRecipe as loadFilterRecipe } from './data/filter/recipe.ts';
 import { runFilter } from './data/filter/pipeline.ts';
@@ -80,7 +80,7 @@ export async function runQuickstart(o: QuickstartOptions): Promise<QuickstartRep
   }
   if (o.heldOut && !existsSync(o.heldOut)) throw new WrenError(`--held-out ${o.heldOut}: no such file`);
   const t0 = performance.now();
-  mkdirSync(join(o.out, 'data'), { recursive: true });
+  makeDir(join(o.out, 'data'));
   const storiesPath = join(o.out, 'data', 'stories.jsonl');
   const spec = o.teacher ?? 'wren', builtin = spec === 'builtin';
   const teacher = await createTeacher(spec, { limits: { concurrency: 32 } });

@@ -4,7 +4,7 @@
 //   SITE/index.html, SITE/playground/{app.js, sse.js, engine-worker.js, style.css, wren-browser.js}
 //   SITE/playground/models.json, SITE/playground/models/NAME/{model.bin | model.safetensors, config.json, tokenizer.*}
 //   SITE/_headers (COOP/COEP in Netlify / Cloudflare Pages form) and SITE/HEADERS.md (the same for other hosts)
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { browserBundle } from '../browser/build-bundle.ts';
@@ -12,6 +12,7 @@ import { createBackend } from '../engine/backend.ts';
 import { loadModel, loadTokenizerFor, resolveModelFiles } from '../nn/load.ts';
 import { playgroundModelList, servedModelFiles, type PlaygroundModel } from '../serve/playground.ts';
 import { CliError, parseFlags, requiredFlag } from './args.ts';
+import { makeDir } from '../formats/atomic.ts';
 
 const HELP = `usage: wren playground build --model PATH --out SITE [options]
 
@@ -19,7 +20,7 @@ const HELP = `usage: wren playground build --model PATH --out SITE [options]
   --tokenizer PATH  the tokenizer of a llama2.c .bin (tokenizer.bin or tokenizer.json)
   --name NAME       the model's name in the page (default: the folder or file name)
   --out SITE        the folder to write; any static host serves it
-  --force           replace SITE when it already holds files
+  --force           replace SITE when it holds a playground site this command wrote (never other files)
 
 Threads need the page cross-origin isolated: serve it with the headers in SITE/HEADERS.md
 (SITE/_headers applies them on Netlify and Cloudflare Pages). Without them it runs on one thread.`;
@@ -67,7 +68,12 @@ export async function run(argv: string[]): Promise<void> {
   if (!tokenizer) throw new CliError(`${modelPath}: no tokenizer beside the model; pass --tokenizer PATH`);
   const name = (v.name as string | undefined) ?? basename(files.kind === 'folder' ? dirname(files.weights) : files.weights).replace(/\.(bin|gguf)$/, '');
   if (!/^[\w.-]+$/.test(name)) throw new CliError(`--name must be letters, digits, '.', '_' or '-', got '${name}'`);
-  if (existsSync(out) && readdirSync(out).length > 0 && !v.force) throw new CliError(`${out} already holds files; pass --force to replace it`);
+  if (existsSync(out) && readdirSync(out).length > 0) {
+    // --force replaces a site this command wrote, never a folder of other things
+    if (!existsSync(join(out, 'playground', 'models.json'))) throw new CliError(`${out} holds files that are not a playground site; choose an empty or new --out`);
+    if (!v.force) throw new CliError(`${out} already holds a playground site; pass --force to replace it`);
+  }
+  makeDir(dirname(out));
 
   // Check the model and tokenizer belong together before writing anything.
   const backend = await createBackend({ backend: 'reference' });
@@ -81,7 +87,7 @@ export async function run(argv: string[]): Promise<void> {
   const model: PlaygroundModel = { name, files: { ...files, tokenizer } };
   const tmp = `${out}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(join(tmp, 'playground', 'models', name), { recursive: true });
+  makeDir(join(tmp, 'playground', 'models', name));
   copyFileSync(join(webDir, 'index.html'), join(tmp, 'index.html'));
   for (const f of PAGE_FILES) copyFileSync(join(webDir, f), join(tmp, 'playground', f));
   writeFileSync(join(tmp, 'playground', 'wren-browser.js'), await browserBundle());

@@ -1,7 +1,7 @@
 // Atomic file writes: write a temp file beside the target, fsync, rename. A crash leaves either
 // the old file or the new one, never a half-written file that looks complete.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileError } from '../errors.ts';
 
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
@@ -22,14 +22,25 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   }
 }
 
-/** `mkdir -p` whose error names the real problem (a recursive mkdir says ENOENT on a read-only disk). */
+/**
+ * `mkdir -p` whose error names the real problem. It creates one level at a time from the nearest
+ * folder that exists: Node's recursive mkdir says ENOENT on a read-only disk, and on /proc it
+ * never returns.
+ */
 export function makeDir(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    let cause = err;
-    if (existsSync(dirname(dir))) try { mkdirSync(dir); } catch (e) { cause = e; }
-    throw fileError(dir, cause, 'create');
+  const missing: string[] = [];
+  let at = resolve(dir);
+  while (!existsSync(at)) {
+    missing.push(at);
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  if (existsSync(at) && !statSync(at).isDirectory()) throw fileError(dir, Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }), 'create');
+  for (const d of missing.reverse()) {
+    try { mkdirSync(d); } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw fileError(dir, err, 'create');
+    }
   }
 }
 

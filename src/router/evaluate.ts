@@ -2,7 +2,7 @@
 // and optimal lines, a bootstrap interval on APGR, the curve as SVG and a JSON report.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../formats/atomic.ts';
+import { makeDir, writeFileAtomic } from '../formats/atomic.ts';
 import { curveMetrics, accuracyOf, bootstrapApgr, evaluateScores, optimalAccuracy, randomCurve, type BootstrapInterval, type CurvePoint, type RouterMetrics } from './metrics.ts';
 import { routingCurveSvg } from './curve-svg.ts';
 import type { Router } from './router.ts';
@@ -39,7 +39,7 @@ export async function evaluateRouter(router: Router, rows: RoutedPrompt[], o: { 
 }
 
 export function writeEvaluation(out: string, e: RouterEvaluation, names = { weak: 'weak', strong: 'strong' }): void {
-  mkdirSync(out, { recursive: true });
+  makeDir(out);
   writeFileAtomic(join(out, 'eval.json'), JSON.stringify(e, null, 2) + '\n');
   const svg = routingCurveSvg(`router ${e.router.policy}: ${e.rows} prompts, APGR ${e.router.apgr.toFixed(3)}`,
     [{ name: `${e.router.policy} (APGR ${e.router.apgr.toFixed(3)})`, points: e.router.points }, { name: `random (${e.random.apgr.toFixed(3)})`, points: e.random.points }, { name: 'optimal', points: e.optimal.points, dashed: true }],

@@ -7,10 +7,10 @@
 //    ({concurrency, rpm, tpm}) (llm)}
 // Files beside it: classifier/ (a Wren text classifier folder), linear/ (an edu linear-ngram
 // classifier folder, reused as a two-class model), llm-cache.jsonl (the llm policy's ratings).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../errors.ts';
-import { writeFileAtomic } from '../formats/atomic.ts';
+import { makeDir, writeFileAtomic } from '../formats/atomic.ts';
 import { isRouterPolicy, ROUTER_POLICIES, type RouterPolicy } from './router.ts';
 
 export const ROUTER_FORMAT = 'wren-router';
@@ -68,6 +68,6 @@ export function readRouterManifest(dir: string): RouterManifest {
 
 export function writeRouterManifest(dir: string, m: RouterManifest): void {
   checkThreshold(m.threshold, `${dir}/router.json`);
-  mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   writeFileAtomic(join(dir, 'router.json'), JSON.stringify(m, null, 2) + '\n');
 }

@@ -14,7 +14,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileError, WrenError } from '../errors.ts';
-import { writeFileAtomic } from '../formats/atomic.ts';
+import { makeDir, writeFileAtomic } from '../formats/atomic.ts';
 import { encodeSafetensors, readSafetensors } from '../formats/safetensors.ts';
 import { fromHfTensors, toHfTensors } from '../formats/hf-llama.ts';
 import { writeHfFolderMetadata } from '../formats/hf-folder.ts';
@@ -79,7 +79,7 @@ export function checkpointDir(runDir: string): string {
 export function writeCheckpoint(runDir: string, parts: CheckpointParts, writeFile: WriteFile = writeFileAtomic): void {
   const final = checkpointDir(runDir), tmp = join(runDir, `.checkpoint-tmp-${process.pid}`), old = join(runDir, '.checkpoint-old');
   try {
-    mkdirSync(runDir, { recursive: true });
+    makeDir(runDir);
     // Temporary folders of runs killed mid-write (any pid) are never a checkpoint: clear them.
     for (const name of readdirSync(runDir)) if (name.startsWith('.checkpoint-tmp-')) rmSync(join(runDir, name), { recursive: true, force: true });
     mkdirSync(tmp);

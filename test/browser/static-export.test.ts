@@ -4,7 +4,7 @@
 // folder that holds files unless --force.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { runCli, scratchDir } from '../_helpers.ts';
@@ -31,7 +31,14 @@ test('wren playground build: a static site that runs stories260K greedy in the p
   assert.ok(existsSync(join(site, 'playground/models/stories260K/model.bin')));
   const again = runCli(['playground', 'build', '--model', data.model, '--tokenizer', data.tokenizer, '--out', site]);
   assert.equal(again.status, 2);
-  assert.match(again.stderr, /already holds files; pass --force/);
+  assert.match(again.stderr, /already holds a playground site; pass --force/);
+  const other = join(scratchDir('wren-site-'), 'mine');
+  mkdirSync(other);
+  writeFileSync(join(other, 'notes.txt'), 'x');
+  const refused = runCli(['playground', 'build', '--model', data.model, '--tokenizer', data.tokenizer, '--out', other, '--force']);
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /holds files that are not a playground site/);
+  assert.ok(existsSync(join(other, 'notes.txt')));                 // --force never clears a folder it did not write
   writeFileSync(join(site, 'mine.txt'), 'x');
   assert.equal(runCli(['playground', 'build', '--model', data.model, '--tokenizer', data.tokenizer, '--out', site, '--force']).status, 0);
   assert.ok(!existsSync(join(site, 'mine.txt')));

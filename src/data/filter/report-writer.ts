@@ -3,7 +3,7 @@
 // <stage>-histogram.svg per scoring stage of the latest pass.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../formats/atomic.ts';
+import { makeDir, writeFileAtomic } from '../../formats/atomic.ts';
 import { STAGE_FACTORIES } from './registry.ts';
 import type { PassStats, ReasonStats } from './stats.ts';
 import { funnelSvg, histogramSvg } from './svg.ts';
@@ -81,7 +81,7 @@ export function reportMarkdown(passes: PassStats[]): string {
 }
 
 export function writeReport(dir: string, passes: PassStats[]): void {
-  mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   const p = passes[passes.length - 1];
   writeFileAtomic(join(dir, 'report.json'), JSON.stringify({ format: 'wren-filter-report', version: 1, passes }, null, 1) + '\n');
   writeFileAtomic(join(dir, 'report.md'), reportMarkdown(passes));

@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../../../errors.ts';
-import { writeFileAtomic } from '../../../formats/atomic.ts';
+import { makeDir, writeFileAtomic } from '../../../formats/atomic.ts';
 import { calibrationSvg } from './calibration-svg.ts';
 import { eduClassifierTrainer, type EduClassifier, type EduTrainProgress, type LabeledText } from './classifier.ts';
 import { keepMetrics, roundClip, spearman, type KeepMetrics } from './evaluate.ts';
@@ -118,7 +118,7 @@ export async function compareEduScorers(o: CompareOptions): Promise<CompareRepor
   const labels = test.map((e) => e.score), texts = test.map((e) => e.text);
   const specs = EDU_SCORERS.filter((s) => !o.only || o.only.includes(s.name));
   for (const n of o.only ?? []) if (!EDU_SCORERS.some((s) => s.name === n)) throw new WrenError(`--only: unknown scorer '${n}'; known: ${EDU_SCORERS.map((s) => s.name).join(', ')}`);
-  mkdirSync(o.out, { recursive: true });
+  makeDir(o.out);
   const results: ScorerResult[] = [], skipped: { name: string; why: string }[] = [], predictions: Record<string, number[]> = {};
   for (const s of specs) {
     if (s.needsInit && !o.init) { skipped.push({ name: s.name, why: 'needs a pretrained LM (--init)' }); continue; }

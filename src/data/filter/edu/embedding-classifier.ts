@@ -11,11 +11,11 @@
 //   classifier.json   manifest: kind 'embedding', threshold, maxLen, lambda, mean, std, w, bias
 //   trunk/            the LM folder the features come from (config.json, model.safetensors,
 //                     tokenizer.json), copied so the classifier folder stands alone
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrunkFeatures } from '../../../classify/trunk-features.ts';
 import { WrenError } from '../../../errors.ts';
-import { writeFileAtomic } from '../../../formats/atomic.ts';
+import { makeDir, writeFileAtomic } from '../../../formats/atomic.ts';
 import { resolveModelFiles } from '../../../nn/load.ts';
 import { BatchQueue } from './batch-queue.ts';
 import { CLASSIFIER_FORMAT, CLASSIFIER_VERSION, registerEduClassifier, type EduClassifier, type EduClassifierManifest, type LabeledText } from './classifier.ts';
@@ -51,7 +51,7 @@ export class EmbeddingEduClassifier implements EduClassifier {
 
   save(dir: string, extra: Record<string, unknown>): void {
     const t = join(dir, 'trunk');
-    mkdirSync(t, { recursive: true });
+    makeDir(t);
     const src = resolveModelFiles(this.trunkDir);
     for (const [from, name] of [[src.config!, 'config.json'], [src.weights, 'model.safetensors'], [src.tokenizer!, 'tokenizer.json']]) {
       if (join(t, name) !== from) copyFileSync(from, join(t, name));

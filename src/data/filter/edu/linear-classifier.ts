@@ -10,10 +10,10 @@
 //
 // Files: classifier.json (manifest with bits, ngrams, thresholds θ) and weights.f32 — 2^bits
 // little-endian float32 weights.
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../../../errors.ts';
-import { writeFileAtomic } from '../../../formats/atomic.ts';
+import { makeDir, writeFileAtomic } from '../../../formats/atomic.ts';
 import { mulberry32 } from '../../../util/rng.ts';
 import {
   CLASSIFIER_FORMAT, CLASSIFIER_VERSION, registerEduClassifier,
@@ -57,7 +57,7 @@ export class LinearNgramClassifier implements EduClassifier {
   }
 
   save(dir: string, extra: Record<string, unknown>): void {
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir);
     const weights = join(dir, 'weights.f32');
     writeFileAtomic(weights, new Uint8Array(this.w.buffer, this.w.byteOffset, this.w.byteLength));
     const manifest = {

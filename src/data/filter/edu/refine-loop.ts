@@ -12,10 +12,10 @@
 //      previous round) and the classifier's agreement with held-out labels, if given.
 // Files in `dir`: labels.jsonl (the annotations), round-N/classifier/, round-N/kept.jsonl,
 // rounds.jsonl (one summary a round) and rounds.md.
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../../../errors.ts';
-import { writeFileAtomic } from '../../../formats/atomic.ts';
+import { makeDir, writeFileAtomic } from '../../../formats/atomic.ts';
 import type { Teacher } from '../../../llm/teacher.ts';
 import { mulberry32 } from '../../../util/rng.ts';
 import { readInputs, type ReadOptions } from '../sources.ts';
@@ -80,7 +80,7 @@ export async function refineLoop(o: RefineOptions): Promise<RoundSummary[]> {
   const pool: PoolDoc[] = [];
   for await (const item of readInputs(o.inputs, o.read)) if (!('skip' in item)) pool.push({ id: item.doc.id, text: item.doc.text });
   if (pool.length === 0) throw new WrenError(`${o.inputs.join(', ')}: no documents`);
-  mkdirSync(o.dir, { recursive: true });
+  makeDir(o.dir);
   const annotator = new EduAnnotator(o.teacher, { prompt: o.prompt ?? 'web', cacheFile: join(o.dir, 'labels.jsonl'), maxChars: o.maxChars ?? 8000, storeText: true, maxTokens: 300 });
   const rand = mulberry32(seed);
   const labelled = new Map<number, number | null>(); // pool index → teacher score (null: no score in the reply)

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../../../errors.ts';
-import { writeFileAtomic } from '../../../formats/atomic.ts';
+import { makeDir, writeFileAtomic } from '../../../formats/atomic.ts';
 import type { LabeledText } from './classifier.ts';
 import { stratifiedSplit } from './evaluate.ts';
 import { readLabelFiles, type LabelFields } from './labels.ts';
@@ -45,7 +45,7 @@ export function makeEduSplit(spec: EduSplitSpec): EduSplit {
 }
 
 export function writeEduSplit(s: EduSplit, dir: string): void {
-  mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   const lines = (xs: LabeledText[]) => xs.map((e) => JSON.stringify({ text: e.text, score: e.score })).join('\n') + '\n';
   writeFileAtomic(join(dir, 'train.jsonl'), lines(s.train));
   writeFileAtomic(join(dir, 'test.jsonl'), lines(s.test));

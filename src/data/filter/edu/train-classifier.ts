@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../../../errors.ts';
-import { writeFileAtomic } from '../../../formats/atomic.ts';
+import { makeDir, writeFileAtomic } from '../../../formats/atomic.ts';
 import { eduClassifierTrainer, type EduTrainProgress, type LabeledText } from './classifier.ts';
 import { keepMetrics, stratifiedSplit, type KeepMetrics } from './evaluate.ts';
 import { scoreWeb } from './heuristic-scorer.ts';
@@ -96,7 +96,7 @@ export async function trainEduClassifierFromLabels(o: TrainClassifierOptions): P
     trainSeconds,
     seconds: (performance.now() - t0) / 1000,
   };
-  mkdirSync(o.out, { recursive: true });
+  makeDir(o.out);
   model.save(o.out, { threshold, trainedOn: o.labels, trainRows: train.length, options: opts, ...(o.init ? { initFrom: o.init } : {}), metrics: { heldOut, crossValidation } });
   await model.close?.();
   writeFileAtomic(join(o.out, 'metrics.json'), JSON.stringify(result, null, 2) + '\n');
