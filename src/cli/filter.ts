@@ -8,6 +8,7 @@ import { runFilter } from '../data/filter/pipeline.ts';
 import { loadRecipe, withEvalSets, BUILTIN_RECIPES } from '../data/filter/recipe.ts';
 import { STAGE_FACTORIES } from '../data/filter/registry.ts';
 import { trainEduClassifierFromLabels } from '../data/filter/edu/train-classifier.ts';
+import { checkOutFolder } from '../formats/out-folder.ts';
 import { CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
 import { TEACHER_FLAGS, teacherFromFlags } from './filter-annotate.ts';
 
@@ -60,6 +61,7 @@ options:
   --folds K          cross-validation folds (default 5)
   --seed N           split and training seed (default 1)
   --epochs N         training epochs (linear-ngram 40, transformer 12)
+  --force            replace the classifier already in --out
 linear-ngram:
   --bits B           feature hash bits (default 18)
   --calibrate K      fit the keep cut on K-fold out-of-fold scores of the training rows (also
@@ -127,8 +129,9 @@ async function runTrainClassifier(argv: string[]): Promise<void> {
     'held-out': { type: 'string' }, folds: { type: 'string' }, seed: { type: 'string' }, bits: { type: 'string' }, epochs: { type: 'string' },
     vocab: { type: 'string' }, 'max-len': { type: 'string' }, hidden: { type: 'string' }, layers: { type: 'string' }, heads: { type: 'string' },
     batch: { type: 'string' }, lr: { type: 'string' }, 'weight-decay': { type: 'string' }, pooling: { type: 'string' }, threads: { type: 'string' }, init: { type: 'string' },
-    'score-field': { type: 'string' }, 'text-field': { type: 'string' }, calibrate: { type: 'string' },
+    'score-field': { type: 'string' }, 'text-field': { type: 'string' }, calibrate: { type: 'string' }, force: { type: 'boolean' },
   }, TRAIN_HELP);
+  checkOutFolder(requiredFlag(values.out, 'out'), { marker: 'classifier.json', what: 'an edu-value classifier', force: bool(values.force) });
   const trainOptions: Record<string, number> = {};
   if (values.bits !== undefined) trainOptions.bits = intFlag(values.bits, 'bits', 18, 4, 26);
   if (values.epochs !== undefined) trainOptions.epochs = intFlag(values.epochs, 'epochs', 40, 1, 10000);

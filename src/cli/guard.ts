@@ -2,7 +2,7 @@
 //   wren guard train --data DIR|FILE… --out DIR [--kind linear|transformer]
 //   wren guard check --model DIR (--text T | --in FILE.jsonl) [--role prompt|response]
 //   wren guard eval --model DIR --data DIR|FILE… [--split test|…|all] [--json]
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../errors.ts';
 import { ensureWritableDir, writeFileAtomic } from '../formats/atomic.ts';
@@ -13,6 +13,7 @@ import { Guard, GUARD_INPUTS, type GuardInput, type GuardScores } from '../safet
 import { trainGuard } from '../safety/train-guard.ts';
 import { readLines } from '../util/read-lines.ts';
 import { CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
+import { checkOutFolder } from '../formats/out-folder.ts';
 
 const HELP = `usage: wren guard train --data DIR|FILE… --out DIR [options]
        wren guard check --model DIR (--text T | --in FILE.jsonl) [--role prompt|response]
@@ -73,7 +74,7 @@ async function train(argv: string[]): Promise<void> {
   const input = (v.input as string | undefined) ?? 'text+noun-classes';
   if (!GUARD_INPUTS.includes(input as GuardInput)) throw new CliError(`--input must be ${GUARD_INPUTS.join(' or ')}, got '${input}'`);
   if (from !== undefined && kind !== 'transformer') throw new CliError('--init needs --kind transformer');
-  if (existsSync(out) && readdirSync(out).length > 0 && !v.force) throw new CliError(`--out ${out} exists and is not empty; pass --force to replace the guard there`);
+  checkOutFolder(out, { marker: 'guard.json', what: 'a guard', force: v.force === true });
   ensureWritableDir(out);
   const seed = intFlag(v.seed, 'seed', 1);
   const threshold = numFlag(v.threshold, 'threshold', 0.5, 0.001, 0.999);

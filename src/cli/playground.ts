@@ -4,7 +4,7 @@
 //   SITE/index.html, SITE/playground/{app.js, sse.js, engine-worker.js, style.css, wren-browser.js}
 //   SITE/playground/models.json, SITE/playground/models/NAME/{model.bin | model.safetensors, config.json, tokenizer.*}
 //   SITE/_headers (COOP/COEP in Netlify / Cloudflare Pages form) and SITE/HEADERS.md (the same for other hosts)
-import { copyFileSync, existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { browserBundle } from '../browser/build-bundle.ts';
@@ -12,6 +12,7 @@ import { createBackend } from '../engine/backend.ts';
 import { loadModel, loadTokenizerFor, resolveModelFiles } from '../nn/load.ts';
 import { playgroundModelList, servedModelFiles, type PlaygroundModel } from '../serve/playground.ts';
 import { CliError, parseFlags, requiredFlag } from './args.ts';
+import { checkOutFolder } from '../formats/out-folder.ts';
 import { makeDir } from '../formats/atomic.ts';
 
 const HELP = `usage: wren playground build --model PATH --out SITE [options]
@@ -68,11 +69,7 @@ export async function run(argv: string[]): Promise<void> {
   if (!tokenizer) throw new CliError(`${modelPath}: no tokenizer beside the model; pass --tokenizer PATH`);
   const name = (v.name as string | undefined) ?? basename(files.kind === 'folder' ? dirname(files.weights) : files.weights).replace(/\.(bin|gguf)$/, '');
   if (!/^[\w.-]+$/.test(name)) throw new CliError(`--name must be letters, digits, '.', '_' or '-', got '${name}'`);
-  if (existsSync(out) && readdirSync(out).length > 0) {
-    // --force replaces a site this command wrote, never a folder of other things
-    if (!existsSync(join(out, 'playground', 'models.json'))) throw new CliError(`${out} holds files that are not a playground site; choose an empty or new --out`);
-    if (!v.force) throw new CliError(`${out} already holds a playground site; pass --force to replace it`);
-  }
+  checkOutFolder(out, { marker: join('playground', 'models.json'), what: 'a playground site', force: v.force === true });
   makeDir(dirname(out));
 
   // Check the model and tokenizer belong together before writing anything.

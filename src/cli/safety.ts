@@ -9,6 +9,7 @@ import { advbenchTargets, knownAnswers, safetyRecords } from '../safety/safety-d
 import { safetyRound } from '../safety/break-fix.ts';
 import { loadSuite } from '../redteam/suites.ts';
 import { CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
+import { checkOutFolder } from '../formats/out-folder.ts';
 
 const HELP = `usage: wren safety data --data DIR --out DIR [--teacher SPEC] [--max-safe N]
        wren safety round --model CHAT_DIR --suite NAME… --held-out-suite NAME… --out DIR [options]
@@ -24,6 +25,7 @@ src/safety/look-alikes.ts); without one they are left out. The held-out split is
   --max-safe N          most safe-prompt examples per source (default 300)
   --refusal-percent P   keep P% of the refusal examples (default 100; a few percent makes an
                         under-aligned model to start a break-fix round from)
+  --force               replace the safety data already in --out
 
 round: one break-fix round on a chat model (from wren sft): red-team it on --suite and
 --held-out-suite, make DPO pairs of the attacks that succeeded on --suite (refusal chosen, the
@@ -41,8 +43,9 @@ export async function run(argv: string[]): Promise<void> {
   if (sub === '--help' || sub === '-h' || sub === undefined) { console.log(HELP); if (sub === undefined) throw new CliError('expected a subcommand: data'); return; }
   if (sub === 'round') return round(rest);
   if (sub !== 'data') throw new CliError(`wren safety: unknown subcommand '${sub}' (data or round)`);
-  const { values: v } = parseFlags(rest, { data: { type: 'string' }, out: { type: 'string' }, teacher: { type: 'string' }, 'max-safe': { type: 'string' }, 'refusal-percent': { type: 'string' } }, HELP);
+  const { values: v } = parseFlags(rest, { data: { type: 'string' }, out: { type: 'string' }, teacher: { type: 'string' }, 'max-safe': { type: 'string' }, 'refusal-percent': { type: 'string' }, force: { type: 'boolean' } }, HELP);
   const data = requiredFlag(v.data, 'data'), out = requiredFlag(v.out, 'out');
+  checkOutFolder(out, { marker: 'chats.jsonl', what: 'safety data', force: v.force === true });
   ensureWritableDir(out);
   const rows = await assembleGuardData([data], { lookAlikes: true, maxPerSource: Infinity });
   const teacher = v.teacher ? await createTeacher(v.teacher as string) : undefined;

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochProgress } from '../classify/train-text-classifier.ts';
 import { WrenError } from '../errors.ts';
+import { checkOutFolder } from '../formats/out-folder.ts';
 import { mulberry32 } from '../util/rng.ts';
 import { ClassifierRouter } from './policies/classifier.ts';
 import { LinearRouter } from './policies/linear.ts';
@@ -51,10 +52,8 @@ export function splitBySubject(rows: RoutedPrompt[], heldOut: string[]): { train
 
 export async function trainRouter(o: TrainRouterOptions): Promise<TrainRouterResult> {
   const t0 = performance.now();
-  if (existsSync(join(o.out, 'router.json')) && !o.force) {
-    readRouterManifest(o.out); // a broken one gets its own error
-    throw new WrenError(`${o.out} already holds a router; pass --force to replace it`);
-  }
+  if (existsSync(join(o.out, 'router.json'))) readRouterManifest(o.out); // a broken one gets its own error
+  checkOutFolder(o.out, { marker: 'router.json', what: 'a router', force: o.force === true });
   const seed = o.seed ?? 1;
   const needsData = o.policy === 'classifier' || o.policy === 'linear';
   const rows = needsData || o.data.length > 0 ? readRoutingData(o.data, o.columns) : [];
