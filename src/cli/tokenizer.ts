@@ -119,6 +119,7 @@ async function addSpecial(argv: string[]): Promise<void> {
   const path = requiredFlag(values.tokenizer, 'tokenizer'), out = requiredFlag(values.out, 'out');
   if (!path.endsWith('.json')) throw new CliError(`--tokenizer ${path}: special tokens can be added to a tokenizer.json (byte-level BPE)`);
   const tokens = requiredFlag(values.tokens, 'tokens').split(',').map((t) => t.trim()).filter(Boolean);
+  if (tokens.length === 0) throw new CliError(`--tokens names no token (got '${values.tokens}'); give them comma-separated, e.g. '<|user|>,<|end|>'`);
   if (existsSync(out) && !values.force) throw new CliError(`--out '${out}' exists; pass --force to overwrite it`);
   const { tokenizer, added } = addSpecialTokens(loadTokenizerJson(path), tokens);
   saveTokenizerJson(tokenizer, out);

@@ -34,6 +34,7 @@ test('special tokens join a trained tokenizer after its vocabulary; HF tokenizer
   assert.deepEqual(added, [IM_START, IM_END]);
   assert.deepEqual([tokenizer.specialTokens.get(IM_START), tokenizer.specialTokens.get(IM_END), tokenizer.vocabSize], [400, 401, 402]);
   assert.deepEqual(addSpecialTokens(tokenizer, [IM_END]).added, [], 'a token it has is kept');
+  assert.throws(() => addSpecialTokens(tokenizer, ['a']), /'a' is already an ordinary token of this tokenizer \(id \d+\)/); // it would not load again
   const path = join(dir, 'tok.json');
   saveTokenizerJson(tokenizer, path);
   const again = loadTokenizerJson(path);
