@@ -1,5 +1,7 @@
 // Flag parsing shared by every command: node's parseArgs plus typed, range-checked getters,
 // so each command states its flags once and a bad value names the flag and what was expected.
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WrenError } from '../errors.ts';
 
@@ -7,19 +9,26 @@ export class CliError extends WrenError {}
 
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }>;
 
-export function parseFlags(argv: string[], spec: FlagSpec, help: string) {
+/** `positionals`: the command takes bare arguments (files, ids); otherwise one is an error, not ignored. */
+export function parseFlags(argv: string[], spec: FlagSpec, help: string, o: { positionals?: boolean } = {}) {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(help);
     process.exit(0);
   }
+  const command = /^usage: (wren [\w-]+(?: [a-z][\w-]*)?)/.exec(help)?.[1] ?? 'wren <command>';
+  let parsed;
   try {
-    return parseArgs({ args: joinNegativeValues(argv, spec), options: spec, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, spec), options: spec, allowPositionals: true, strict: true });
   } catch (err) {
-    const command = /^usage: (wren [\w-]+(?: [a-z][\w-]*)?)/.exec(help)?.[1] ?? 'wren <command>';
     const message = (err as Error).message.split('\n')[0];
     const unknown = /^Unknown option '([^']+)'/.exec(message);
     throw new CliError(`${unknown ? `unknown option '${unknown[1]}'` : message} (run '${command} --help' for the options)`);
   }
+  const stray = parsed.positionals[0];
+  if (!o.positionals && stray !== undefined) {
+    throw new CliError(`unexpected argument '${stray}' (a value with spaces needs quotes, e.g. --text "how are you"; run '${command} --help' for the options)`);
+  }
+  return parsed;
 }
 
 /** `--top-k -3` → `--top-k=-3`: parseArgs would take `-3` for a flag, so the range check names the value instead. */
@@ -54,4 +63,10 @@ export function numFlag(value: unknown, name: string, fallback: number, min = -I
 export function requiredFlag(value: unknown, name: string): string {
   if (typeof value !== 'string' || value === '') throw new CliError(`--${name} is required`);
   return value;
+}
+
+/** Refuses an --out that is one of the command's inputs: writing it would destroy what it reads. */
+export function checkOutNotInput(out: string, inputs: string[]): void {
+  const key = (p: string) => { try { return realpathSync(p); } catch { return resolve(p); } };
+  if (inputs.some((p) => key(p) === key(out))) throw new CliError(`--out ${out} is also an input; write the output elsewhere`);
 }

@@ -2,7 +2,7 @@
 // seed vocabulary and its overlap with another word list; `wren data chat` — SFT conversations
 // from Instruct records.
 import { existsSync } from 'node:fs';
-import { CliError, intFlag, parseFlags, requiredFlag } from './args.ts';
+import { checkOutNotInput, CliError, intFlag, parseFlags, requiredFlag } from './args.ts';
 import { chatExamplesFromFile, chatExamplesFromStories } from '../data/synth/chat-examples.ts';
 import { writeFileAtomic } from '../formats/atomic.ts';
 import { datasetStats, formatStats } from '../data/stats/dataset-stats.ts';
@@ -27,7 +27,7 @@ export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseFlags(argv, {
     json: { type: 'boolean' }, sample: { type: 'string' }, compare: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, force: { type: 'boolean' },
     'from-stories': { type: 'string' }, 'per-story': { type: 'string' },
-  }, HELP);
+  }, HELP, { positionals: true });
   const [sub, file, ...extra] = positionals;
   if (sub === 'stats') {
     if (!file || extra.length > 0) throw new CliError(`data stats takes one JSONL file\n\n${HELP}`);
@@ -49,6 +49,7 @@ export async function run(argv: string[]): Promise<void> {
   if (sub === 'chat' && values['from-stories'] !== undefined) {
     if (file) throw new CliError('data chat takes an Instruct file or --from-stories, not both');
     const out = requiredFlag(values.out, 'out');
+    checkOutNotInput(out, [values['from-stories'] as string]);
     if (existsSync(out) && !values.force) throw new CliError(`--out ${out} exists; pass --force to replace it`);
     const r = await chatExamplesFromStories(values['from-stories'] as string, defaultVocabulary(), intFlag(values['per-story'], 'per-story', 3, 1, 100), intFlag(values.seed, 'seed', 1, 0));
     writeFileAtomic(out, r.chats.map((c) => JSON.stringify(c) + '\n').join(''));
@@ -58,6 +59,7 @@ export async function run(argv: string[]): Promise<void> {
   if (sub === 'chat') {
     if (!file || extra.length > 0) throw new CliError(`data chat takes one Instruct JSONL file (from 'wren synth instruct')`);
     const out = requiredFlag(values.out, 'out');
+    checkOutNotInput(out, [file]);
     if (existsSync(out) && !values.force) throw new CliError(`--out ${out} exists; pass --force to replace it`);
     const chats = await chatExamplesFromFile(file, intFlag(values.seed, 'seed', 1, 0));
     writeFileAtomic(out, chats.map((c) => JSON.stringify(c) + '\n').join(''));

@@ -42,7 +42,7 @@ export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseFlags(argv, {
     ...TEACHER_FLAGS, in: { type: 'string', multiple: true }, out: { type: 'string' }, prompt: { type: 'string' },
     limit: { type: 'string' }, concurrency: { type: 'string' }, 'max-chars': { type: 'string' }, 'skip-bad': { type: 'boolean' },
-  }, HELP);
+  }, HELP, { positionals: true });
   const inputs = [...(Array.isArray(values.in) ? values.in.map(String) : []), ...positionals];
   if (inputs.length === 0) throw new CliError(`--in is required\n\n${HELP}`);
   const out = requiredFlag(values.out, 'out');

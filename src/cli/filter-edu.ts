@@ -96,7 +96,7 @@ the kept set and the agreement with --held-out labels moved.
     ...TEACHER_FLAGS, in: { type: 'string', multiple: true }, out: { type: 'string' }, rounds: { type: 'string' }, 'per-round': { type: 'string' },
     kind: { type: 'string' }, init: { type: 'string' }, 'held-out': { type: 'string' }, 'score-field': { type: 'string' }, threshold: { type: 'string' },
     seed: { type: 'string' }, concurrency: { type: 'string' },
-  }, help);
+  }, help, { positionals: true });
   const inputs = [...strs(values.in), ...positionals];
   if (inputs.length === 0) throw new CliError(`--in is required\n\n${help}`);
   requiredFlag(values.teacher, 'teacher');

@@ -98,7 +98,7 @@ async function runFilterCommand(argv: string[]): Promise<void> {
     shard: { type: 'string' }, 'skip-bad': { type: 'boolean' }, eval: { type: 'string', multiple: true }, force: { type: 'boolean' },
     'text-field': { type: 'string' }, separator: { type: 'string' }, 'max-file-bytes': { type: 'string' },
     'checkpoint-every': { type: 'string' }, quiet: { type: 'boolean' }, concurrency: { type: 'string' }, ...TEACHER_FLAGS,
-  }, HELP);
+  }, HELP, { positionals: true });
   const inputs = [...strs(values.in), ...positionals];
   if (inputs.length === 0) throw new CliError(`--in is required\n\n${HELP}`);
   const out = requiredFlag(values.out, 'out');

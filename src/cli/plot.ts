@@ -7,7 +7,7 @@ import { lossPlotSvg, readMetrics } from '../train/plot.ts';
 const HELP = 'usage: wren plot RUN_DIR [--out FILE]\n\nWrites an SVG of train and validation loss against tokens from RUN_DIR/metrics.jsonl.';
 
 export async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseFlags(argv, { out: { type: 'string' } }, HELP);
+  const { values, positionals } = parseFlags(argv, { out: { type: 'string' } }, HELP, { positionals: true });
   if (positionals.length !== 1) throw new CliError(HELP);
   const runDir = positionals[0], out = (values.out as string | undefined) ?? join(runDir, 'loss.svg');
   const data = readMetrics(runDir);

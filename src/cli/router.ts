@@ -1,7 +1,7 @@
 // `wren router train | calibrate | eval | score`: routers that send each prompt to a small
 // (weak) or a large (strong) model (src/router; docs/routing.md).
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { writeFileAtomic } from '../formats/atomic.ts';
 import { WrenError } from '../errors.ts';
 import { calibrateRouter } from '../router/calibrate.ts';
 import { evaluateRouter, writeEvaluation } from '../router/evaluate.ts';
@@ -9,7 +9,7 @@ import { loadRouter } from '../router/load.ts';
 import { isRouterPolicy, ROUTER_POLICIES } from '../router/router.ts';
 import { readPrompts, readRoutingData, ROUTELLM_STRONG, ROUTELLM_WEAK } from '../router/routing-data.ts';
 import { splitBySubject, trainRouter } from '../router/train.ts';
-import { CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
+import { checkOutNotInput, CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
 
 const HELP = `usage: wren router <train|calibrate|eval|score> [options]
 
@@ -51,7 +51,7 @@ const EVAL_HELP = `usage: wren router eval --router DIR --data DIR|FILE… [--he
   --out DIR        write eval.json and curve.svg there
   --resamples N    bootstrap resamples for the APGR interval (default 1000)`;
 
-const SCORE_HELP = `usage: wren router score --router DIR --in prompts.jsonl --out scores.jsonl`;
+const SCORE_HELP = `usage: wren router score --router DIR --in prompts.jsonl --out scores.jsonl [--force]`;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -74,7 +74,7 @@ async function train(argv: string[]): Promise<void> {
     heads: { type: 'string' }, vocab: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, threads: { type: 'string' },
     bits: { type: 'string' }, client: { type: 'string' }, 'base-url': { type: 'string' },
     concurrency: { type: 'string' }, rpm: { type: 'string' }, tpm: { type: 'string' }, pooling: { type: 'string' },
-  }, TRAIN_HELP);
+  }, TRAIN_HELP, { positionals: true });
   const policy = str(v.policy) ?? 'classifier';
   if (!isRouterPolicy(policy)) throw new CliError(`--policy must be one of ${ROUTER_POLICIES.join(', ')}, got '${policy}'`);
   const options: Record<string, number> = {};
@@ -128,7 +128,7 @@ async function evaluate(argv: string[]): Promise<void> {
   const { values: v, positionals } = parseFlags(argv, {
     router: { type: 'string' }, data: { type: 'string', multiple: true }, 'held-out': { type: 'boolean' }, out: { type: 'string' },
     resamples: { type: 'string' }, 'weak-model': { type: 'string' }, 'strong-model': { type: 'string' },
-  }, EVAL_HELP);
+  }, EVAL_HELP, { positionals: true });
   const dir = requiredFlag(v.router, 'router');
   const data = [...strs(v.data), ...positionals];
   if (data.length === 0) throw new CliError('--data is required');
@@ -157,18 +157,15 @@ async function evaluate(argv: string[]): Promise<void> {
 }
 
 async function score(argv: string[]): Promise<void> {
-  const { values: v } = parseFlags(argv, { router: { type: 'string' }, in: { type: 'string' }, out: { type: 'string' } }, SCORE_HELP);
-  const prompts = readPrompts(requiredFlag(v.in, 'in'));
-  const outFile = requiredFlag(v.out, 'out');
+  const { values: v } = parseFlags(argv, { router: { type: 'string' }, in: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } }, SCORE_HELP);
+  const inFile = requiredFlag(v.in, 'in'), outFile = requiredFlag(v.out, 'out');
+  checkOutNotInput(outFile, [inFile]);
+  if (existsSync(outFile) && !v.force) throw new CliError(`--out ${outFile} exists; pass --force to replace it`);
+  const prompts = readPrompts(inFile);
   const { router, manifest } = await loadRouter(requiredFlag(v.router, 'router'));
   try {
     const scores = await router.scoreAll(prompts);
-    const out = createWriteStream(outFile);
-    for (let i = 0; i < prompts.length; i++) {
-      if (!out.write(JSON.stringify({ prompt: prompts[i], score: scores[i] }) + '\n')) await once(out, 'drain');
-    }
-    out.end();
-    await once(out, 'finish');
+    writeFileAtomic(outFile, prompts.map((prompt, i) => JSON.stringify({ prompt, score: scores[i] }) + '\n').join(''));
     const strong = scores.filter((s) => s >= manifest.threshold).length;
     console.log(`${prompts.length} prompts scored into ${outFile}; ${strong} (${((100 * strong) / prompts.length).toFixed(1)}%) at or above the threshold ${manifest.threshold}`);
   } finally {

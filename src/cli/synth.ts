@@ -48,7 +48,7 @@ export async function run(argv: string[]): Promise<void> {
     rpm: { type: 'string' }, tpm: { type: 'string' }, timeout: { type: 'string' }, retries: { type: 'string' },
     'price-in': { type: 'string' }, 'price-out': { type: 'string' }, shard: { type: 'string' },
     'teacher-tokenizer': { type: 'string' },
-  }, HELP);
+  }, HELP, { positionals: true });
   let shard: { index: number; count: number } | undefined;
   if (values.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(String(values.shard));

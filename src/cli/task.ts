@@ -41,7 +41,7 @@ export async function run(argv: string[]): Promise<void> {
   const { values: v, positionals } = parseFlags(argv, {
     out: { type: 'string' }, threads: { type: 'string' }, 'budget-minutes': { type: 'string' }, judge: { type: 'string' }, large: { type: 'string' },
     prompts: { type: 'string' }, 'max-tokens': { type: 'string' }, tokenizer: { type: 'string' }, 'base-url': { type: 'string' },
-  }, HELP);
+  }, HELP, { positionals: true });
   const [sub, ...args] = positionals;
   const threads = v.threads ? intFlag(v.threads, 'threads', 1, 1, 16) : undefined;
   if (sub === 'stories') return stories(args, v, threads);

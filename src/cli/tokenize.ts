@@ -13,7 +13,7 @@ export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseFlags(argv, {
     tokenizer: { type: 'string' }, in: { type: 'string', multiple: true }, out: { type: 'string' },
     'val-fraction': { type: 'string' }, seed: { type: 'string' }, 'shard-tokens': { type: 'string' }, force: { type: 'boolean' },
-  }, HELP);
+  }, HELP, { positionals: true });
   const inputs = [...((values.in as string[] | undefined) ?? []), ...positionals];
   if (inputs.length === 0) throw new CliError('--in is required (one or more text or JSONL files)');
   const t0 = performance.now();

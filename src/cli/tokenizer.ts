@@ -2,7 +2,7 @@
 // Wren reads (tokenizer.json, llama2.c .bin, GPT-2 folder) from the shell.
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { CliError, intFlag, parseFlags, requiredFlag } from './args.ts';
+import { checkOutNotInput, CliError, intFlag, parseFlags, requiredFlag } from './args.ts';
 import { trainTokenizerFromFiles } from '../tokenizer/train-tokenizer.ts';
 import { loadTokenizerJson, saveTokenizerJson } from '../tokenizer/hf-tokenizer-json.ts';
 import { addSpecialTokens } from '../tokenizer/add-special.ts';
@@ -63,10 +63,11 @@ async function train(argv: string[]): Promise<void> {
     threads: { type: 'string' },
     out: { type: 'string' },
     force: { type: 'boolean', default: false },
-  }, HELP);
+  }, HELP, { positionals: true });
   const files = [...strings(values.in), ...positionals];
   if (files.length === 0) throw new CliError(`--in is required\n\n${HELP}`);
   const out = requiredFlag(values.out, 'out');
+  checkOutNotInput(out, files);
   if (existsSync(out) && !values.force) throw new CliError(`--out '${out}' exists; pass --force to overwrite it`);
   const vocabSize = intFlag(requiredFlag(values['vocab-size'], 'vocab-size'), 'vocab-size', 0, 1, 1 << 20);
   const pre = values['pre-tokenizer'];
@@ -127,7 +128,7 @@ async function addSpecial(argv: string[]): Promise<void> {
 }
 
 async function decode(argv: string[]): Promise<void> {
-  const { values, positionals } = parseFlags(argv, { tokenizer: { type: 'string' } }, HELP);
+  const { values, positionals } = parseFlags(argv, { tokenizer: { type: 'string' } }, HELP, { positionals: true });
   const tok = loadTokenizer(requiredFlag(values.tokenizer, 'tokenizer'));
   const ids = positionals.flatMap((p) => p.split(/[\s,[\]]+/).filter(Boolean)).map((p) => intFlag(p, 'id', 0, 0, tok.vocabSize - 1));
   process.stdout.write(tok.decode(ids) + '\n');
