@@ -29,10 +29,23 @@ export function fileError(path: string, err: unknown, verb: 'read' | 'write' | '
 
 const WRITE_CALLS = new Set(['write', 'mkdir', 'rename', 'copyfile', 'unlink', 'rmdir', 'rm', 'ftruncate', 'fsync', 'symlink', 'link']);
 
+const NET_PROBLEMS: Record<string, string> = {
+  EADDRINUSE: 'the address is already in use (another server listens there; pick another --port)',
+  EADDRNOTAVAIL: 'the address is not one of this machine\'s',
+  ENOTFOUND: 'no such host',
+};
+
 /** A Node system error (fs, net) that escaped a command, as a WrenError; undefined for anything else. */
 export function systemError(err: unknown): WrenError | undefined {
-  const e = err as NodeJS.ErrnoException;
-  if (!(err instanceof Error) || typeof e.code !== 'string' || !(e.code in FILE_PROBLEMS) || typeof e.path !== 'string') return undefined;
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string };
+  if (!(err instanceof Error) || typeof e.code !== 'string') return undefined;
+  if (e.code in NET_PROBLEMS) {
+    const where = e.hostname ?? (e.address !== undefined ? `${e.address}${e.port !== undefined ? `:${e.port}` : ''}` : '');
+    return new WrenError(`cannot ${e.syscall ?? 'connect'}${where ? ` ${where}` : ''}: ${NET_PROBLEMS[e.code]}`);
+  }
+  if (!(e.code in FILE_PROBLEMS)) return undefined;
   const syscall = e.syscall ?? '';
+  // a read or write on an open file carries no path: say what failed, without a stack
+  if (typeof e.path !== 'string') return new WrenError(`a file ${syscall || 'operation'} failed: ${FILE_PROBLEMS[e.code]}`);
   return fileError(e.path, err, WRITE_CALLS.has(syscall) ? 'write' : syscall === 'open' || syscall === 'scandir' ? 'open' : 'read');
 }

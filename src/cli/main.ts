@@ -72,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
 // `wren … | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  const sys = systemError(err); // a full disk under `> out.txt`: one line on stderr, not a stack
+  if (sys) { console.error(`wren: cannot write the output: ${sys.message}`); process.exit(1); }
   throw err;
 });
 process.exitCode = await main(process.argv.slice(2));

@@ -94,8 +94,13 @@ export async function run(argv: string[]): Promise<void> {
     if (v['scorer-guard']) { scorerGuard = await Guard.load(v['scorer-guard'] as string); scorers.guard = guardScorer(scorerGuard); }
     if (v.judge) { teacher = await createTeacher(v.judge as string); scorers.judge = judgeScorer(teacher); }
     const tty = process.stderr.isTTY, t0 = performance.now();
+    const settings = {
+      targets: Object.fromEntries(specs.map((spec, i) => { const m = /^([A-Za-z][\w.-]*)=(.+)$/.exec(spec); return [m?.[1] ?? `target${i + 1}`, m ? m[2] : spec]; })),
+      guards: Object.fromEntries(guards), guardPolicy: v['guard-policy'] ?? null, maxTokens: opts.maxTokens,
+      scorerGuard: v['scorer-guard'] ?? null, judge: v.judge ?? null,
+    };
     const attempts = await runRedteam({
-      targets, prompts, transforms, out, scorers, concurrency: intFlag(v.concurrency, 'concurrency', 4, 1, 64),
+      targets, prompts, transforms, out, scorers, settings, concurrency: intFlag(v.concurrency, 'concurrency', 4, 1, 64),
       onAttempt: (a, done, total) => {
         if (tty || done === total || done % 50 === 0) {
           const rate = done / ((performance.now() - t0) / 1000);

@@ -11,7 +11,7 @@
 //   plan.json  the measured step times and the chosen shape, steps, dropout and schedule (plan.ts)
 //   train/     the training run (metrics.jsonl, checkpoint/: the model folder)
 //   report.json, report.md   bits per byte on heldout.txt (evaluate-documents.ts's protocol) and samples
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Backend, BackendName } from '../engine/backend.ts';
@@ -61,6 +61,7 @@ export function isHeldOut(doc: string, percent: number): boolean {
 async function splitStage(o: RecipeOptions, dir: string, percent: number, log: (s: string) => void): Promise<SplitDone> {
   const inputs = o.data.map((path) => {
     if (!existsSync(path)) throw new WrenError(`${path}: no such data file`);
+    if (statSync(path).isDirectory()) throw new WrenError(`${path}: a folder; --data takes story text files`);
     const bytes = readFileSync(path);
     return { path: resolve(path), sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
   });

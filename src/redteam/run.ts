@@ -7,7 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppendLog } from '../formats/append-log.ts';
-import { makeDir } from '../formats/atomic.ts';
+import { makeDir, writeFileAtomic } from '../formats/atomic.ts';
+import { WrenError } from '../errors.ts';
 import type { RedteamPrompt } from './suites.ts';
 import type { HttpTarget } from './target.ts';
 import { converse, type Exchange } from './multi-turn.ts';
@@ -37,6 +38,12 @@ export type RedteamRun = {
   /** opens the attacker model of a `crescendo@SPEC` transform (default: createTeacher(SPEC)); closed when the run ends */
   openAttacker?: (spec: string) => Promise<Teacher>;
   onAttempt?: (a: Attempt, done: number, total: number) => void;
+  /**
+   * What the answers depend on beyond an attempt's key (what each target name is, answer length,
+   * scorers). Kept in run.json; a resume with other settings would mix two runs' answers under
+   * one name, so it is refused.
+   */
+  settings?: Record<string, unknown>;
 };
 
 /** Stands in for attackers while specs are checked, before any is opened. */
@@ -44,6 +51,17 @@ const NO_TEACHER: Teacher = {
   id: 'unopened', supports: () => false, stats: () => ({ requests: 0, retries: 0, failures: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 }),
   complete: async () => { throw new Error('the attacker is not open yet'); }, close: async () => {},
 };
+
+function checkSettings(out: string, settings: Record<string, unknown>): void {
+  const file = join(out, 'run.json'), now = JSON.stringify(settings);
+  if (existsSync(file)) {
+    const before = readFileSync(file, 'utf8').trim();
+    if (before !== now) throw new WrenError(`${out} holds a red-team run with other settings (${before}); this one is ${now}. Resume with the same targets, --max-tokens and scorers, or use another --out`);
+    return;
+  }
+  if (existsSync(join(out, 'attempts.jsonl'))) throw new WrenError(`${out} holds attempts from a run that did not record its settings; use another --out`);
+  writeFileAtomic(file, now + '\n');
+}
 
 export function readAttempts(file: string): Map<string, Attempt> {
   const byKey = new Map<string, Attempt>();
@@ -59,6 +77,7 @@ export async function runRedteam(r: RedteamRun): Promise<Attempt[]> {
   makeDir(r.out);
   const file = join(r.out, 'attempts.jsonl');
   for (const t of r.transforms) planOf(t, () => NO_TEACHER); // a bad spec fails before any request or attacker is opened
+  if (r.settings) checkSettings(r.out, r.settings);
   const attackers = new Map<string, Teacher>();
   try {
     for (const spec of new Set(r.transforms.flatMap(attackerSpecs))) attackers.set(spec, await (r.openAttacker ?? ((s: string) => createTeacher(s)))(spec));
@@ -71,11 +90,12 @@ export async function runRedteam(r: RedteamRun): Promise<Attempt[]> {
 async function attackAll(r: RedteamRun, file: string, attackers: Map<string, Teacher>): Promise<Attempt[]> {
   const log = AppendLog.open(file, 'line');
   const have = readAttempts(file);
-  const jobs: (() => Promise<Attempt>)[] = [];
+  const jobs: (() => Promise<Attempt>)[] = [], keys = new Set<string>();
   const plans = new Map(r.transforms.map((t) => [t, planOf(t, (s) => attackers.get(s))]));
   for (const { name, target } of r.targets) for (const [t, plan] of plans) {
     for (const p of r.prompts) {
       const key = `${name}|${p.suite}|${t}|${p.id}`;
+      keys.add(key);
       if (have.get(key)?.status === 'ok') continue;
       jobs.push(() => attempt(key, name, t, plan, p, target, r.scorers));
     }
@@ -95,7 +115,7 @@ async function attackAll(r: RedteamRun, file: string, attackers: Map<string, Tea
   } finally {
     log.close();
   }
-  return [...have.values()];
+  return [...have.values()].filter((a) => keys.has(a.key)); // this run's attempts, not others the file holds
 }
 
 async function attempt(key: string, target: string, transform: string, plan: AttackPlan, p: RedteamPrompt, t: HttpTarget, s: RedteamScorers): Promise<Attempt> {

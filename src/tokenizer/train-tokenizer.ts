@@ -137,9 +137,11 @@ export async function trainTokenizerFromFiles(paths: string[], opts: TrainTokeni
   const sources = paths.map((p) => {
     let size: number;
     try {
-      size = statSync(p).size;
+      const st = statSync(p);
+      if (st.isDirectory()) throw new WrenError(`cannot read training file '${p}': it is a folder; pass the text files in it`);
+      size = st.size;
     } catch (err) {
-      throw new WrenError(`cannot read training file '${p}': ${(err as Error).message}`);
+      throw err instanceof WrenError ? err : new WrenError(`cannot read training file '${p}': ${(err as Error).message}`);
     }
     return { size, pieces: () => readTextPieces(p, specials, builtin, opts.pieceBytes) };
   });

@@ -13,7 +13,7 @@
 //
 // Every option is checked against the stage's defaults when the recipe loads, so a typo fails
 // before any document is read.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -48,6 +48,7 @@ function readRecipeFile(ref: string): { raw: unknown; source: string; baseDir: s
   if (!existsSync(path)) {
     throw new WrenError(`recipe '${ref}': no such file, and not a built-in recipe (built-ins: ${BUILTIN_RECIPES.join(', ')})`);
   }
+  if (statSync(path).isDirectory()) throw new WrenError(`recipe '${ref}': ${path} is a folder, not a recipe file`);
   const text = readFileSync(path, 'utf8');
   let raw: unknown;
   try {
