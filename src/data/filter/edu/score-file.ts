@@ -3,9 +3,9 @@
 // Lines are scored CHUNK at a time (a batching classifier batches them) and written to OUT.partial,
 // renamed to OUT only when every line is done. Blank lines are an error: they would shift the
 // output against the input.
-import { createReadStream, createWriteStream, existsSync, renameSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, openSync, renameSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { WrenError } from '../../../errors.ts';
+import { fileError, WrenError } from '../../../errors.ts';
 import { loadEduClassifier } from './classifier.ts';
 import './all-kinds.ts';
 
@@ -24,7 +24,12 @@ export async function scoreFile(o: ScoreFileOptions): Promise<{ lines: number; s
   if (!existsSync(o.input)) throw new WrenError(`--in ${o.input}: no such file`);
   if (existsSync(o.output) && !o.force) throw new WrenError(`--out ${o.output} exists; add --force to replace it`);
   const model = await loadEduClassifier(o.classifier);
-  const partial = `${o.output}.partial`, out = createWriteStream(partial);
+  const partial = `${o.output}.partial`;
+  let fd: number;
+  try { fd = openSync(partial, 'w'); } catch (err) { throw fileError(o.output, err, 'write'); } // a bad --out, named, before any work
+  const out = createWriteStream('', { fd });
+  out.on('error', () => {}); // a failed write rejects the end() below instead of crashing the process
+  let done = false;
   let n = 0, chunk: string[] = [];
   const flush = async () => {
     const scores = await Promise.all(chunk.map((t) => model.score(t, '')));
@@ -48,8 +53,10 @@ export async function scoreFile(o: ScoreFileOptions): Promise<{ lines: number; s
     if (chunk.length) await flush();
     await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
     renameSync(partial, o.output);
+    done = true;
   } finally {
     out.destroy();
+    if (!done) rmSync(partial, { force: true }); // a failed run leaves no half file behind
     await model.close?.();
   }
   return { lines: n, seconds: (performance.now() - t0) / 1000, kind: model.kind };
