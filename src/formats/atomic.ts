@@ -1,12 +1,17 @@
 // Atomic file writes: write a temp file beside the target, fsync, rename. A crash leaves either
 // the old file or the new one, never a half-written file that looks complete.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileError } from '../errors.ts';
 
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  // A link is followed (the file it names is replaced, the link kept); a device or pipe
+  // (/dev/stdout) is written in place, since renaming over it would replace the device.
+  const kind = lstatOrUndefined(path);
+  if (kind?.isSymbolicLink()) return writeFileAtomic(realpathOr(path), bytes);
+  if (kind && !kind.isFile() && !kind.isDirectory()) return writeInPlace(path, bytes);
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   let fd = -1;
   try {
     fd = openSync(tmp, 'w');
@@ -19,6 +24,26 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     if (fd >= 0) closeSync(fd);
     rmSync(tmp, { force: true });
     throw fileError(path, err, 'write');
+  }
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try { return lstatSync(path); } catch { return undefined; }
+}
+
+function realpathOr(path: string): string {
+  try { return realpathSync(path); } catch (err) { throw fileError(path, err, 'write'); } // a dangling link
+}
+
+function writeInPlace(path: string, bytes: Uint8Array): void {
+  let fd = -1;
+  try {
+    fd = openSync(path, 'w');
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, Math.min(bytes.length - at, 1 << 30));
+  } catch (err) {
+    throw fileError(path, err, 'write');
+  } finally {
+    if (fd >= 0) closeSync(fd);
   }
 }
 
