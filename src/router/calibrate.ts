@@ -9,7 +9,17 @@ import type { Router } from './router.ts';
 export function thresholdForShare(scores: number[], strongShare: number): number {
   if (!(strongShare >= 0 && strongShare <= 1)) throw new WrenError(`--strong-share must be in [0, 1], got ${strongShare}`);
   if (scores.length === 0) throw new WrenError('calibration needs at least one prompt');
-  return quantile(Float64Array.from(scores).sort(), 1 - strongShare);
+  const sorted = Float64Array.from(scores).sort();
+  // A share of 0 means none: the quantile would be the top score, which still routes (score ≥ threshold).
+  if (strongShare === 0) return Math.min(1, nextAbove(sorted[sorted.length - 1]));
+  return quantile(sorted, 1 - strongShare);
+}
+
+/** The smallest double above x (x ≥ 0). */
+function nextAbove(x: number): number {
+  const f = new Float64Array([x]), bits = new BigInt64Array(f.buffer);
+  bits[0] += 1n;
+  return f[0];
 }
 
 export type CalibrationResult = Calibration & { threshold: number; measuredShare: number };
