@@ -57,8 +57,13 @@ export function evaluateGuard(rows: Labelled[], scores: GuardScores[], threshold
   // a category is flagged when its severity is above 0, i.e. P(c)/(P(c)+P(safe)) ≥ 0.5
   for (const c of GUARD_CATEGORIES) categories[c] = binaryMetrics(scores.map((s) => s.categories[c]), rows.map((r) => r.label === c), 0.5);
   const sources: GuardEvalReport['sources'] = {};
+  // a source with both safe and harmful rows (a labelled JSONL) gets a line for each side, so a
+  // flagged rate is either recall or false alarms, never a mix of the two
+  const sides = new Map<string, Set<boolean>>();
+  for (const r of rows) (sides.get(r.source) ?? sides.set(r.source, new Set()).get(r.source)!).add(r.label !== 'safe');
   rows.forEach((r, i) => {
-    const s = (sources[r.source] ??= { n: 0, harmful: r.label !== 'safe', flagged: 0, flaggedRate: 0 });
+    const harmful = r.label !== 'safe', key = sides.get(r.source)!.size > 1 ? `${r.source} (${harmful ? 'harmful' : 'safe'})` : r.source;
+    const s = (sources[key] ??= { n: 0, harmful, flagged: 0, flaggedRate: 0 });
     s.n++;
     if (scores[i].score >= threshold) s.flagged++;
   });

@@ -36,6 +36,10 @@ test('a trained guard saves, loads with the same scores, and checks texts throug
   assert.equal(report.overall.n, FIXTURE_ROWS);
   for (const k of ['precision', 'recall', 'f1', 'fpr', 'auprc']) assert.equal(typeof report.overall[k], 'number', k);
   assert.ok(report.categories.weapons.positives === 4);
+  // the file holds both sides: one line each, so neither rate mixes recall with false alarms
+  const sides = Object.entries(report.sources as Record<string, { n: number; harmful: boolean }>);
+  assert.deepEqual(sides.map(([k, s]) => [k.replace(/^.* \(/, '('), s.harmful]).sort(), [['(harmful)', true], ['(safe)', false]]);
+  assert.equal(sides.reduce((n, [, s]) => n + s.n, 0), FIXTURE_ROWS);
 });
 
 test('a folder that is not a guard, a wrong guard.json and bad labelled lines are clear errors', async () => {
