@@ -38,7 +38,15 @@ export async function run(argv: string[]): Promise<void> {
     if (!Number.isFinite(n)) throw new CliError(`--${o} must be a number, got '${values[o]}'`);
     raw[o.replace(/-/g, '_')] = n;
   }
-  const cfg = parseTrainConfig(raw, path, dirname(resolve(path)));
+  let cfg;
+  try {
+    cfg = parseTrainConfig(raw, path, dirname(resolve(path)));
+  } catch (err) {
+    // a bad value that came from a flag is the flag's fault, not the file's
+    const flag = OVERRIDES.find((o) => values[o] !== undefined && (err as Error).message.startsWith(`${path}: '${o.replace(/-/g, '_')}'`));
+    if (flag) throw new CliError((err as Error).message.replace(`${path}: '${flag.replace(/-/g, '_')}'`, `--${flag}`));
+    throw err;
+  }
   const session = trainingSession();
   try {
     const r = await trainModel(cfg, {

@@ -65,6 +65,9 @@ test('a folder, a missing file and an empty file as input; a BOM is accepted', {
     model: { hidden_size: 16, intermediate_size: 32, num_hidden_layers: 1, num_attention_heads: 2, vocab_size: 512, max_position_embeddings: 32 },
     tokenizer: tok.path, data: join(dir, 'bom-shards'), out: join(dir, 'run'), batch_size: 1, seq_len: 8, steps: 2, eval_interval: 0,
   }));
+  const steps = runCli(['train', '--config', config, '--steps', '-3']);
+  assert.equal(steps.status, 2);
+  assert.match(steps.stderr, /^wren train: --steps must be a positive integer, got -3\n$/); // the flag's fault, not the file's
   const train = runCli(['train', '--config', config, '--threads', '1']);
   assert.equal(train.status, 0, `train reads a config that starts with a BOM: ${train.stderr}`);
 });
