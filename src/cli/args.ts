@@ -42,9 +42,13 @@ function joinNegativeValues(argv: string[], spec: FlagSpec): string[] {
   return out;
 }
 
+// Decimal numbers only: Number() also reads '' as 0 and '0x3' as 3.
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+const numberOf = (value: unknown) => typeof value === 'string' && !DECIMAL.test(value.trim()) ? NaN : Number(value);
+
 export function intFlag(value: unknown, name: string, fallback: number, min = -Infinity, max = Infinity): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
+  const n = numberOf(value);
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new CliError(`--${name} must be an integer in [${min}, ${max}], got '${value}'`);
   }
@@ -53,7 +57,7 @@ export function intFlag(value: unknown, name: string, fallback: number, min = -I
 
 export function numFlag(value: unknown, name: string, fallback: number, min = -Infinity, max = Infinity): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
+  const n = numberOf(value);
   if (!Number.isFinite(n) || n < min || n > max) {
     throw new CliError(`--${name} must be a number in [${min}, ${max}], got '${value}'`);
   }

@@ -75,12 +75,12 @@ async function train(argv: string[]): Promise<void> {
   if (!GUARD_INPUTS.includes(input as GuardInput)) throw new CliError(`--input must be ${GUARD_INPUTS.join(' or ')}, got '${input}'`);
   if (from !== undefined && kind !== 'transformer') throw new CliError('--init needs --kind transformer');
   checkOutFolder(out, { marker: 'guard.json', what: 'a guard', force: v.force === true });
-  ensureWritableDir(out);
   const seed = intFlag(v.seed, 'seed', 1);
   const threshold = numFlag(v.threshold, 'threshold', 0.5, 0.001, 0.999);
   const options: Record<string, number> = {};
   if (v.epochs !== undefined) options.epochs = intFlag(v.epochs, 'epochs', 1, 1, 1000);
   const rows = await assembleGuardData(data, { maxPerSource: intFlag(v['max-per-source'], 'max-per-source', 800, 1), lookAlikes: !v['no-look-alikes'] });
+  ensureWritableDir(out); // after every check of flags and data, so a refused run leaves no folder; before the training
   const count = (s: string) => rows.filter((r) => r.split === s).length;
   console.error(`guard train: ${rows.length} rows (train ${count('train')}, calibration ${count('calibration')}, held out ${count('test')}), kind ${kind}`);
   const guard = await trainGuard(rows, {

@@ -42,7 +42,7 @@ export async function run(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub === '--help' || sub === '-h' || sub === undefined) { console.log(HELP); if (sub === undefined) throw new CliError('expected a subcommand: data'); return; }
   if (sub === 'round') return round(rest);
-  if (sub !== 'data') throw new CliError(`wren safety: unknown subcommand '${sub}' (data or round)`);
+  if (sub !== 'data') throw new CliError(`unknown subcommand '${sub}' (data or round)`);
   const { values: v } = parseFlags(rest, { data: { type: 'string' }, out: { type: 'string' }, teacher: { type: 'string' }, 'max-safe': { type: 'string' }, 'refusal-percent': { type: 'string' }, force: { type: 'boolean' } }, HELP);
   const data = requiredFlag(v.data, 'data'), out = requiredFlag(v.out, 'out');
   checkOutFolder(out, { marker: 'chats.jsonl', what: 'safety data', force: v.force === true });

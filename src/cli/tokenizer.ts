@@ -130,7 +130,13 @@ async function addSpecial(argv: string[]): Promise<void> {
 async function decode(argv: string[]): Promise<void> {
   const { values, positionals } = parseFlags(argv, { tokenizer: { type: 'string' } }, HELP, { positionals: true });
   const tok = loadTokenizer(requiredFlag(values.tokenizer, 'tokenizer'));
-  const ids = positionals.flatMap((p) => p.split(/[\s,[\]]+/).filter(Boolean)).map((p) => intFlag(p, 'id', 0, 0, tok.vocabSize - 1));
+  const words = positionals.flatMap((p) => p.split(/[\s,[\]]+/).filter(Boolean));
+  if (words.length === 0) throw new CliError('give the token ids to decode, e.g. wren tokenizer decode --tokenizer T 403 407 (or "[403, 407]")');
+  const ids = words.map((p) => {
+    const id = Number(p);
+    if (!/^\d+$/.test(p) || id >= tok.vocabSize) throw new CliError(`token id '${p}' is not an integer in [0, ${tok.vocabSize - 1}]`);
+    return id;
+  });
   process.stdout.write(tok.decode(ids) + '\n');
 }
 

@@ -61,6 +61,7 @@ export async function readLabelledJsonl(file: string): Promise<GuardExample[]> {
     if (split !== 'train' && split !== 'calibration' && split !== 'test') throw new WrenError(`${file}:${n}: 'split' must be train, calibration or test, got ${JSON.stringify(split)}`);
     out.push({ ...row, split });
   }
+  if (out.length === 0) throw new WrenError(`${file}: no labelled rows (the file is empty)`);
   return out;
 }
 

@@ -119,7 +119,7 @@ export class Guard {
 
   static async load(dir: string): Promise<Guard> {
     const file = join(dir, 'guard.json');
-    if (!existsSync(file)) throw new WrenError(`${dir}: not a guard folder (no guard.json); train one with 'wren guard train --data DIR --out ${dir}'`);
+    if (!existsSync(file)) throw new WrenError(`${dir}: not a guard folder (no guard.json); train one with 'wren guard train --data DIR --out GUARD_DIR'`);
     let m: Record<string, unknown>;
     try { m = JSON.parse(readFileSync(file, 'utf8')); } catch (err) { throw new WrenError(`${file}: not valid JSON (${(err as Error).message})`); }
     if (m.format !== GUARD_FORMAT) throw new WrenError(`${file}: 'format' must be '${GUARD_FORMAT}', got ${JSON.stringify(m.format)}`);
