@@ -12,7 +12,7 @@
 //           grounded_numbers (also score the model with numbers it may write only from the user's message)
 //   large?: teacher (a src/llm spec), base_url?, api_key_env?, concurrency — the large-model baseline
 //   judge?: teacher, base_url?, api_key_env?, concurrency, max_tokens, attempts, rows? — the LLM-judge stage
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -135,7 +135,11 @@ const localTeacher = (base: string, spec: string) => spec.replace(/^(gguf|wren):
 
 /** Reads DIR/task.yaml; data and model paths come back absolute. */
 export function loadTaskConfig(dir: string): TaskConfig {
-  const file = join(resolve(dir), 'task.yaml');
+  // a task is named by its folder; the task.yaml itself is accepted too
+  const folder = /(^|[\\/])task\.yaml$/.test(dir) && existsSync(dir) && statSync(dir).isFile() ? dirname(resolve(dir)) : resolve(dir);
+  if (!existsSync(folder)) throw new WrenError(`${dir}: no such task folder (a task is a folder with a task.yaml, e.g. tasks/support)`);
+  const file = join(folder, 'task.yaml');
+  if (!existsSync(file)) throw new WrenError(`${dir}: not a task folder (no task.yaml in it)`);
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));

@@ -43,6 +43,10 @@ test('a good task folder loads; paths resolve against the folder; CSV quoting is
 
 test('unknown keys are errors naming the key and where it is', () => {
   assert.throws(() => loadTaskConfig(folder({ ...GOOD, colour: 'red' })), /task\.yaml: unknown key 'colour'/);
+  const good = folder(GOOD);
+  assert.deepEqual(loadTaskConfig(join(good, 'task.yaml')), loadTaskConfig(good)); // the file names its folder
+  assert.throws(() => loadTaskConfig(join(good, 'nope')), /nope: no such task folder/);
+  assert.throws(() => loadTaskConfig(join(good, '..')), /not a task folder \(no task\.yaml in it\)/);
   assert.throws(() => loadTaskConfig(folder({ ...GOOD, sft: { ...GOOD.sft, stepz: 3 } })), /sft: unknown key 'stepz'/);
   assert.throws(() => loadTaskConfig(folder({ ...GOOD, kind: 'poetry' })), /kind: /);
   assert.throws(() => loadTaskConfig(folder({ ...GOOD, model: { preset: 'huge', vocab: 300 } })), /model\.preset: unknown preset 'huge'/);
