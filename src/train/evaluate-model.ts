@@ -25,6 +25,9 @@ export async function evaluateModel(o: EvalOptions): Promise<EvalReport> {
   const tf = loadTokenizerFile(files.tokenizer);
   if (tf.tokenizer.vocabSize !== config.vocab_size) throw new WrenError(`${files.tokenizer}: ${tf.tokenizer.vocabSize} tokens, but the model's vocab_size is ${config.vocab_size}`);
   if (!existsSync(o.data)) throw new WrenError(`${o.data}: no such file or folder`);
+  if (o.seqLen !== undefined && o.seqLen > config.max_position_embeddings) {
+    throw new WrenError(`--seq-len ${o.seqLen} is longer than the model's context (${config.max_position_embeddings} positions)`);
+  }
   const documents = statSync(o.data).isDirectory() ? null : await readHeldOutDocuments(o.data);
   const backend = await createBackend({ backend: o.backend, threads: o.threads });
   try {
