@@ -46,11 +46,12 @@ export async function run(argv: string[]): Promise<void> {
   const { values: v } = parseFlags(rest, { data: { type: 'string' }, out: { type: 'string' }, teacher: { type: 'string' }, 'max-safe': { type: 'string' }, 'refusal-percent': { type: 'string' }, force: { type: 'boolean' } }, HELP);
   const data = requiredFlag(v.data, 'data'), out = requiredFlag(v.out, 'out');
   checkOutFolder(out, { marker: 'chats.jsonl', what: 'safety data', force: v.force === true });
-  ensureWritableDir(out);
+  const maxSafe = intFlag(v['max-safe'], 'max-safe', 300, 0), refusalPercent = intFlag(v['refusal-percent'], 'refusal-percent', 100, 0, 100);
   const rows = await assembleGuardData([data], { lookAlikes: true, maxPerSource: Infinity });
+  ensureWritableDir(out); // after the checks of flags and data, so a refused run leaves no folder
   const teacher = v.teacher ? await createTeacher(v.teacher as string) : undefined;
   try {
-    const r = await safetyRecords(rows, knownAnswers(join(data, 'tasks')), advbenchTargets(join(data, 'safety')), teacher, intFlag(v['max-safe'], 'max-safe', 300, 0), intFlag(v['refusal-percent'], 'refusal-percent', 100, 0, 100));
+    const r = await safetyRecords(rows, knownAnswers(join(data, 'tasks')), advbenchTargets(join(data, 'safety')), teacher, maxSafe, refusalPercent);
     const lines = (xs: object[]) => xs.map((x) => JSON.stringify(x)).join('\n') + (xs.length ? '\n' : '');
     writeFileAtomic(join(out, 'chats.jsonl'), lines(r.chats));
     writeFileAtomic(join(out, 'chats-val.jsonl'), lines(r.valChats));
