@@ -9,6 +9,7 @@ import { readLabelFiles } from '../data/filter/edu/labels.ts';
 import { refineLoop } from '../data/filter/edu/refine-loop.ts';
 import { scoreFile } from '../data/filter/edu/score-file.ts';
 import { makeEduSplit, writeEduSplit, type EduSplitSpec } from '../data/filter/edu/split.ts';
+import { checkOutFolder } from '../formats/out-folder.ts';
 import { CliError, intFlag, numFlag, parseFlags, requiredFlag, type FlagSpec } from './args.ts';
 import { TEACHER_FLAGS, teacherFromFlags } from './filter-annotate.ts';
 
@@ -36,9 +37,11 @@ function splitSpec(values: Record<string, unknown>): EduSplitSpec {
 }
 
 async function runSplit(argv: string[]): Promise<void> {
-  const help = `usage: wren filter split --labels FILE… --out DIR [options]\n\nWrites DIR/train.jsonl, DIR/test.jsonl ({"text","score"}) and DIR/split.json.\n\n${SPLIT_HELP}`;
-  const { values } = parseFlags(argv, SPLIT_FLAGS, help);
-  const s = makeEduSplit(splitSpec(values)), out = requiredFlag(values.out, 'out');
+  const help = `usage: wren filter split --labels FILE… --out DIR [--force] [options]\n\nWrites DIR/train.jsonl, DIR/test.jsonl ({"text","score"}) and DIR/split.json; --force replaces a split already there.\n\n${SPLIT_HELP}`;
+  const { values } = parseFlags(argv, { ...SPLIT_FLAGS, force: { type: 'boolean' } }, help);
+  const out = requiredFlag(values.out, 'out');
+  checkOutFolder(out, { marker: 'split.json', what: 'an edu-value split', force: values.force === true });
+  const s = makeEduSplit(splitSpec(values));
   writeEduSplit(s, out);
   console.log(`${s.train.length} train / ${s.test.length} held-out rows (${s.duplicates} duplicate texts dropped, ${s.skipped} unscored rows skipped) → ${out}`);
 }
