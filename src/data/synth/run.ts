@@ -265,7 +265,7 @@ export async function synthesize(opts: SynthOptions): Promise<SynthReport> {
     progress(true);
   }
   if (failure) {
-    if (failure instanceof Error) failure.message = `${failure.message}\n(${records} of ${count} records are in ${out}; run the same command again to resume)`;
+    if (failure instanceof Error) failure.message = `${failure.message}\n(${records} of ${count} records are in ${out}; once the cause is fixed, the same command resumes from there)`;
     throw failure;
   }
   return {
