@@ -45,6 +45,9 @@ export function systemError(err: unknown): WrenError | undefined {
   }
   if (!(e.code in FILE_PROBLEMS)) return undefined;
   const syscall = e.syscall ?? '';
+  if (syscall === 'listen' || syscall === 'bind' || syscall === 'connect') { // EACCES on a low port is not a file's
+    return new WrenError(`cannot ${syscall}${e.address !== undefined ? ` ${e.address}${e.port !== undefined ? `:${e.port}` : ''}` : ''}: ${FILE_PROBLEMS[e.code]}`);
+  }
   // a read or write on an open file carries no path: say what failed, without a stack
   if (typeof e.path !== 'string') return new WrenError(`a file ${syscall || 'operation'} failed: ${FILE_PROBLEMS[e.code]}`);
   return fileError(e.path, err, WRITE_CALLS.has(syscall) ? 'write' : syscall === 'open' || syscall === 'scandir' ? 'open' : 'read');

@@ -26,7 +26,7 @@ export function parseFlags(argv: string[], spec: FlagSpec, help: string, o: { po
   }
   const stray = parsed.positionals[0];
   if (!o.positionals && stray !== undefined) {
-    throw new CliError(`unexpected argument '${stray}' (a value with spaces needs quotes, e.g. --text "how are you"; run '${command} --help' for the options)`);
+    throw new CliError(`unexpected argument '${stray}' (a value with spaces needs quotes, e.g. --text "how are you"; a flag of several values is repeated, --data A --data B; run '${command} --help' for the options)`);
   }
   return parsed;
 }
@@ -36,7 +36,7 @@ function joinNegativeValues(argv: string[], spec: FlagSpec): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].startsWith('--') ? argv[i].slice(2) : undefined;
-    if (name && spec[name]?.type === 'string' && /^-\d/.test(argv[i + 1] ?? '')) out.push(`${argv[i]}=${argv[++i]}`);
+    if (name && spec[name]?.type === 'string' && /^-\.?\d/.test(argv[i + 1] ?? '')) out.push(`${argv[i]}=${argv[++i]}`);
     else out.push(argv[i]);
   }
   return out;
@@ -44,7 +44,7 @@ function joinNegativeValues(argv: string[], spec: FlagSpec): string[] {
 
 // Decimal numbers only: Number() also reads '' as 0 and '0x3' as 3.
 const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
-const numberOf = (value: unknown) => typeof value === 'string' && !DECIMAL.test(value.trim()) ? NaN : Number(value);
+export const numberOf = (value: unknown) => typeof value === 'string' && !DECIMAL.test(value.trim()) ? NaN : Number(value);
 
 export function intFlag(value: unknown, name: string, fallback: number, min = -Infinity, max = Infinity): number {
   if (value === undefined) return fallback;

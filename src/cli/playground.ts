@@ -70,7 +70,6 @@ export async function run(argv: string[]): Promise<void> {
   const name = (v.name as string | undefined) ?? basename(files.kind === 'folder' ? dirname(files.weights) : files.weights).replace(/\.(bin|gguf)$/, '');
   if (!/^[\w.-]+$/.test(name)) throw new CliError(`--name must be letters, digits, '.', '_' or '-', got '${name}'`);
   checkOutFolder(out, { marker: join('playground', 'models.json'), what: 'a playground site', force: v.force === true });
-  makeDir(dirname(out));
 
   // Check the model and tokenizer belong together before writing anything.
   const backend = await createBackend({ backend: 'reference' });
@@ -81,6 +80,7 @@ export async function run(argv: string[]): Promise<void> {
     backend.dispose();
   }
 
+  makeDir(dirname(out));
   const model: PlaygroundModel = { name, files: { ...files, tokenizer } };
   const tmp = `${out}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });

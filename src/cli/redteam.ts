@@ -1,5 +1,6 @@
 // `wren redteam`: attack targets with suites × transforms, score, write a scorecard (src/redteam).
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createBackend, type Backend } from '../engine/backend.ts';
 import { ensureWritableDir } from '../formats/atomic.ts';
 import { createTeacher } from '../llm/create.ts';
@@ -95,9 +96,13 @@ export async function run(argv: string[]): Promise<void> {
     if (v.judge) { teacher = await createTeacher(v.judge as string); scorers.judge = judgeScorer(teacher); }
     const tty = process.stderr.isTTY, t0 = performance.now();
     const settings = {
-      targets: Object.fromEntries(specs.map((spec, i) => { const m = /^([A-Za-z][\w.-]*)=(.+)$/.exec(spec); return [m?.[1] ?? `target${i + 1}`, m ? m[2] : spec]; })),
-      guards: Object.fromEntries(guards), guardPolicy: v['guard-policy'] ?? null, maxTokens: opts.maxTokens,
-      scorerGuard: v['scorer-guard'] ?? null, judge: v.judge ?? null,
+      targets: Object.fromEntries(specs.map((spec, i) => {
+        const m = /^([A-Za-z][\w.-]*)=(.+)$/.exec(spec), where = m ? m[2] : spec;
+        return [m?.[1] ?? `target${i + 1}`, /^https?:\/\//.test(where) ? where : resolve(where)];
+      })),
+      guards: Object.fromEntries([...guards].map(([n, d]) => [n, resolve(d)])), guardPolicy: v['guard-policy'] ? resolve(v['guard-policy'] as string) : null,
+      tokenizer: v.tokenizer ? resolve(v.tokenizer as string) : null, maxTokens: opts.maxTokens,
+      scorerGuard: v['scorer-guard'] ? resolve(v['scorer-guard'] as string) : null, judge: v.judge ?? null,
     };
     const attempts = await runRedteam({
       targets, prompts, transforms, out, scorers, settings, concurrency: intFlag(v.concurrency, 'concurrency', 4, 1, 64),

@@ -1,6 +1,6 @@
 // `wren train --config FILE [--data DIR] [--out DIR] [--resume] [--threads N] [--backend B] [overrides]`
 import { dirname, resolve } from 'node:path';
-import { CliError, parseFlags, requiredFlag } from './args.ts';
+import { CliError, intFlag, numberOf, parseFlags, requiredFlag } from './args.ts';
 import { WrenError } from '../errors.ts';
 import { readJsonFile } from '../util/json-file.ts';
 import { parseTrainConfig } from '../train/train-config.ts';
@@ -31,10 +31,10 @@ export async function run(argv: string[]): Promise<void> {
   if (values.data) raw.data = resolve(values.data as string);
   if (values.out) raw.out = resolve(values.out as string);
   if (values.backend) raw.backend = values.backend;
-  if (values.threads) raw.threads = Number(values.threads);
+  if (values.threads) raw.threads = intFlag(values.threads, 'threads', 1, 1, 256);
   for (const o of OVERRIDES) {
     if (values[o] === undefined) continue;
-    const n = Number(values[o]);
+    const n = numberOf(values[o]);
     if (!Number.isFinite(n)) throw new CliError(`--${o} must be a number, got '${values[o]}'`);
     raw[o.replace(/-/g, '_')] = n;
   }

@@ -6,11 +6,16 @@ import { fileError } from '../errors.ts';
 
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  // A link is followed (the file it names is replaced, the link kept); a device or pipe
-  // (/dev/stdout) is written in place, since renaming over it would replace the device.
+  // A link to a regular file is followed (that file is replaced, the link kept). Anything else
+  // that is not a regular file — a device, a pipe, /dev/stdout whatever it points to — is
+  // written in place: renaming over it would replace the device, or a shell's redirection.
   const kind = lstatOrUndefined(path);
-  if (kind?.isSymbolicLink()) return writeFileAtomic(realpathOr(path), bytes);
-  if (kind && !kind.isFile() && !kind.isDirectory()) return writeInPlace(path, bytes);
+  if (kind?.isSymbolicLink()) {
+    const target = statOrUndefined(path);
+    if (target?.isFile() && !path.startsWith('/dev/') && !path.startsWith('/proc/')) return writeFileAtomic(realpathOr(path), bytes);
+    if (target && !target.isDirectory()) return writeInPlace(path, bytes);
+  }
+  if (kind && !kind.isSymbolicLink() && !kind.isFile() && !kind.isDirectory()) return writeInPlace(path, bytes);
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   let fd = -1;
   try {
@@ -31,6 +36,10 @@ function lstatOrUndefined(path: string): Stats | undefined {
   try { return lstatSync(path); } catch { return undefined; }
 }
 
+function statOrUndefined(path: string): Stats | undefined {
+  try { return statSync(path); } catch { return undefined; }
+}
+
 function realpathOr(path: string): string {
   try { return realpathSync(path); } catch (err) { throw fileError(path, err, 'write'); } // a dangling link
 }
@@ -38,7 +47,7 @@ function realpathOr(path: string): string {
 function writeInPlace(path: string, bytes: Uint8Array): void {
   let fd = -1;
   try {
-    fd = openSync(path, 'w');
+    fd = openSync(path, 'a'); // append: under `> file` a truncating open would erase what came before
     for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, Math.min(bytes.length - at, 1 << 30));
   } catch (err) {
     throw fileError(path, err, 'write');

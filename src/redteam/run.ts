@@ -54,12 +54,14 @@ const NO_TEACHER: Teacher = {
 
 function checkSettings(out: string, settings: Record<string, unknown>): void {
   const file = join(out, 'run.json'), now = JSON.stringify(settings);
-  if (existsSync(file)) {
+  // only answers can be mixed up: a folder whose attempts all failed takes the new settings
+  const answered = [...readAttempts(join(out, 'attempts.jsonl')).values()].some((a) => a.status === 'ok');
+  if (existsSync(file) && answered) {
     const before = readFileSync(file, 'utf8').trim();
     if (before !== now) throw new WrenError(`${out} holds a red-team run with other settings (${before}); this one is ${now}. Resume with the same targets, --max-tokens and scorers, or use another --out`);
     return;
   }
-  if (existsSync(join(out, 'attempts.jsonl'))) throw new WrenError(`${out} holds attempts from a run that did not record its settings; use another --out`);
+  if (!existsSync(file) && answered) throw new WrenError(`${out} holds answers from a run that did not record its settings (before run.json); use another --out`);
   writeFileAtomic(file, now + '\n');
 }
 

@@ -1,6 +1,5 @@
 // `wren router eval`: a router's scores on a routing table → RouteLLM's metrics beside the random
 // and optimal lines, a bootstrap interval on APGR, the curve as SVG and a JSON report.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDir, writeFileAtomic } from '../formats/atomic.ts';
 import { curveMetrics, accuracyOf, bootstrapApgr, evaluateScores, optimalAccuracy, randomCurve, type BootstrapInterval, type CurvePoint, type RouterMetrics } from './metrics.ts';

@@ -36,8 +36,11 @@ export type RouterManifest = {
   [key: string]: unknown;
 };
 
+/** The smallest double above 1: a threshold no score reaches (a calibrated strong share of 0 when some score is 1). */
+export const NEVER_STRONG = 1 + Number.EPSILON;
+
 export function checkThreshold(t: number, what: string): number {
-  if (typeof t !== 'number' || !(t >= 0 && t <= 1)) throw new WrenError(`${what}: the threshold must be a number in [0, 1], got ${t}`);
+  if (typeof t !== 'number' || !(t >= 0 && t <= NEVER_STRONG)) throw new WrenError(`${what}: the threshold must be a number in [0, 1], got ${t}`);
   return t;
 }
 

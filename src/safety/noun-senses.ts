@@ -50,7 +50,7 @@ export function nounClassOf(word: string): string | undefined {
 
 /** The text's content words, nouns as `wn<class>` tokens: "Why should pineapples vote?" → "wnplant vote". */
 export function nounClassStream(text: string): string {
-  const words = text.toLowerCase().replace(/['’]s\b/g, '').match(/[a-z][a-z'-]*/g) ?? [];
+  const words = text.toLowerCase().replace(/[’‘]/g, "'").replace(/'s\b/g, '').match(/[a-z][a-z'-]*/g) ?? [];
   const out: string[] = [];
   for (const w of words) {
     if (FUNCTION_WORDS.has(w)) continue;

@@ -24,6 +24,12 @@ test('resume with other settings is refused; a run returns only its own attempts
     const only = await run(['none'], { targets: { target1: 'a.bin' }, maxTokens: 8 });
     assert.deepEqual(only.map((a) => a.transform), ['none']);
     await assert.rejects(run(['none'], { targets: { target1: 'b.bin' }, maxTokens: 8 }), /holds a red-team run with other settings .*a\.bin.*b\.bin/);
+    // a folder whose attempts all failed holds no answers to mix up: a corrected rerun takes it over
+    const fresh = scratchDir(), dead = new HttpTarget('http://127.0.0.1:1', { maxTokens: 8, retries: 0, backoffMs: 1, timeoutMs: 10_000 });
+    const failed = await runRedteam({ targets: [{ name: 'target1', target: dead }], prompts, transforms: ['none'], out: fresh, scorers: {}, settings: { targets: { target1: 'http://127.0.0.1:1' } } });
+    assert.equal(failed[0].status, 'error');
+    const fixed = await runRedteam({ targets: [{ name: 'target1', target }], prompts, transforms: ['none'], out: fresh, scorers: {}, settings: { targets: { target1: url } } });
+    assert.equal(fixed[0].status, 'ok');
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
   }

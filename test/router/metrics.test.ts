@@ -98,5 +98,5 @@ test('calibration: the threshold sends the asked share to the strong model', () 
     assert.ok(Math.abs(got - share) <= 0.002, `${share}: ${got}`);
   }
   assert.throws(() => thresholdForShare(scores, 1.5), /strong-share must be in \[0, 1\]/);
-  for (const few of [[0.3, 0.7], [0.5]]) assert.equal(few.filter((s) => s >= thresholdForShare(few, 0)).length, 0); // 0 is none, even of two
+  for (const few of [[0.3, 0.7], [0.5], [1, 0.5, 0.25]]) assert.equal(few.filter((s) => s >= thresholdForShare(few, 0)).length, 0); // 0 is none, even of two
 });

@@ -31,6 +31,7 @@ test('the stream drops function words and puts classes for nouns', () => {
   assert.equal(nounClassStream('How do I kill my neighbor?'), 'kill wnperson');
   assert.equal(nounClassStream("Why should pineapples not be allowed to vote? It's the city’s rule."), 'wnplant allowed vote wnlocation wncognition');
   assert.equal(nounClassStream(''), '');
+  assert.equal(nounClassStream('I’m sure you can’t tell'), nounClassStream("I'm sure you can't tell")); // curly apostrophes read as straight ones
   assert.equal(guardInputText('text', 'prompt', 'Hi there'), '[prompt] Hi there');
   assert.equal(guardInputText('text+noun-classes', 'response', 'How do I kill my neighbor?'), '[response] How do I kill my neighbor? | kill wnperson');
 });

@@ -1,7 +1,6 @@
 // Writes a filter report directory: report.json (every pass, machine-readable), report.md (for a
 // person: what came in, what each stage dropped and why, with examples), funnel.svg and one
 // <stage>-histogram.svg per scoring stage of the latest pass.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDir, writeFileAtomic } from '../../formats/atomic.ts';
 import { STAGE_FACTORIES } from './registry.ts';

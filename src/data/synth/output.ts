@@ -79,6 +79,7 @@ export function scanOutput(out: string, recipe: string): ExistingOutput {
     } catch {
       throw new WrenError(`${out}:${i + 1}: not a JSON record; this file was not written by 'wren synth' (choose another --out)`);
     }
+    if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) throw new WrenError(`${out}:${i + 1}: not a JSON record; this file was not written by 'wren synth' (choose another --out)`);
     if (rec.recipe === undefined) throw new WrenError(`${out}:${i + 1}: a record with no "recipe"; this file was not written by 'wren synth' (choose another --out)`);
     if (rec.recipe !== recipe) {
       throw new WrenError(`${out}:${i + 1}: holds records of recipe '${String(rec.recipe)}', and this run writes recipe '${recipe}'; nothing was changed (choose another --out)`);

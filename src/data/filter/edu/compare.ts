@@ -7,7 +7,6 @@
 // precision/recall/F1 and keep rate of the keep decision round(clip(score)) ≥ threshold
 // (FineWeb-Edu's rule). Writes report.md, report.json, calibration.svg, heldout-scores.jsonl
 // and each trained classifier's folder (wren filter score reads them).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../../../errors.ts';
 import { makeDir, writeFileAtomic } from '../../../formats/atomic.ts';

@@ -3,6 +3,7 @@
 // Lines are scored CHUNK at a time (a batching classifier batches them) and written to OUT.partial,
 // renamed to OUT only when every line is done. Blank lines are an error: they would shift the
 // output against the input.
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, openSync, renameSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileError, WrenError } from '../../../errors.ts';
@@ -28,12 +29,12 @@ export async function scoreFile(o: ScoreFileOptions): Promise<{ lines: number; s
   let fd: number;
   try { fd = openSync(partial, 'w'); } catch (err) { throw fileError(o.output, err, 'write'); } // a bad --out, named, before any work
   const out = createWriteStream('', { fd });
-  out.on('error', () => {}); // a failed write rejects the end() below instead of crashing the process
+  out.on('error', () => {}); // a failed write rejects the drain wait or end() below instead of crashing the process
   let done = false;
   let n = 0, chunk: string[] = [];
   const flush = async () => {
     const scores = await Promise.all(chunk.map((t) => model.score(t, '')));
-    if (!out.write(scores.map((s) => JSON.stringify({ score: Number(Number(s).toFixed(4)) })).join('\n') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+    if (!out.write(scores.map((s) => JSON.stringify({ score: Number(Number(s).toFixed(4)) })).join('\n') + '\n')) await once(out, 'drain'); // rejects on a write error
     chunk = [];
   };
   try {

@@ -3,7 +3,6 @@
 // shuffle per score (evaluate.ts: stratifiedSplit). `wren filter split` writes both sides as
 // JSONL ({"text", "score"} a line) so the train side's texts can pretrain an LM for the embedding
 // head without the held-out texts ever being seen.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../../../errors.ts';
 import { makeDir, writeFileAtomic } from '../../../formats/atomic.ts';

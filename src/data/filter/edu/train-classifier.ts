@@ -3,7 +3,6 @@
 // keep-everything baseline and the built-in heuristic on the same rows. With few labels a single
 // split is noisy, so k-fold cross-validated metrics (every row held out once) are reported too.
 // The saved model is the one trained on the training split: the held-out numbers describe it.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WrenError } from '../../../errors.ts';
 import { makeDir, writeFileAtomic } from '../../../formats/atomic.ts';
