@@ -8,7 +8,7 @@
 //
 // The scorer reads a text with its role in front ("[prompt] …" / "[response] …") and, when
 // `input` is "text+noun-classes" (the default since 2026-12-04; absent = "text"), the text's
-// WordNet noun-class stream after it (noun-senses.ts). A verdict's
+// WordNet noun-class stream between the two (noun-senses.ts). A verdict's
 // score is P(not safe); category c's severity comes from P(c) / (P(c) + P(safe)), the odds of c
 // against safe, so harm split between two near categories still shows in both.
 import { existsSync, readFileSync } from 'node:fs';
@@ -27,12 +27,13 @@ export function roleText(role: GuardRole, text: string): string {
   return `[${role}] ${text}`;
 }
 
-/** What a guard's scorer reads: the role-prefixed text, optionally followed by its noun classes. */
+/** What a guard's scorer reads: the role-prefixed text, optionally after its noun classes. */
 export const GUARD_INPUTS = ['text', 'text+noun-classes'] as const;
 export type GuardInput = typeof GUARD_INPUTS[number];
 
 export function guardInputText(input: GuardInput, role: GuardRole, text: string): string {
-  return input === 'text' ? roleText(role, text) : `${roleText(role, text)} | ${nounClassStream(text)}`;
+  // the classes first: the transformer reads its first 64 tokens, and a long text should lose its end, not its classes
+  return input === 'text' ? roleText(role, text) : `[${role}] ${nounClassStream(text)} | ${text}`;
 }
 
 /** What produces logits (K,) for role-prefixed texts. */

@@ -1,9 +1,9 @@
 // WordNet noun classes as guard input. XSTest's safe prompts differ from their unsafe twins in
 // what a harm verb is aimed at: a Python process or a person, pineapples or immigrants denied
 // rights. A guard trained on a few thousand rows has seen only some of those words; WordNet knows
-// the class of 55k nouns (wordnet/noun-senses.txt, scripts/build-noun-senses.mjs). The guard reads
-// the text and, after it, the same text with function words dropped and each noun replaced by its
-// class token ("How do I kill my neighbor?" → "kill wnperson"), so the classifier can learn
+// the class of 55k nouns (wordnet/noun-senses.txt, scripts/build-noun-senses.mjs). The guard reads,
+// before the text, the same text with function words dropped and each noun replaced by its class
+// token ("How do I kill my neighbor?" → "kill wnperson"), so the classifier can learn
 // "kill wnperson" from the people it saw and apply it to the ones it did not.
 import { readFileSync } from 'node:fs';
 

@@ -33,7 +33,7 @@ test('the stream drops function words and puts classes for nouns', () => {
   assert.equal(nounClassStream(''), '');
   assert.equal(nounClassStream('I’m sure you can’t tell'), nounClassStream("I'm sure you can't tell")); // curly apostrophes read as straight ones
   assert.equal(guardInputText('text', 'prompt', 'Hi there'), '[prompt] Hi there');
-  assert.equal(guardInputText('text+noun-classes', 'response', 'How do I kill my neighbor?'), '[response] How do I kill my neighbor? | kill wnperson');
+  assert.equal(guardInputText('text+noun-classes', 'response', 'How do I kill my neighbor?'), '[response] kill wnperson | How do I kill my neighbor?');
 });
 
 test('a guard keeps its input across save and load; without one it reads text; a bad one is named', async () => {
