@@ -4,6 +4,7 @@
 //   wren filter annotate --in FILES… --out labels.jsonl --teacher SPEC …
 //   wren filter stages            list stage kinds and their options
 //   wren filter split|compare|score|refine …   the edu-value classifiers (filter-edu.ts)
+import { existsSync } from 'node:fs';
 import { runFilter } from '../data/filter/pipeline.ts';
 import { loadRecipe, withEvalSets, BUILTIN_RECIPES } from '../data/filter/recipe.ts';
 import { STAGE_FACTORIES } from '../data/filter/registry.ts';
@@ -101,6 +102,10 @@ async function runFilterCommand(argv: string[]): Promise<void> {
   }, HELP, { positionals: true });
   const inputs = [...strs(values.in), ...positionals];
   if (inputs.length === 0) throw new CliError(`--in is required\n\n${HELP}`);
+  const word = positionals[0];
+  if (word !== undefined && argv[0] === word && /^[a-z][a-z-]*$/.test(word) && !existsSync(word)) {
+    throw new CliError(`unknown subcommand '${word}' (train-classifier, stages, split, compare, score, refine, annotate), and no input file of that name`);
+  }
   const out = requiredFlag(values.out, 'out');
   const recipe = withEvalSets(loadRecipe(requiredFlag(values.recipe, 'recipe')), strs(values.eval));
   const concurrency = intFlag(values.concurrency, 'concurrency', 16, 1, 1024);
