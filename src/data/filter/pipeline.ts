@@ -183,9 +183,11 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
   const passes = [...priorPasses(inputs), stats];
   writeFileAtomic(`${out}.passes.json`, JSON.stringify({ format: 'wren-filter-passes', version: 1, passes }, null, 1) + '\n');
   if (o.reportDir) writeReport(o.reportDir, passes);
-  renameSync(partial, out);
+  // The checkpoint goes before the rename: killed between the two, a rerun starts over (the same
+  // output, work redone); the other way round it found a checkpoint whose partial was gone.
   rmSync(ckptPath, { force: true });
   rmSync(statePath, { force: true });
+  renameSync(partial, out);
   return { pass: stats, passes };
 }
 
