@@ -52,7 +52,7 @@ export function splitBySubject(rows: RoutedPrompt[], heldOut: string[]): { train
 
 export async function trainRouter(o: TrainRouterOptions): Promise<TrainRouterResult> {
   const t0 = performance.now();
-  if (existsSync(join(o.out, 'router.json'))) readRouterManifest(o.out); // a broken one gets its own error
+  if (existsSync(join(o.out, 'router.json')) && !o.force) readRouterManifest(o.out); // a broken one gets its own error (--force replaces it)
   checkOutFolder(o.out, { marker: 'router.json', what: 'a router', force: o.force === true });
   const seed = o.seed ?? 1;
   const needsData = o.policy === 'classifier' || o.policy === 'linear';
