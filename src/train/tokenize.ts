@@ -71,8 +71,11 @@ export async function tokenizeToShards(o: TokenizeOptions): Promise<ShardIndex> 
   if (existsSync(join(o.out, 'index.json')) && !o.force) {
     throw new WrenError(`--out ${o.out} already holds token shards (index.json); pass --force to replace them, or choose another folder`);
   }
+  const created = !existsSync(o.out);
   makeDir(o.out);
   for (const name of readdirSync(o.out)) if (TEMP_FILE.test(name)) rmSync(join(o.out, name)); // a killed run's
+  // a run that fails before it writes anything leaves no folder it made itself
+  const dropIfMadeEmpty = () => { if (created && readdirSync(o.out).length === 0) rmSync(o.out, { recursive: true, force: true }); };
   const rng = new SeededRng(o.seed ?? 1234);
   const enc = new TextEncoder();
   type Split = { name: 'train' | 'val'; shards: ShardEntry[]; writer: TokenShardWriter | null; docs: number; bytes: number };
@@ -118,9 +121,10 @@ export async function tokenizeToShards(o: TokenizeOptions): Promise<ShardIndex> 
   } catch (err) {
     for (const s of Object.values(splits)) if (s.writer) s.writer.abort();
     for (const name of readdirSync(o.out)) if (TEMP_FILE.test(name)) rmSync(join(o.out, name), { force: true });
+    dropIfMadeEmpty();
     throw err;
   }
-  if (documents === 0) throw new WrenError(`no documents found in ${o.inputs.join(', ')}`);
+  if (documents === 0) { dropIfMadeEmpty(); throw new WrenError(`no documents found in ${o.inputs.join(', ')}`); }
   // Into place: the old index goes first (from here until the new one is written the folder is
   // incomplete, never a mix that looks whole), then the shards, then shards the new index lacks.
   rmSync(join(o.out, 'index.json'), { force: true });

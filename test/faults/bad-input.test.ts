@@ -4,7 +4,7 @@
 // mounts, see _disk.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, scratchDir, sharedFile, type CliResult } from '../_helpers.ts';
 import { mountTmpfs, type Mount } from './_disk.ts';
@@ -37,6 +37,7 @@ test('a folder, a missing file and an empty file as input; a BOM is accepted', {
   oneLineError(tokenize(dir), dir, 'is a folder');
   oneLineError(tokenize(missing), missing, 'no such input file');
   oneLineError(tokenize(empty), empty, 'empty');
+  assert.ok(!existsSync(join(dir, 'shards')), 'the refused runs leave no --out folder behind');
   assert.equal(tokenize(bom, join(dir, 'bom-shards')).status, 0, 'tokenize reads a JSONL file that starts with a BOM');
   const shards = snapshot(join(dir, 'bom-shards'));
   oneLineError(tokenize(bom, join(dir, 'bom-shards')), join(dir, 'bom-shards'), 'already holds token shards (index.json); pass --force');
