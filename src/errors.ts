@@ -39,15 +39,13 @@ const NET_PROBLEMS: Record<string, string> = {
 export function systemError(err: unknown): WrenError | undefined {
   const e = err as NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string };
   if (!(err instanceof Error) || typeof e.code !== 'string') return undefined;
-  if (e.code in NET_PROBLEMS) {
+  const syscall = e.syscall ?? '';
+  const net = e.code in NET_PROBLEMS || syscall === 'listen' || syscall === 'bind' || syscall === 'connect'; // EACCES on a low port is not a file's
+  if (net && (e.code in NET_PROBLEMS || e.code in FILE_PROBLEMS)) {
     const where = e.hostname ?? (e.address !== undefined ? `${e.address}${e.port !== undefined ? `:${e.port}` : ''}` : '');
-    return new WrenError(`cannot ${e.syscall ?? 'connect'}${where ? ` ${where}` : ''}: ${NET_PROBLEMS[e.code]}`);
+    return new WrenError(`cannot ${syscall || 'connect'}${where ? ` ${where}` : ''}: ${NET_PROBLEMS[e.code] ?? FILE_PROBLEMS[e.code]}`);
   }
   if (!(e.code in FILE_PROBLEMS)) return undefined;
-  const syscall = e.syscall ?? '';
-  if (syscall === 'listen' || syscall === 'bind' || syscall === 'connect') { // EACCES on a low port is not a file's
-    return new WrenError(`cannot ${syscall}${e.address !== undefined ? ` ${e.address}${e.port !== undefined ? `:${e.port}` : ''}` : ''}: ${FILE_PROBLEMS[e.code]}`);
-  }
   // a read or write on an open file carries no path: say what failed, without a stack
   if (typeof e.path !== 'string') return new WrenError(`a file ${syscall || 'operation'} failed: ${FILE_PROBLEMS[e.code]}`);
   return fileError(e.path, err, WRITE_CALLS.has(syscall) ? 'write' : syscall === 'open' || syscall === 'scandir' ? 'open' : 'read');

@@ -1,7 +1,5 @@
 // Flag parsing shared by every command: node's parseArgs plus typed, range-checked getters,
 // so each command states its flags once and a bad value names the flag and what was expected.
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WrenError } from '../errors.ts';
 
@@ -67,10 +65,4 @@ export function numFlag(value: unknown, name: string, fallback: number, min = -I
 export function requiredFlag(value: unknown, name: string): string {
   if (typeof value !== 'string' || value === '') throw new CliError(`--${name} is required`);
   return value;
-}
-
-/** Refuses an --out that is one of the command's inputs: writing it would destroy what it reads. */
-export function checkOutNotInput(out: string, inputs: string[]): void {
-  const key = (p: string) => { try { return realpathSync(p); } catch { return resolve(p); } };
-  if (inputs.some((p) => key(p) === key(out))) throw new CliError(`--out ${out} is also an input; write the output elsewhere`);
 }

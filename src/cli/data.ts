@@ -2,7 +2,8 @@
 // seed vocabulary and its overlap with another word list; `wren data chat` — SFT conversations
 // from Instruct records.
 import { existsSync } from 'node:fs';
-import { checkOutNotInput, CliError, intFlag, parseFlags, requiredFlag } from './args.ts';
+import { CliError, intFlag, parseFlags, requiredFlag } from './args.ts';
+import { checkOutNotInput } from '../formats/out-folder.ts';
 import { chatExamplesFromFile, chatExamplesFromStories } from '../data/synth/chat-examples.ts';
 import { writeFileAtomic } from '../formats/atomic.ts';
 import { datasetStats, formatStats } from '../data/stats/dataset-stats.ts';

@@ -71,10 +71,11 @@ export async function run(argv: string[]): Promise<void> {
   const cleanups: (() => Promise<void>)[] = [];
   let backend: Backend | undefined, teacher: Teacher | undefined, scorerGuard: Guard | undefined;
   try {
-    const targets: { name: string; target: HttpTarget }[] = [];
+    const targets: { name: string; target: HttpTarget }[] = [], targetSpecs: Record<string, string> = {};
     for (const [i, spec] of specs.entries()) {
       const m = /^([A-Za-z][\w.-]*)=(.+)$/.exec(spec);
       const name = m?.[1] ?? `target${i + 1}`, where = m ? m[2] : spec;
+      targetSpecs[name] = /^https?:\/\//.test(where) ? where : resolve(where);
       if (/^https?:\/\//.test(where)) {
         if (guards.has(name)) throw new CliError(`--guard ${name}=…: ${name} is a URL target; start that server with --guard instead`);
         targets.push({ name, target: new HttpTarget(where, opts) });
@@ -96,10 +97,7 @@ export async function run(argv: string[]): Promise<void> {
     if (v.judge) { teacher = await createTeacher(v.judge as string); scorers.judge = judgeScorer(teacher); }
     const tty = process.stderr.isTTY, t0 = performance.now();
     const settings = {
-      targets: Object.fromEntries(specs.map((spec, i) => {
-        const m = /^([A-Za-z][\w.-]*)=(.+)$/.exec(spec), where = m ? m[2] : spec;
-        return [m?.[1] ?? `target${i + 1}`, /^https?:\/\//.test(where) ? where : resolve(where)];
-      })),
+      targets: targetSpecs,
       guards: Object.fromEntries([...guards].map(([n, d]) => [n, resolve(d)])), guardPolicy: v['guard-policy'] ? resolve(v['guard-policy'] as string) : null,
       tokenizer: v.tokenizer ? resolve(v.tokenizer as string) : null, maxTokens: opts.maxTokens,
       scorerGuard: v['scorer-guard'] ? resolve(v['scorer-guard'] as string) : null, judge: v.judge ?? null,

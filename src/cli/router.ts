@@ -9,7 +9,8 @@ import { loadRouter } from '../router/load.ts';
 import { isRouterPolicy, ROUTER_POLICIES } from '../router/router.ts';
 import { readPrompts, readRoutingData, ROUTELLM_STRONG, ROUTELLM_WEAK } from '../router/routing-data.ts';
 import { splitBySubject, trainRouter } from '../router/train.ts';
-import { checkOutNotInput, CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
+import { CliError, intFlag, numFlag, parseFlags, requiredFlag } from './args.ts';
+import { checkOutNotInput } from '../formats/out-folder.ts';
 
 const HELP = `usage: wren router <train|calibrate|eval|score> [options]
 

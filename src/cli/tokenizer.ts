@@ -2,7 +2,8 @@
 // Wren reads (tokenizer.json, llama2.c .bin, GPT-2 folder) from the shell.
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { checkOutNotInput, CliError, intFlag, parseFlags, requiredFlag } from './args.ts';
+import { CliError, intFlag, parseFlags, requiredFlag } from './args.ts';
+import { checkOutNotInput } from '../formats/out-folder.ts';
 import { trainTokenizerFromFiles } from '../tokenizer/train-tokenizer.ts';
 import { loadTokenizerJson, saveTokenizerJson } from '../tokenizer/hf-tokenizer-json.ts';
 import { addSpecialTokens } from '../tokenizer/add-special.ts';

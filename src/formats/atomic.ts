@@ -9,13 +9,9 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   // A link to a regular file is followed (that file is replaced, the link kept). Anything else
   // that is not a regular file — a device, a pipe, /dev/stdout whatever it points to — is
   // written in place: renaming over it would replace the device, or a shell's redirection.
-  const kind = lstatOrUndefined(path);
-  if (kind?.isSymbolicLink()) {
-    const target = statOrUndefined(path);
-    if (target?.isFile() && !path.startsWith('/dev/') && !path.startsWith('/proc/')) return writeFileAtomic(realpathOr(path), bytes);
-    if (target && !target.isDirectory()) return writeInPlace(path, bytes);
-  }
-  if (kind && !kind.isSymbolicLink() && !kind.isFile() && !kind.isDirectory()) return writeInPlace(path, bytes);
+  const st = statOrUndefined(path); // through links
+  if (st && !st.isFile() && !st.isDirectory()) return writeInPlace(path, bytes);
+  if (st?.isFile() && lstatSync(path).isSymbolicLink()) return /^\/(dev|proc)\//.test(path) ? writeInPlace(path, bytes) : writeFileAtomic(realpathSync(path), bytes);
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   let fd = -1;
   try {
@@ -32,16 +28,8 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   }
 }
 
-function lstatOrUndefined(path: string): Stats | undefined {
-  try { return lstatSync(path); } catch { return undefined; }
-}
-
 function statOrUndefined(path: string): Stats | undefined {
   try { return statSync(path); } catch { return undefined; }
-}
-
-function realpathOr(path: string): string {
-  try { return realpathSync(path); } catch (err) { throw fileError(path, err, 'write'); } // a dangling link
 }
 
 function writeInPlace(path: string, bytes: Uint8Array): void {

@@ -52,10 +52,10 @@ const NO_TEACHER: Teacher = {
   complete: async () => { throw new Error('the attacker is not open yet'); }, close: async () => {},
 };
 
-function checkSettings(out: string, settings: Record<string, unknown>): void {
+function checkSettings(out: string, settings: Record<string, unknown>, have: Map<string, Attempt>): void {
   const file = join(out, 'run.json'), now = JSON.stringify(settings);
   // only answers can be mixed up: a folder whose attempts all failed takes the new settings
-  const answered = [...readAttempts(join(out, 'attempts.jsonl')).values()].some((a) => a.status === 'ok');
+  const answered = [...have.values()].some((a) => a.status === 'ok');
   if (existsSync(file) && answered) {
     const before = readFileSync(file, 'utf8').trim();
     if (before !== now) throw new WrenError(`${out} holds a red-team run with other settings (${before}); this one is ${now}. Resume with the same targets, --max-tokens and scorers, or use another --out`);
@@ -79,19 +79,19 @@ export async function runRedteam(r: RedteamRun): Promise<Attempt[]> {
   makeDir(r.out);
   const file = join(r.out, 'attempts.jsonl');
   for (const t of r.transforms) planOf(t, () => NO_TEACHER); // a bad spec fails before any request or attacker is opened
-  if (r.settings) checkSettings(r.out, r.settings);
+  const have = readAttempts(file); // a torn last line is skipped here and cut when the log opens
+  if (r.settings) checkSettings(r.out, r.settings, have);
   const attackers = new Map<string, Teacher>();
   try {
     for (const spec of new Set(r.transforms.flatMap(attackerSpecs))) attackers.set(spec, await (r.openAttacker ?? ((s: string) => createTeacher(s)))(spec));
-    return await attackAll(r, file, attackers);
+    return await attackAll(r, file, have, attackers);
   } finally {
     for (const t of attackers.values()) await t.close();
   }
 }
 
-async function attackAll(r: RedteamRun, file: string, attackers: Map<string, Teacher>): Promise<Attempt[]> {
+async function attackAll(r: RedteamRun, file: string, have: Map<string, Attempt>, attackers: Map<string, Teacher>): Promise<Attempt[]> {
   const log = AppendLog.open(file, 'line');
-  const have = readAttempts(file);
   const jobs: (() => Promise<Attempt>)[] = [], keys = new Set<string>();
   const plans = new Map(r.transforms.map((t) => [t, planOf(t, (s) => attackers.get(s))]));
   for (const { name, target } of r.targets) for (const [t, plan] of plans) {

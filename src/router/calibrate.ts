@@ -11,15 +11,8 @@ export function thresholdForShare(scores: number[], strongShare: number): number
   if (scores.length === 0) throw new WrenError('calibration needs at least one prompt');
   const sorted = Float64Array.from(scores).sort();
   // A share of 0 means none: the quantile would be the top score, which still routes (score ≥ threshold).
-  if (strongShare === 0) return nextAbove(sorted[sorted.length - 1]); // NEVER_STRONG when the top score is 1
+  if (strongShare === 0) return sorted[sorted.length - 1] + Number.EPSILON; // above every score (scores are in [0, 1]); NEVER_STRONG when the top is 1
   return quantile(sorted, 1 - strongShare);
-}
-
-/** The smallest double above x (x ≥ 0; scores are in [0, 1]). */
-function nextAbove(x: number): number {
-  const f = new Float64Array([x]), bits = new BigInt64Array(f.buffer);
-  bits[0] += 1n;
-  return f[0];
 }
 
 export type CalibrationResult = Calibration & { threshold: number; measuredShare: number };

@@ -16,6 +16,7 @@ import { writeReport } from './report-writer.ts';
 import { inputBytes, readInputs, type ReadOptions } from './sources.ts';
 import type { FilterDoc, StageVerdict } from './document.ts';
 import { newStageStats, recordReason, recordVerdict, type PassStats } from './stats.ts';
+import { checkOutNotInput } from '../../formats/out-folder.ts';
 
 export interface FilterRunOptions {
   inputs: string[];
@@ -55,7 +56,7 @@ export async function runFilter(o: FilterRunOptions): Promise<{ pass: PassStats;
   const every = o.checkpointEvery ?? 5000;
   const windowSize = Math.max(1, o.concurrency ?? 16);
   const inputs = o.inputs.map((p) => resolve(p));
-  if (inputs.includes(out)) throw new WrenError(`--out ${o.output} is also an input`);
+  checkOutNotInput(o.output, o.inputs);
   for (const p of o.inputs) if (existsSync(p) && statSync(p).isFile() && statSync(p).size === 0) throw new WrenError(`--in ${p}: the file is empty`);
   // Prove the output and report folders writable now, not after the whole pass.
   ensureWritableDir(dirname(out));
