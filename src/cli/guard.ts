@@ -71,8 +71,8 @@ async function train(argv: string[]): Promise<void> {
   const kind = (v.kind as string | undefined) ?? 'transformer';
   if (kind !== 'linear' && kind !== 'transformer') throw new CliError(`--kind must be linear or transformer, got '${kind}'`);
   const from = v.init as string | undefined;
-  const input = (v.input as string | undefined) ?? 'text+noun-classes';
-  if (!GUARD_INPUTS.includes(input as GuardInput)) throw new CliError(`--input must be ${GUARD_INPUTS.join(' or ')}, got '${input}'`);
+  const input = v.input as string | undefined; // trainGuard's default when not given
+  if (input !== undefined && !GUARD_INPUTS.includes(input as GuardInput)) throw new CliError(`--input must be ${GUARD_INPUTS.join(' or ')}, got '${input}'`);
   if (from !== undefined && kind !== 'transformer') throw new CliError('--init needs --kind transformer');
   checkOutFolder(out, { marker: 'guard.json', what: 'a guard', force: v.force === true });
   const seed = intFlag(v.seed, 'seed', 1);
@@ -84,7 +84,7 @@ async function train(argv: string[]): Promise<void> {
   const count = (s: string) => rows.filter((r) => r.split === s).length;
   console.error(`guard train: ${rows.length} rows (train ${count('train')}, calibration ${count('calibration')}, held out ${count('test')}), kind ${kind}`);
   const guard = await trainGuard(rows, {
-    kind, input: input as GuardInput, seed, threshold, options, from,
+    kind, input: input as GuardInput | undefined, seed, threshold, options, from,
     onEpoch: (p) => console.error(`  epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  ${p.seconds.toFixed(0)} s`),
   });
   try {
